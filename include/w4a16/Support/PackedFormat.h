@@ -48,6 +48,11 @@ constexpr int64_t nibbleShift(PackedLayout layout, int64_t indexInWord) {
                               : indexInWord);
 }
 
+/// Whether weights are packed along K (GPTQ) rather than along N (AWQ).
+constexpr bool packsAlongK(PackedLayout layout) {
+  return layout == PackedLayout::Gptq;
+}
+
 /// Location of the weight (k, n) in a packed weight tensor.
 struct PackedPosition {
   int64_t row;
@@ -57,7 +62,7 @@ struct PackedPosition {
 
 constexpr PackedPosition weightPosition(PackedLayout layout, int64_t k,
                                         int64_t n) {
-  if (layout == PackedLayout::Gptq)
+  if (packsAlongK(layout))
     return {k / kValuesPerWord, n, nibbleShift(layout, k % kValuesPerWord)};
   return {k, n / kValuesPerWord, nibbleShift(layout, n % kValuesPerWord)};
 }

@@ -1,0 +1,86 @@
+//===- W4A16Attrs.td - w4a16 attributes --------------------*- tablegen -*-===//
+
+#ifndef W4A16_DIALECT_W4A16_IR_W4A16ATTRS_TD
+#define W4A16_DIALECT_W4A16_IR_W4A16ATTRS_TD
+
+include "w4a16/Dialect/W4A16/IR/W4A16Dialect.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+// The case values must match w4a16::PackedLayout (Support/PackedFormat.h).
+def W4A16_WeightLayout : I32EnumAttr<"WeightLayout",
+    "layout of the packed int32 weight tensor", [
+      I32EnumAttrCase<"Gptq", 0, "gptq">,
+      I32EnumAttrCase<"Awq", 1, "awq">
+    ]> {
+  let cppNamespace = "::mlir::w4a16";
+  let genSpecializedAttr = 0;
+}
+
+def W4A16_ZeroPointKind : I32EnumAttr<"ZeroPointKind",
+    "how the zero point of a group is given", [
+      I32EnumAttrCase<"None", 0, "none">,
+      I32EnumAttrCase<"Symmetric", 1, "symmetric">,
+      I32EnumAttrCase<"Packed", 2, "packed">,
+      I32EnumAttrCase<"Float", 3, "float">
+    ]> {
+  let cppNamespace = "::mlir::w4a16";
+  let genSpecializedAttr = 0;
+}
+
+class W4A16_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<W4A16_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+}
+
+def W4A16_QuantSchemeAttr : W4A16_Attr<"QuantScheme", "scheme"> {
+  let summary = "How the weights of a w4a16 op are quantized and packed";
+  let description = [{
+    - `layout`: `gptq` (int32 `[K/8, N]`, row `8r+i` of a word in bits
+      `4i..4i+3`) or `awq` (int32 `[K, N/8]`, nibble `i` holds column
+      `8c + [0, 2, 4, 6, 1, 3, 5, 7][i]`).
+    - `bits`: bits per weight; only 4 is supported.
+    - `group_size`: K rows sharing one scale (and zero); a positive multiple
+      of 8 dividing K, or `-1` for one group over all of K (per-channel).
+    - `zero_point`: `none` (zero 0), `symmetric` (implicit zero 8, no zeros
+      operand), `packed` (int32 `[groups, N/8]`, packed along N like the
+      layout's weights) or `float` (a float `[groups, N]` tensor).
+    - `gptq_v1`: packed zeros store `zero - 1` (GPTQ v1 checkpoints); the
+      true zero is the stored value plus one.
+
+    Example:
+
+    ```mlir
+    #w4a16.scheme<layout = gptq, group_size = 128, zero_point = packed, gptq_v1 = true>
+    ```
+  }];
+  let parameters = (ins
+    EnumParameter<W4A16_WeightLayout>:$layout,
+    DefaultValuedParameter<"int64_t", "4">:$bits,
+    "int64_t":$group_size,
+    EnumParameter<W4A16_ZeroPointKind>:$zero_point,
+    DefaultValuedParameter<"bool", "false">:$gptq_v1
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    static constexpr int64_t kPerChannel = -1;
+    bool isPerChannel() const { return getGroupSize() == kPerChannel; }
+    /// K rows per group once K is known.
+    int64_t getEffectiveGroupSize(int64_t k) const {
+      return isPerChannel() ? k : getGroupSize();
+    }
+    int64_t getNumGroups(int64_t k) const {
+      return k / getEffectiveGroupSize(k);
+    }
+    bool hasZerosOperand() const {
+      return getZeroPoint() == ZeroPointKind::Packed ||
+             getZeroPoint() == ZeroPointKind::Float;
+    }
+    ::w4a16::PackedLayout getPackedLayout() const {
+      return static_cast<::w4a16::PackedLayout>(getLayout());
+    }
+  }];
+}
+
+#endif // W4A16_DIALECT_W4A16_IR_W4A16ATTRS_TD

@@ -1,0 +1,92 @@
+//===- W4A16Ops.td - w4a16 operations ----------------------*- tablegen -*-===//
+
+#ifndef W4A16_DIALECT_W4A16_IR_W4A16OPS_TD
+#define W4A16_DIALECT_W4A16_IR_W4A16OPS_TD
+
+include "w4a16/Dialect/W4A16/IR/W4A16Dialect.td"
+include "w4a16/Dialect/W4A16/IR/W4A16Attrs.td"
+include "mlir/Interfaces/DestinationStyleOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+// Operands every op over packed weights carries, and their printed form.
+defvar W4A16_QuantizedWeightArgs = (ins
+  W4A16_QuantSchemeAttr:$scheme,
+  RankedTensorOf<[I32]>:$qweight,
+  RankedTensorOf<[F16, BF16, F32]>:$scales,
+  Optional<RankedTensorOf<[I32, F16, BF16, F32]>>:$zeros,
+  Optional<RankedTensorOf<[I32]>>:$g_idx
+);
+defvar W4A16_OptionalOperandsFormat = [{
+  (`zeros` `(` $zeros^ `:` type($zeros) `)`)?
+  (`g_idx` `(` $g_idx^ `:` type($g_idx) `)`)?
+}];
+defvar W4A16_QuantizedWeightAccessors = [{
+    /// The reduction size K and the output size N of the weights.
+    int64_t getK();
+    int64_t getN();
+}];
+
+def W4A16_DequantOp : W4A16_Op<"dequant", [Pure, AttrSizedOperandSegments]> {
+  let summary = "Dequantize packed 4-bit weights to a dense [K, N] tensor";
+  let description = [{
+    Unpacks `qweight` according to `scheme` and computes, in f32,
+    `w[k, n] = (q[k, n] - z[g(k), n]) * s[g(k), n]`, rounded once to the
+    result element type. `zeros` is present exactly when the scheme's
+    zero point is `packed` or `float`; `g_idx` (int32 `[K]`) gives the group
+    of each K row under act-order.
+
+    Example:
+
+    ```mlir
+    %w = w4a16.dequant #w4a16.scheme<layout = gptq, group_size = 128, zero_point = packed>
+           ins(%qweight, %scales : tensor<512x4096xi32>, tensor<32x4096xf16>)
+           zeros(%qzeros : tensor<32x512xi32>) -> tensor<4096x4096xf16>
+    ```
+  }];
+  let arguments = W4A16_QuantizedWeightArgs;
+  let results = (outs RankedTensorOf<[F16, BF16, F32]>:$result);
+  let assemblyFormat = !strconcat(
+    "qualified($scheme) `ins` `(` $qweight `,` $scales `:` type($qweight) `,` "
+    "type($scales) `)` ", W4A16_OptionalOperandsFormat,
+    " attr-dict `->` type($result)");
+  let extraClassDeclaration = W4A16_QuantizedWeightAccessors;
+  let hasVerifier = 1;
+}
+
+def W4A16_MatmulOp : W4A16_Op<"matmul", [
+    Pure, AttrSizedOperandSegments,
+    DestinationStyleOpInterface]> {
+  let summary = "Matmul of f16/bf16 activations with packed 4-bit weights";
+  let description = [{
+    `result = init + input @ dequant(qweight, scales, zeros, g_idx)`, with
+    the products and the sum taken in f32 (the dequantized weight is not
+    rounded) and the result rounded once to its element type.
+
+    `input` is `[B..., M, K]` in f16 or bf16; `init` and the result are
+    `[B..., M, N]` in f16, bf16 or f32. K and N must be static; M and the
+    batch dimensions may be dynamic. The weight operands are those of
+    `w4a16.dequant`.
+
+    Example (Qwen3.6-27B MLP down projection, GPTQ, group size 32):
+
+    ```mlir
+    %y = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric>
+           ins(%x, %qweight, %scales : tensor<?x17408xf16>, tensor<2176x5120xi32>, tensor<544x5120xf16>)
+           outs(%init : tensor<?x5120xf16>) -> tensor<?x5120xf16>
+    ```
+  }];
+  let arguments = !con((ins RankedTensorOf<[F16, BF16]>:$input),
+                       W4A16_QuantizedWeightArgs,
+                       (ins RankedTensorOf<[F16, BF16, F32]>:$init));
+  let results = (outs RankedTensorOf<[F16, BF16, F32]>:$result);
+  let assemblyFormat = !strconcat(
+    "qualified($scheme) `ins` `(` $input `,` $qweight `,` $scales `:` type($input) `,` "
+    "type($qweight) `,` type($scales) `)` ", W4A16_OptionalOperandsFormat,
+    " `outs` `(` $init `:` type($init) `)` attr-dict `->` type($result)");
+  let extraClassDeclaration = !strconcat(W4A16_QuantizedWeightAccessors, [{
+    MutableOperandRange getDpsInitsMutable() { return getInitMutable(); }
+  }]);
+  let hasVerifier = 1;
+}
+
+#endif // W4A16_DIALECT_W4A16_IR_W4A16OPS_TD

@@ -1,0 +1,166 @@
+//===- W4A16Ops.cpp - w4a16 operations ------------------------------------===//
+
+#include "w4a16/Dialect/W4A16/IR/W4A16Ops.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace mlir::w4a16;
+
+/// Formats a shape as `[a, b]` with `?` for dynamic sizes.
+static std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string result;
+  llvm::raw_string_ostream os(result);
+  os << "[";
+  llvm::interleaveComma(shape, os, [&](int64_t d) {
+    if (ShapedType::isDynamic(d))
+      os << "?";
+    else
+      os << d;
+  });
+  os << "]";
+  return result;
+}
+
+/// Checks that `value` is a tensor of exactly `expected` shape.
+static LogicalResult verifyShape(Operation *op, Value value, StringRef what,
+                                 ArrayRef<int64_t> expected,
+                                 StringRef meaning) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getShape() == expected)
+    return success();
+  return op->emitOpError() << what << " must have shape "
+                           << formatShape(expected) << " (" << meaning
+                           << "), got " << formatShape(type.getShape());
+}
+
+/// Verifies the packed weights, scales, zeros and g_idx of an op over a
+/// [K, N] weight matrix. K and N come from the op's other operands.
+static LogicalResult verifyQuantizedWeights(Operation *op,
+                                            QuantSchemeAttr scheme, int64_t k,
+                                            int64_t n, Value qweight,
+                                            Value scales, Value zeros,
+                                            Value gIdx) {
+  if (ShapedType::isDynamic(k))
+    return op->emitOpError("requires a static reduction size K");
+  if (ShapedType::isDynamic(n))
+    return op->emitOpError("requires a static output size N");
+  constexpr int64_t kPack = ::w4a16::kValuesPerWord;
+  if (k % kPack != 0)
+    return op->emitOpError() << "K = " << k << " must be a multiple of 8";
+  int64_t groupSize = scheme.getEffectiveGroupSize(k);
+  if (k % groupSize != 0)
+    return op->emitOpError() << "K = " << k
+                             << " is not divisible by the group size "
+                             << groupSize;
+  int64_t groups = scheme.getNumGroups(k);
+
+  if (scheme.getLayout() == WeightLayout::Gptq) {
+    if (failed(verifyShape(op, qweight, "packed weights", {k / kPack, n},
+                           "K/8 x N for the gptq layout")))
+      return failure();
+  } else {
+    if (n % kPack != 0)
+      return op->emitOpError()
+             << "N = " << n << " must be a multiple of 8 for the awq layout";
+    if (failed(verifyShape(op, qweight, "packed weights", {k, n / kPack},
+                           "K x N/8 for the awq layout")))
+      return failure();
+  }
+
+  if (failed(verifyShape(op, scales, "scales", {groups, n}, "groups x N")))
+    return failure();
+
+  ZeroPointKind zeroKind = scheme.getZeroPoint();
+  if (scheme.hasZerosOperand() && !zeros)
+    return op->emitOpError() << "zero_point = "
+                             << stringifyZeroPointKind(zeroKind)
+                             << " requires a zeros operand";
+  if (!scheme.hasZerosOperand() && zeros)
+    return op->emitOpError() << "a zeros operand is not allowed with "
+                                "zero_point = "
+                             << stringifyZeroPointKind(zeroKind);
+  if (zeros) {
+    Type zeroElement = getElementTypeOrSelf(zeros.getType());
+    if (zeroKind == ZeroPointKind::Packed) {
+      if (!zeroElement.isInteger(32))
+        return op->emitOpError() << "packed zeros must be i32, got "
+                                 << zeroElement;
+      if (n % kPack != 0)
+        return op->emitOpError() << "N = " << n
+                                 << " must be a multiple of 8 for packed zeros";
+      if (failed(verifyShape(op, zeros, "packed zeros", {groups, n / kPack},
+                             "groups x N/8")))
+        return failure();
+    } else {
+      if (!isa<FloatType>(zeroElement))
+        return op->emitOpError() << "float zeros must be f16, bf16 or f32, got "
+                                 << zeroElement;
+      if (failed(verifyShape(op, zeros, "float zeros", {groups, n},
+                             "groups x N")))
+        return failure();
+    }
+  }
+
+  if (gIdx) {
+    if (scheme.isPerChannel())
+      return op->emitOpError(
+          "g_idx (act-order) requires grouped quantization, not per-channel");
+    if (failed(verifyShape(op, gIdx, "g_idx", {k}, "one group index per K row")))
+      return failure();
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// DequantOp
+//===----------------------------------------------------------------------===//
+
+int64_t DequantOp::getK() { return getResult().getType().getDimSize(0); }
+int64_t DequantOp::getN() { return getResult().getType().getDimSize(1); }
+
+LogicalResult DequantOp::verify() {
+  if (getResult().getType().getRank() != 2)
+    return emitOpError() << "result must be a 2-D [K, N] tensor, got rank "
+                         << getResult().getType().getRank();
+  return verifyQuantizedWeights(*this, getScheme(), getK(), getN(),
+                                getQweight(), getScales(), getZeros(),
+                                getGIdx());
+}
+
+//===----------------------------------------------------------------------===//
+// MatmulOp
+//===----------------------------------------------------------------------===//
+
+int64_t MatmulOp::getK() { return getInput().getType().getShape().back(); }
+int64_t MatmulOp::getN() { return getInit().getType().getShape().back(); }
+
+LogicalResult MatmulOp::verify() {
+  RankedTensorType inputType = getInput().getType();
+  RankedTensorType initType = getInit().getType();
+  if (inputType.getRank() < 2)
+    return emitOpError() << "input must be [B..., M, K] with rank >= 2, got "
+                            "rank "
+                         << inputType.getRank();
+  if (initType.getRank() != inputType.getRank())
+    return emitOpError() << "init must have the rank of the input ("
+                         << inputType.getRank() << "), got rank "
+                         << initType.getRank();
+  if (getResult().getType() != initType)
+    return emitOpError() << "result type " << getResult().getType()
+                         << " must equal the init type " << initType;
+  // Batch dimensions and M must agree wherever both are static.
+  for (int64_t dim = 0, e = inputType.getRank() - 1; dim < e; ++dim) {
+    int64_t in = inputType.getDimSize(dim), out = initType.getDimSize(dim);
+    if (!ShapedType::isDynamic(in) && !ShapedType::isDynamic(out) && in != out)
+      return emitOpError() << "dimension " << dim << " of the input (" << in
+                           << ") and of the init (" << out << ") differ";
+  }
+  return verifyQuantizedWeights(*this, getScheme(), getK(), getN(),
+                                getQweight(), getScales(), getZeros(),
+                                getGIdx());
+}
+
+#define GET_OP_CLASSES
+#include "w4a16/Dialect/W4A16/IR/W4A16Ops.cpp.inc"
