@@ -10,12 +10,13 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".py", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.w4a16_obj_root, "test")
-config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
+config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py", "Inputs", "lib"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
 config.substitutions.append(("%w4a16_src_root", config.w4a16_src_root))
+config.substitutions.append(("%w4a16_obj_root", config.w4a16_obj_root))
 runner_libs = ",".join(
     os.path.join(config.mlir_lib_dir, lib + ".so")
     for lib in ("libmlir_c_runner_utils", "libmlir_runner_utils"))
