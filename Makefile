@@ -11,7 +11,7 @@ APT_PACKAGES := cmake ninja-build llvm-22-dev llvm-22-tools libmlir-22-dev \
   mlir-22-tools clang-22 lld-22 python3-numpy python3-pytest pybind11-dev \
   python3-venv
 
-.PHONY: all deps configure build test demo clean
+.PHONY: all deps configure build test demo format clean
 
 all: build
 
@@ -43,6 +43,10 @@ test: build
 
 demo: build
 	@$(PYTHON) examples/demo.py $(BUILD_DIR)
+
+# Formats C++ sources with the pinned formatter (Debian clang-format-22).
+format:
+	git ls-files '*.h' '*.cpp' '*.hip' | xargs clang-format-22 -i
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -64,8 +64,9 @@ public:
                    .getResult()
              : arith::DivUIOp::create(b, loc, k, index(b, loc, groupSize))
                    .getResult();
-    Value scale = toF32(
-        b, loc, tensor::ExtractOp::create(b, loc, scales, ValueRange{group, n}));
+    Value scale =
+        toF32(b, loc,
+              tensor::ExtractOp::create(b, loc, scales, ValueRange{group, n}));
     Value diff = arith::SubFOp::create(b, loc, q, zeroPoint(b, loc, group, n));
     return arith::MulFOp::create(b, loc, diff, scale);
   }
@@ -103,7 +104,8 @@ private:
           APFloat(static_cast<float>(::w4a16::kSymmetricZeroPoint)));
     case ZeroPointKind::Float:
       return toF32(
-          b, loc, tensor::ExtractOp::create(b, loc, zeros, ValueRange{group, n}));
+          b, loc,
+          tensor::ExtractOp::create(b, loc, zeros, ValueRange{group, n}));
     case ZeroPointKind::Packed:
       break;
     }
@@ -168,11 +170,11 @@ static Value castElements(OpBuilder &b, Location loc, Value tensor,
       SmallVector<utils::IteratorType>(type.getRank(),
                                        utils::IteratorType::parallel),
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        Value v = widen ? arith::ExtFOp::create(nb, nloc, elementType, args[0])
-                              .getResult()
-                        : arith::TruncFOp::create(nb, nloc, elementType,
-                                                  args[0])
-                              .getResult();
+        Value v = widen
+                      ? arith::ExtFOp::create(nb, nloc, elementType, args[0])
+                            .getResult()
+                      : arith::TruncFOp::create(nb, nloc, elementType, args[0])
+                            .getResult();
         linalg::YieldOp::create(nb, nloc, v);
       });
   return generic.getResult(0);
@@ -212,18 +214,17 @@ struct LowerMatmul : OpConversionPattern<MatmulOp> {
     int64_t rank = op.getInit().getType().getRank();
     if (rank > 2) {
       auto reassociation = collapseLeading(rank);
-      input = tensor::CollapseShapeOp::create(rewriter, loc, input,
-                                              reassociation);
+      input =
+          tensor::CollapseShapeOp::create(rewriter, loc, input, reassociation);
       init =
           tensor::CollapseShapeOp::create(rewriter, loc, init, reassociation);
     }
     Value accumulator = castElements(rewriter, loc, init, f32);
     // linalg.matmul extends the f16/bf16 input to the f32 accumulator type.
-    Value product =
-        linalg::MatmulOp::create(rewriter, loc, accumulator.getType(),
-                                 ValueRange{input, weights},
-                                 ValueRange{accumulator})
-            .getResult(0);
+    Value product = linalg::MatmulOp::create(
+                        rewriter, loc, accumulator.getType(),
+                        ValueRange{input, weights}, ValueRange{accumulator})
+                        .getResult(0);
     Value result = castElements(rewriter, loc, product,
                                 op.getInit().getType().getElementType());
     if (rank > 2)
@@ -236,7 +237,8 @@ struct LowerMatmul : OpConversionPattern<MatmulOp> {
 };
 
 struct ConvertW4A16ToLinalgPass
-    : mlir::w4a16::impl::ConvertW4A16ToLinalgPassBase<ConvertW4A16ToLinalgPass> {
+    : mlir::w4a16::impl::ConvertW4A16ToLinalgPassBase<
+          ConvertW4A16ToLinalgPass> {
   void runOnOperation() override {
     ConversionTarget target(getContext());
     target.addIllegalDialect<W4A16Dialect>();

@@ -1,8 +1,8 @@
 //===- W4A16Attrs.cpp - w4a16 attributes ----------------------------------===//
 
 #include "w4a16/Dialect/W4A16/IR/W4A16Attrs.h"
-#include "w4a16/Dialect/W4A16/IR/W4A16Dialect.h"
 #include "mlir/IR/Builders.h"
+#include "w4a16/Dialect/W4A16/IR/W4A16Dialect.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -38,8 +38,8 @@ QuantSchemeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "group_size must be a positive multiple of 8 or -1 "
                           "(per-channel), got "
                        << groupSize;
-  if (gptqV1 && (layout != WeightLayout::Gptq ||
-                 zeroPoint != ZeroPointKind::Packed))
+  if (gptqV1 &&
+      (layout != WeightLayout::Gptq || zeroPoint != ZeroPointKind::Packed))
     return emitError() << "gptq_v1 applies only to the gptq layout with "
                           "zero_point = packed";
   return success();

@@ -51,9 +51,9 @@ static LogicalResult verifyQuantizedWeights(Operation *op,
     return op->emitOpError() << "K = " << k << " must be a multiple of 8";
   int64_t groupSize = scheme.getEffectiveGroupSize(k);
   if (k % groupSize != 0)
-    return op->emitOpError() << "K = " << k
-                             << " is not divisible by the group size "
-                             << groupSize;
+    return op->emitOpError()
+           << "K = " << k << " is not divisible by the group size "
+           << groupSize;
   int64_t groups = scheme.getNumGroups(k);
 
   if (scheme.getLayout() == WeightLayout::Gptq) {
@@ -74,9 +74,9 @@ static LogicalResult verifyQuantizedWeights(Operation *op,
 
   ZeroPointKind zeroKind = scheme.getZeroPoint();
   if (scheme.hasZerosOperand() && !zeros)
-    return op->emitOpError() << "zero_point = "
-                             << stringifyZeroPointKind(zeroKind)
-                             << " requires a zeros operand";
+    return op->emitOpError()
+           << "zero_point = " << stringifyZeroPointKind(zeroKind)
+           << " requires a zeros operand";
   if (!scheme.hasZerosOperand() && zeros)
     return op->emitOpError() << "a zeros operand is not allowed with "
                                 "zero_point = "
@@ -85,20 +85,20 @@ static LogicalResult verifyQuantizedWeights(Operation *op,
     Type zeroElement = getElementTypeOrSelf(zeros.getType());
     if (zeroKind == ZeroPointKind::Packed) {
       if (!zeroElement.isInteger(32))
-        return op->emitOpError() << "packed zeros must be i32, got "
-                                 << zeroElement;
+        return op->emitOpError()
+               << "packed zeros must be i32, got " << zeroElement;
       if (n % kPack != 0)
-        return op->emitOpError() << "N = " << n
-                                 << " must be a multiple of 8 for packed zeros";
+        return op->emitOpError()
+               << "N = " << n << " must be a multiple of 8 for packed zeros";
       if (failed(verifyShape(op, zeros, "packed zeros", {groups, n / kPack},
                              "groups x N/8")))
         return failure();
     } else {
       if (!isa<FloatType>(zeroElement))
-        return op->emitOpError() << "float zeros must be f16, bf16 or f32, got "
-                                 << zeroElement;
-      if (failed(verifyShape(op, zeros, "float zeros", {groups, n},
-                             "groups x N")))
+        return op->emitOpError()
+               << "float zeros must be f16, bf16 or f32, got " << zeroElement;
+      if (failed(
+              verifyShape(op, zeros, "float zeros", {groups, n}, "groups x N")))
         return failure();
     }
   }
@@ -107,7 +107,8 @@ static LogicalResult verifyQuantizedWeights(Operation *op,
     if (scheme.isPerChannel())
       return op->emitOpError(
           "g_idx (act-order) requires grouped quantization, not per-channel");
-    if (failed(verifyShape(op, gIdx, "g_idx", {k}, "one group index per K row")))
+    if (failed(
+            verifyShape(op, gIdx, "g_idx", {k}, "one group index per K row")))
       return failure();
   }
   return success();
