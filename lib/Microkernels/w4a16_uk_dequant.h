@@ -63,16 +63,21 @@ W4A16_UK_DEVICE inline To bits(const From &x) {
 inline constexpr uint32_t kLowNibbles = 0x000F000Fu;
 inline constexpr uint32_t kHighNibbles = 0x00F000F0u;
 
+/// The vectors of one element type: a dot2 pair, the 8 K of a packed word,
+/// a 16-element WMMA fragment.
+template <typename T> struct ElementVectors {
+  using Pair = T __attribute__((ext_vector_type(2)));
+  using Vec8 = T __attribute__((ext_vector_type(8)));
+  using Frag = T __attribute__((ext_vector_type(16)));
+};
+
 template <typename T> struct ElementTraits;
 
 /// fp16: 0x6400 | q is 1024 + q. Adding the exact -(1024 + z) gives q - z
 /// exactly; nibbles in bits 4..7 give 1024 + 16q, and one fma by 1/16 with
 /// -(64 + z) gives q - z exactly as well (one rounding of an exact integer).
 /// The dot of exact (q - z) is then scaled in fp32 after the group.
-template <> struct ElementTraits<_Float16> {
-  using Pair = half2;
-  using Vec8 = _Float16 __attribute__((ext_vector_type(8)));
-  using Frag = half16;
+template <> struct ElementTraits<_Float16> : ElementVectors<_Float16> {
   static constexpr bool kNeedsActivationSum = false;
   static constexpr uint32_t kOnePairBits = 0x3C003C00u;
   struct Zero {
@@ -110,10 +115,7 @@ template <> struct ElementTraits<_Float16> {
 /// pairs stay 128 + q and the group's dot is corrected in fp32 by
 /// (128 + z) * sum(a): every product is exact in fp32 (8 x 8 bits), so the only
 /// error is fp32 accumulation, far below bf16 rounding (README.md).
-template <> struct ElementTraits<__bf16> {
-  using Pair = bf16x2;
-  using Vec8 = __bf16 __attribute__((ext_vector_type(8)));
-  using Frag = bf16x16;
+template <> struct ElementTraits<__bf16> : ElementVectors<__bf16> {
   static constexpr bool kNeedsActivationSum = true;
   static constexpr uint32_t kOnePairBits = 0x3F803F80u;
   struct Zero {

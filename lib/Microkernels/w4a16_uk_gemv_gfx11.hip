@@ -19,6 +19,10 @@ constexpr int kGemvColumnsPerLane = 4;
 /// within the SGPR budget instead of spilling into VGPR lanes.
 constexpr int gemvUnroll(int rows) { return rows <= 2 ? 4 : 8 / rows; }
 
+template <int N> struct WordCount {
+  static constexpr int value = N;
+};
+
 template <typename T, int kRows>
 W4A16_UK_DEVICE inline void gemv(W4A16_UK_PARAMS(T)) {
   using Traits = ElementTraits<T>;
@@ -41,33 +45,44 @@ W4A16_UK_DEVICE inline void gemv(W4A16_UK_PARAMS(T)) {
 
     float dot[kRows][kGemvColumnsPerLane] = {};
     float activationSum[kRows] = {};
-#pragma unroll gemvUnroll(kRows)
-    for (int64_t k = kStart; k < kStop; k += kValuesPerWord) {
-      const uint4v words = *reinterpret_cast<const uint4v *>(
-          qweight + (k / kValuesPerWord) * ldq + column);
-      Pair act[kRows][4];
+    // Accumulates the words of K rows [k, k + 8 * kWords).
+    auto accumulate = [&](int64_t k, auto wordCount) {
+      constexpr int kWords = decltype(wordCount)::value;
 #pragma unroll
-      for (int r = 0; r < kRows; ++r) {
-        const Vec8 x = toPairOrder<WeightLayout::Gptq>(
-            loadUniform(reinterpret_cast<const Vec8 *>(rows[r] + k)));
-        __builtin_memcpy(act[r], &x, sizeof(x));
-        if constexpr (Traits::kNeedsActivationSum) {
+      for (int i = 0; i < kWords; ++i, k += kValuesPerWord) {
+        const uint4v words = *reinterpret_cast<const uint4v *>(
+            qweight + (k / kValuesPerWord) * ldq + column);
+        Pair act[kRows][4];
 #pragma unroll
-          for (int j = 0; j < 4; ++j)
-            activationSum[r] = dot2(act[r][j], ones, activationSum[r]);
+        for (int r = 0; r < kRows; ++r) {
+          const Vec8 x = toPairOrder<WeightLayout::Gptq>(
+              loadUniform(reinterpret_cast<const Vec8 *>(rows[r] + k)));
+          __builtin_memcpy(act[r], &x, sizeof(x));
+          if constexpr (Traits::kNeedsActivationSum) {
+#pragma unroll
+            for (int j = 0; j < 4; ++j)
+              activationSum[r] = dot2(act[r][j], ones, activationSum[r]);
+          }
+        }
+#pragma unroll
+        for (int c = 0; c < kGemvColumnsPerLane; ++c) {
+          Pair w[4];
+          Traits::dequantWord(words[c], quant[c].zero, w);
+#pragma unroll
+          for (int r = 0; r < kRows; ++r)
+#pragma unroll
+            for (int j = 0; j < 4; ++j)
+              dot[r][c] = dot2(act[r][j], w[j], dot[r][c]);
         }
       }
-#pragma unroll
-      for (int c = 0; c < kGemvColumnsPerLane; ++c) {
-        Pair w[4];
-        Traits::dequantWord(words[c], quant[c].zero, w);
-#pragma unroll
-        for (int r = 0; r < kRows; ++r)
-#pragma unroll
-          for (int j = 0; j < 4; ++j)
-            dot[r][c] = dot2(act[r][j], w[j], dot[r][c]);
-      }
-    }
+    };
+    // The main loop first, then single words for groups of 8, 16 or 24 K.
+    constexpr int kUnroll = gemvUnroll(kRows);
+    int64_t k = kStart;
+    for (; k + kUnroll * kValuesPerWord <= kStop; k += kUnroll * kValuesPerWord)
+      accumulate(k, WordCount<kUnroll>{});
+    for (; k < kStop; k += kValuesPerWord)
+      accumulate(k, WordCount<1>{});
 
 #pragma unroll
     for (int r = 0; r < kRows; ++r)

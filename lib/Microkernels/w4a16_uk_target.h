@@ -33,7 +33,8 @@
 #endif
 
 #define W4A16_UK_DEVICE __attribute__((device, always_inline))
-#define W4A16_UK_EXPORT extern "C" __attribute__((device, visibility("default")))
+#define W4A16_UK_EXPORT                                                        \
+  extern "C" __attribute__((device, always_inline, visibility("default")))
 
 namespace w4a16::uk {
 

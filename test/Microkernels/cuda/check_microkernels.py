@@ -54,12 +54,33 @@ def unpack_zeros(words, kind):
     return z.astype(np.float64) + (1 if kind == 3 else 0)
 
 
+def run(module, name, m, threads, cols, rows_per_block, dtype, a_bits, weights,
+        scale_bits, zero_words, group, zero_kind):
+    """Launches test_w4a16_uk_<name> on a NaN-poisoned output; returns it."""
+    c = cupy.full((m, N), 0x7E00 if dtype == "f16" else 0x7FC0,
+                  dtype=cupy.uint16)
+    layout = "frag" if "frag" in name else "gptq"
+    module.get_function(f"test_w4a16_uk_{name}")(
+        (N // cols, -(-m // rows_per_block)), (threads,),
+        (cupy.asarray(a_bits), weights[layout], cupy.asarray(scale_bits),
+         cupy.asarray(zero_words), c, np.int64(m), np.int64(N), np.int64(K),
+         np.int64(group), np.int32(zero_kind)))
+    return from_bits(cupy.asnumpy(c), dtype)
+
+
+def relative_error(out, ref):
+    """||out - ref|| / ||ref||; any unwritten (NaN) element is a failure."""
+    if not np.isfinite(out).all():
+        return float("inf")
+    return np.linalg.norm(out - ref) / np.linalg.norm(ref)
+
+
 def main():
     build = sys.argv[1]
     module = cupy.RawModule(path=f"{build}/w4a16_uk_sm90.cubin")
     repack = ctypes.CDLL(f"{build}/libw4a16_repack.so")
     rng = np.random.default_rng(20261124)
-    rows, failures = [], 0
+    rows, failures, controls_missed = [], 0, 0
 
     qweight = rng.integers(0, 2**32, size=(K // 8, N), dtype=np.uint32)
     fragment = np.empty_like(qweight)
@@ -70,7 +91,9 @@ def main():
     weights = {"gptq": cupy.asarray(qweight), "frag": cupy.asarray(fragment)}
 
     for dtype in ("f16", "bf16"):
-        for group in (32, 128, K):
+        # Groups of 8 and 16 K exist for gemv only (WMMA needs G % 32 == 0)
+        # and take its single-word loop.
+        for group in (8, 16, 32, 128, K):
             groups = K // group
             scale_bits, scale = to_bits(
                 rng.uniform(0.002, 0.02, size=(groups, N)), dtype)
@@ -81,26 +104,24 @@ def main():
                 w = (q - np.repeat(zero, group, 0)) * np.repeat(scale, group, 0)
                 cases = [(name.format(t=dtype), m, 256, 1024, r)
                          for name, ms, r in GEMV for m in ms]
-                cases += [(name.format(t=dtype), m, 128, 4 * cols, 16)
-                          for name, cols in WMMA for m in (16, 32)]
+                if group % 32 == 0:
+                    cases += [(name.format(t=dtype), m, 128, 4 * cols, 16)
+                              for name, cols in WMMA for m in (16, 32)]
                 for name, m, threads, cols, rows_per_block in cases:
                     a_bits, a = to_bits(rng.standard_normal((m, K)), dtype)
-                    ref = a @ w
-                    c = cupy.full((m, N), 0x7E00 if dtype == "f16" else 0x7FC0,
-                                  dtype=cupy.uint16)  # NaN: unwritten fails
-                    layout = "frag" if "frag" in name else "gptq"
-                    module.get_function(f"test_w4a16_uk_{name}")(
-                        (N // cols, -(-m // rows_per_block)), (threads,),
-                        (cupy.asarray(a_bits), weights[layout],
-                         cupy.asarray(scale_bits), cupy.asarray(zero_words), c,
-                         np.int64(m), np.int64(N), np.int64(K),
-                         np.int64(group), np.int32(kind)))
-                    out = from_bits(cupy.asnumpy(c), dtype)
-                    err = (np.linalg.norm(out - ref) / np.linalg.norm(ref)
-                           if np.isfinite(out).all() else float("inf"))
+                    launch = lambda launch_kind: run(
+                        module, name, m, threads, cols, rows_per_block, dtype,
+                        a_bits, weights, scale_bits, zero_words, group,
+                        launch_kind)
+                    err = relative_error(launch(kind), a @ w)
                     ok = err < TOLERANCE[dtype]
                     failures += not ok
                     rows.append((name, m, group, ZERO_KINDS[kind], err, ok))
+                    if kind == 2 and name.startswith("gemv") and m == 1:
+                        # The check must be able to fail: symmetric zeros
+                        # against the asymmetric reference.
+                        control = relative_error(launch(1), a @ w)
+                        controls_missed += control < TOLERANCE[dtype]
 
     cupy.cuda.runtime.deviceSynchronize()
     lines = [f"{'kernel':24} {'M':>3} {'G':>5} {'zeros':7} {'rel err':>9}"]
@@ -113,13 +134,14 @@ def main():
     worst = {}
     for n, m, g, z, e, ok in rows:
         worst[(n, m)] = max(worst.get((n, m), 0.0), e)
-    print(f"{'kernel':24} {'M':>3} {'worst rel err':>14} (G 32/128/K x 4 zero kinds)")
+    print(f"{'kernel':24} {'M':>3} {'worst rel err':>14} (G 8/16 gemv only, 32/128/K; 4 zero kinds)")
     for (n, m), e in worst.items():
         tol = TOLERANCE["bf16" if "bf16" in n else "f16"]
         print(f"{n:24} {m:3} {e:14.2e} {'ok' if e < tol else 'FAIL'}")
-    print(f"{len(rows)} runs, {failures} failures, device "
+    print(f"{len(rows)} runs, {failures} failures, {controls_missed} wrong-zero "
+          f"controls not detected, device "
           f"{cupy.cuda.runtime.getDeviceProperties(0)['name'].decode()}")
-    return 1 if failures else 0
+    return 1 if failures or controls_missed else 0
 
 
 if __name__ == "__main__":
