@@ -55,28 +55,20 @@ W4A16_UK_DEVICE inline uint32_t laneId() {
 #endif
 }
 
-/// Grid coordinates, for the kernels that call the microkernels in tests.
-W4A16_UK_DEVICE inline uint32_t threadIdX() {
-#if defined(__AMDGCN__)
-  return __builtin_amdgcn_workitem_id_x();
-#else
-  return __nvvm_read_ptx_sreg_tid_x();
-#endif
-}
+/// Grid coordinates (x of the thread, x and y of the block), for the kernels
+/// that call the microkernels in tests.
+struct GridPosition {
+  uint32_t thread, blockX, blockY;
+};
 
-W4A16_UK_DEVICE inline uint32_t blockIdX() {
+W4A16_UK_DEVICE inline GridPosition gridPosition() {
 #if defined(__AMDGCN__)
-  return __builtin_amdgcn_workgroup_id_x();
+  return {__builtin_amdgcn_workitem_id_x(), __builtin_amdgcn_workgroup_id_x(),
+          __builtin_amdgcn_workgroup_id_y()};
 #else
-  return __nvvm_read_ptx_sreg_ctaid_x();
-#endif
-}
-
-W4A16_UK_DEVICE inline uint32_t blockIdY() {
-#if defined(__AMDGCN__)
-  return __builtin_amdgcn_workgroup_id_y();
-#else
-  return __nvvm_read_ptx_sreg_ctaid_y();
+  return {(uint32_t)__nvvm_read_ptx_sreg_tid_x(),
+          (uint32_t)__nvvm_read_ptx_sreg_ctaid_x(),
+          (uint32_t)__nvvm_read_ptx_sreg_ctaid_y()};
 #endif
 }
 
@@ -103,20 +95,15 @@ W4A16_UK_DEVICE inline uint32_t opaque(uint32_t x) {
   return x;
 }
 
-/// c + a.x * b.x + a.y * b.y with fp32 accumulation (v_dot2_f32_f16).
-W4A16_UK_DEVICE inline float dot2(half2 a, half2 b, float c) {
+/// c + a.x * b.x + a.y * b.y with fp32 accumulation: v_dot2_f32_f16 or
+/// v_dot2_f32_bf16 (Pair is half2 or bf16x2).
+template <typename Pair>
+W4A16_UK_DEVICE inline float dot2(Pair a, Pair b, float c) {
 #if defined(__AMDGCN__)
-  return __builtin_amdgcn_fdot2(a, b, c, false);
-#else
-  return __builtin_fmaf((float)a.y, (float)b.y,
-                        __builtin_fmaf((float)a.x, (float)b.x, c));
-#endif
-}
-
-/// c + a.x * b.x + a.y * b.y with fp32 accumulation (v_dot2_f32_bf16).
-W4A16_UK_DEVICE inline float dot2(bf16x2 a, bf16x2 b, float c) {
-#if defined(__AMDGCN__)
-  return __builtin_amdgcn_fdot2_f32_bf16(a, b, c, false);
+  if constexpr (__is_same(Pair, half2))
+    return __builtin_amdgcn_fdot2(a, b, c, false);
+  else
+    return __builtin_amdgcn_fdot2_f32_bf16(a, b, c, false);
 #else
   return __builtin_fmaf((float)a.y, (float)b.y,
                         __builtin_fmaf((float)a.x, (float)b.x, c));

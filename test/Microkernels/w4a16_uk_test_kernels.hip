@@ -32,10 +32,11 @@ __attribute__((device)) void runGemv(Microkernel microkernel, const T *a,
                                      const uint32_t *qweight, const T *scales,
                                      const uint32_t *qzeros, T *c,
                                      TestArgs args) {
-  const int64_t wave = blockIdX() * (kGemvThreads / kWaveSize) +
-                       threadIdX() / kWaveSize;
+  const GridPosition pos = gridPosition();
+  const int64_t wave =
+      pos.blockX * (kGemvThreads / kWaveSize) + pos.thread / kWaveSize;
   const int64_t column = wave * 128 + 4 * laneId();
-  const int64_t row0 = blockIdY() * kRows;
+  const int64_t row0 = pos.blockY * kRows;
   float acc[kRows * 4] = {};
   microkernel(a + row0 * args.k, args.k, args.m - row0, qweight, args.n,
               scales, args.n, qzeros, args.n / 8, args.zeroKind, column, 0,
@@ -51,10 +52,11 @@ __attribute__((device)) void runWmma(Microkernel microkernel, const T *a,
                                      const uint32_t *qweight, const T *scales,
                                      const uint32_t *qzeros, T *c,
                                      TestArgs args) {
-  const int64_t wave = blockIdX() * (kWmmaThreads / kWaveSize) +
-                       threadIdX() / kWaveSize;
+  const GridPosition pos = gridPosition();
+  const int64_t wave =
+      pos.blockX * (kWmmaThreads / kWaveSize) + pos.thread / kWaveSize;
   const int64_t column0 = wave * 16 * kTiles;
-  const int64_t row0 = blockIdY() * 16;
+  const int64_t row0 = pos.blockY * 16;
   const uint32_t lane = laneId();
   float acc[kTiles * 8] = {};
   microkernel(a + row0 * args.k, args.k, args.m - row0, qweight, args.n,
