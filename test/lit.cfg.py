@@ -17,6 +17,7 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
 config.substitutions.append(("%w4a16_src_root", config.w4a16_src_root))
+config.substitutions.append(("%w4a16_obj_root", config.w4a16_obj_root))
 runner_libs = ",".join(
     os.path.join(config.mlir_lib_dir, lib + ".so")
     for lib in ("libmlir_c_runner_utils", "libmlir_runner_utils"))
