@@ -42,10 +42,10 @@ def run_pytest():
                           text=True)
     sys.stdout.write(proc.stdout)
     sys.stderr.write(proc.stderr)
-    summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
-    counts = {word: int(n) for n, word in
-              re.findall(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)",
-                         summary)}
+    lines = proc.stdout.strip().splitlines()
+    summary = lines[-1] if lines else ""
+    outcomes = r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)"
+    counts = {word: int(n) for n, word in re.findall(outcomes, summary)}
     passed = counts.get("passed", 0) + counts.get("xfailed", 0)
     failed = (counts.get("failed", 0) + counts.get("error", 0) +
               counts.get("errors", 0) + counts.get("xpassed", 0))

@@ -33,7 +33,8 @@ AWQ_NIBBLE_TO_COLUMN = np.array([0, 2, 4, 6, 1, 3, 5, 7])
 
 def f32_to_bf16_bits(values):
     """Rounds float values to bf16 (nearest even) and returns the bits."""
-    bits = np.asarray(values, dtype=np.float32).view(np.uint32).astype(np.uint64)
+    bits = np.asarray(values, dtype=np.float32).view(np.uint32)
+    bits = bits.astype(np.uint64)
     # uint64 constants: uint64 mixed with a Python int promotes to float64.
     half, lsb = np.uint64(0x7FFF), (bits >> np.uint64(16)) & np.uint64(1)
     rounded = (bits + half + lsb) >> np.uint64(16)
@@ -110,7 +111,7 @@ def unpack_zeros(qzeros, layout):
 
 @dataclass(frozen=True)
 class Scheme:
-    """A quantization scheme, as the `#w4a16.scheme<...>` attribute states it."""
+    """A quantization scheme, as `#w4a16.scheme<...>` states it."""
     layout: str = "gptq"
     group_size: int = 128
     zero_point: str = "symmetric"
@@ -118,7 +119,8 @@ class Scheme:
 
     def __post_init__(self):
         if self.layout not in LAYOUTS:
-            raise ValueError(f"layout must be one of {LAYOUTS}, got {self.layout!r}")
+            raise ValueError(f"layout must be one of {LAYOUTS}, "
+                             f"got {self.layout!r}")
         if self.zero_point not in ZERO_POINTS:
             raise ValueError(f"zero_point must be one of {ZERO_POINTS}, "
                              f"got {self.zero_point!r}")
@@ -126,7 +128,8 @@ class Scheme:
                 self.group_size <= 0 or self.group_size % VALUES_PER_WORD):
             raise ValueError("group_size must be a positive multiple of 8 or "
                              f"-1, got {self.group_size}")
-        if self.gptq_v1 and (self.layout != "gptq" or self.zero_point != "packed"):
+        v1_applies = self.layout == "gptq" and self.zero_point == "packed"
+        if self.gptq_v1 and not v1_applies:
             raise ValueError("gptq_v1 needs layout gptq and packed zeros")
 
     @property
@@ -189,8 +192,8 @@ def dequantize(qweight, scales, scheme, zeros=None, g_idx=None):
     scales = np.asarray(scales, dtype=np.float64)
     groups = scales.shape[0]
     if scales.shape != (scheme.num_groups(k), n):
-        raise ValueError(f"scales must have shape ({scheme.num_groups(k)}, {n}), "
-                         f"got {scales.shape}")
+        raise ValueError(f"scales must have shape "
+                         f"({scheme.num_groups(k)}, {n}), got {scales.shape}")
     rows = group_of_rows(scheme, k, g_idx)
     z = zero_points(scheme, n, groups, zeros)
     return (q - z[rows]) * scales[rows]

@@ -22,13 +22,15 @@ def rounded(values, element):
     if element == "bf16":
         bits = formats.f32_to_bf16_bits(values)
         return bits, formats.bf16_bits_to_f32(bits).astype(np.float64)
-    stored = np.asarray(values, dtype={"f16": np.float16, "f32": np.float32}[element])
+    dtype = {"f16": np.float16, "f32": np.float32}[element]
+    stored = np.asarray(values, dtype=dtype)
     return stored, stored.astype(np.float64)
 
 
 def random_nonzero(rng, shape, low, high):
     """Uniform magnitudes in [low, high) with random signs."""
-    return rng.uniform(low, high, size=shape) * rng.choice([-1.0, 1.0], size=shape)
+    signs = rng.choice([-1.0, 1.0], size=shape)
+    return rng.uniform(low, high, size=shape) * signs
 
 
 class QuantizedWeights:
@@ -64,14 +66,15 @@ class QuantizedWeights:
             self.reference_args["zeros"] = zeros
             self.optional += f" zeros({z_name} : {z_type})"
         elif scheme.zero_point == "float":
-            z_stored, z_value = rounded(rng.uniform(0.5, 15.0, size=(groups, n)),
-                                        self.zeros)
+            z_stored, z_value = rounded(
+                rng.uniform(0.5, 15.0, size=(groups, n)), self.zeros)
             z_name, z_type = program.constant(z_stored, self.zeros)
             self.reference_args["zeros"] = z_value
             self.optional += f" zeros({z_name} : {z_type})"
         if self.act_order:
             # Act-order: each group still has G rows, scattered over K.
-            g_idx = rng.permutation(np.arange(k) // scheme.effective_group_size(k))
+            rows = np.arange(k) // scheme.effective_group_size(k)
+            g_idx = rng.permutation(rows)
             g_name, g_type = program.constant(g_idx.astype(np.int32), "i32")
             self.reference_args["g_idx"] = g_idx
             self.optional += f" g_idx({g_name} : {g_type})"
@@ -97,30 +100,34 @@ class QuantizedWeights:
 
 
 class MatmulCase:
-    """`w4a16.matmul` of x [*lead, K] (f16/bf16) into init [*lead, N]."""
+    """`w4a16.matmul` of x [*lead, K] (f16/bf16) into init [*lead, N]; the
+    dims of `lead` listed in `dynamic_dims` are cast to `?`."""
 
     def __init__(self, scheme, lead, k, n, act="f16", out="f16", scales=None,
-                 zeros="f16", act_order=False, dynamic_m=False,
+                 zeros="f16", act_order=False, dynamic_dims=(),
                  packer=formats.pack_weights):
         self.weights = QuantizedWeights(scheme, k, n, scales or act, zeros,
                                         act_order, packer)
         self.lead, self.act, self.out = tuple(lead), act, out
-        self.dynamic_m = dynamic_m
+        self.dynamic_dims = tuple(dynamic_dims)
         self.tolerance = TOLERANCE[out]
 
     def describe(self):
-        m = "x".join(map(str, self.lead)) + ("(dyn)" if self.dynamic_m else "")
-        return f"matmul M={m} {self.act}->{self.out} {self.weights.describe()}"
+        m = "x".join("?" + str(d) if i in self.dynamic_dims else str(d)
+                     for i, d in enumerate(self.lead))
+        return (f"matmul lead={m} {self.act}->{self.out} "
+                f"{self.weights.describe()}")
 
     def emit(self, program, rng):
         """Adds the case to `program`; returns the float64 reference."""
         k, n = self.weights.k, self.weights.n
-        dynamic = (len(self.lead) - 1,) if self.dynamic_m else ()
-        x_stored, x_value = rounded(rng.standard_normal((*self.lead, k)), self.act)
-        i_stored, i_value = rounded(rng.standard_normal((*self.lead, n)), self.out)
-        x_name, x_type = program.constant(x_stored, self.act, dynamic)
+        x_stored, x_value = rounded(rng.standard_normal((*self.lead, k)),
+                                    self.act)
+        i_stored, i_value = rounded(rng.standard_normal((*self.lead, n)),
+                                    self.out)
+        x_name, x_type = program.constant(x_stored, self.act, self.dynamic_dims)
         self.weights.emit(program, rng)
-        i_name, i_type = program.constant(i_stored, self.out, dynamic)
+        i_name, i_type = program.constant(i_stored, self.out, self.dynamic_dims)
         result = program.fresh("r")
         program.add(
             f"{result} = w4a16.matmul {self.weights.scheme} "

@@ -18,7 +18,7 @@ CASES = [
     MatmulCase(Scheme("awq", 32, "packed"), [3], 96, 24, out="f32",
                act_order=True),
     MatmulCase(Scheme("gptq", 32, "none"), [2, 3], 96, 37, out="f32",
-               act_order=True, dynamic_m=True),
+               act_order=True, dynamic_dims=(1,)),
 ]
 
 if __name__ == "__main__":
