@@ -3,3 +3,7 @@ AWQ packed formats and a float64 reference (`w4a16.formats`)."""
 from .formats import (AWQ_NIBBLE_TO_COLUMN, Scheme, bf16_bits_to_f32,
                       dequantize, f32_to_bf16_bits, matmul_reference,
                       pack_weights, pack_zeros, unpack_weights, unpack_zeros)
+
+__all__ = ["AWQ_NIBBLE_TO_COLUMN", "Scheme", "bf16_bits_to_f32", "dequantize",
+           "f32_to_bf16_bits", "matmul_reference", "pack_weights",
+           "pack_zeros", "unpack_weights", "unpack_zeros"]
