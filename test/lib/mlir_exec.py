@@ -3,7 +3,8 @@ on the host CPU with `w4a16-opt --w4a16-cpu-pipeline | mlir-runner`.
 
 Arrays enter a program as hex `dense<"0x...">` constants and leave it
 through `printMemrefF32`, whose output `run_main` parses back into numpy.
-bf16 has no numpy dtype: it travels as uint16 bit patterns."""
+bf16 has no numpy dtype: it travels as uint16 bit patterns (converters in
+`w4a16.formats`)."""
 import os
 import re
 import subprocess
@@ -14,19 +15,6 @@ RUNNER_LIBS = os.environ.get(
     "W4A16_RUNNER_LIBS",
     "/usr/lib/llvm-22/lib/libmlir_c_runner_utils.so,"
     "/usr/lib/llvm-22/lib/libmlir_runner_utils.so")
-
-
-def f32_to_bf16_bits(values):
-    """Rounds float values to bf16 (nearest even) and returns the bits."""
-    bits = np.asarray(values, dtype=np.float32).view(np.uint32).astype(np.uint64)
-    rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
-    return rounded.astype(np.uint16)
-
-
-def bf16_bits_to_f32(bits):
-    return (np.asarray(bits, dtype=np.uint16).astype(np.uint32) << 16).view(
-        np.float32)
-
 
 _NUMPY_DTYPES = {"f16": np.float16, "bf16": np.uint16, "f32": np.float32,
                  "i32": np.int32}

@@ -1,0 +1,190 @@
+"""Random w4a16 cases for execution tests: each case puts random packed
+weights, scales, zeros and activations into one `mlir_exec.Program`, and
+after the run is compared with the float64 reference of `w4a16.formats`
+computed from the same packed words.
+
+Many cases share one program because every mlir-runner call JIT-compiles.
+Values are random, never zero, including the init (the matmul accumulates
+into it)."""
+import numpy as np
+
+import mlir_exec
+from w4a16 import formats
+
+# Relative error bound (Frobenius norm) by result type: f32 results only see
+# f32 accumulation error; f16/bf16 results are additionally rounded once.
+TOLERANCE = {"f32": 1e-5, "f16": 2e-3, "bf16": 1e-2}
+
+
+def rounded(values, element):
+    """Rounds `values` to `element`; returns the array to store in a
+    constant and its exact float64 value."""
+    if element == "bf16":
+        bits = formats.f32_to_bf16_bits(values)
+        return bits, formats.bf16_bits_to_f32(bits).astype(np.float64)
+    dtype = {"f16": np.float16, "f32": np.float32}[element]
+    stored = np.asarray(values, dtype=dtype)
+    return stored, stored.astype(np.float64)
+
+
+def random_nonzero(rng, shape, low, high):
+    """Uniform magnitudes in [low, high) with random signs."""
+    signs = rng.choice([-1.0, 1.0], size=shape)
+    return rng.uniform(low, high, size=shape) * signs
+
+
+class QuantizedWeights:
+    """Random quantized weights of one case: after `emit`, the names and
+    types of the packed weights and scales, the text of the optional
+    zeros/g_idx operands, and the arguments of the float64 reference."""
+
+    def __init__(self, scheme, k, n, scales, zeros="f16", act_order=False,
+                 packer=formats.pack_weights):
+        self.scheme, self.k, self.n = scheme, k, n
+        self.scales, self.zeros, self.act_order = scales, zeros, act_order
+        # Packs [K, N] values; tests of the test substitute a wrong order.
+        self.packer = packer
+
+    def emit(self, program, rng):
+        scheme, k, n = self.scheme, self.k, self.n
+        groups = scheme.num_groups(k)
+        q = rng.integers(0, 16, size=(k, n), dtype=np.int32)
+        s_stored, s_value = rounded(random_nonzero(rng, (groups, n), 0.02, 0.1),
+                                    self.scales)
+        w_name, w_type = program.constant(self.packer(q, scheme.layout), "i32")
+        s_name, s_type = program.constant(s_stored, self.scales)
+        self.names, self.types = [w_name, s_name], [w_type, s_type]
+        self.reference_args = dict(
+            qweight=formats.pack_weights(q, scheme.layout), scales=s_value,
+            scheme=scheme)
+        self.optional = ""
+        if scheme.zero_point == "packed":
+            zeros = formats.pack_zeros(
+                rng.integers(0, 16, size=(groups, n), dtype=np.int32),
+                scheme.layout)
+            z_name, z_type = program.constant(zeros, "i32")
+            self.reference_args["zeros"] = zeros
+            self.optional += f" zeros({z_name} : {z_type})"
+        elif scheme.zero_point == "float":
+            z_stored, z_value = rounded(
+                rng.uniform(0.5, 15.0, size=(groups, n)), self.zeros)
+            z_name, z_type = program.constant(z_stored, self.zeros)
+            self.reference_args["zeros"] = z_value
+            self.optional += f" zeros({z_name} : {z_type})"
+        if self.act_order:
+            # Act-order: each group still has G rows, scattered over K.
+            rows = np.arange(k) // scheme.effective_group_size(k)
+            g_idx = rng.permutation(rows)
+            g_name, g_type = program.constant(g_idx.astype(np.int32), "i32")
+            self.reference_args["g_idx"] = g_idx
+            self.optional += f" g_idx({g_name} : {g_type})"
+
+    def ins(self, *leading):
+        """The `ins(...)` text with (name, type) operands `leading` first."""
+        names = [name for name, _ in leading] + self.names
+        types = [type_ for _, type_ in leading] + self.types
+        return f"ins({', '.join(names)} : {', '.join(types)}){self.optional}"
+
+    def describe(self):
+        s = self.scheme
+        text = (f"{s.layout} G={s.group_size} zp={s.zero_point}"
+                f"{' v1' if s.gptq_v1 else ''} K={self.k} N={self.n} "
+                f"scales={self.scales}")
+        if s.zero_point == "float":
+            text += f" zeros={self.zeros}"
+        if self.act_order:
+            text += " act-order"
+        if self.packer is not formats.pack_weights:
+            text += f" packed-by={self.packer.__name__}"
+        return text
+
+
+class MatmulCase:
+    """`w4a16.matmul` of x [*lead, K] (f16/bf16) into init [*lead, N]; the
+    dims of `lead` listed in `dynamic_dims` are cast to `?`."""
+
+    def __init__(self, scheme, lead, k, n, act="f16", out="f16", scales=None,
+                 zeros="f16", act_order=False, dynamic_dims=(),
+                 packer=formats.pack_weights):
+        self.weights = QuantizedWeights(scheme, k, n, scales or act, zeros,
+                                        act_order, packer)
+        self.lead, self.act, self.out = tuple(lead), act, out
+        self.dynamic_dims = tuple(dynamic_dims)
+        self.tolerance = TOLERANCE[out]
+
+    def describe(self):
+        m = "x".join("?" + str(d) if i in self.dynamic_dims else str(d)
+                     for i, d in enumerate(self.lead))
+        return (f"matmul lead={m} {self.act}->{self.out} "
+                f"{self.weights.describe()}")
+
+    def emit(self, program, rng):
+        """Adds the case to `program`; returns the float64 reference."""
+        k, n = self.weights.k, self.weights.n
+        x_stored, x_value = rounded(rng.standard_normal((*self.lead, k)),
+                                    self.act)
+        i_stored, i_value = rounded(rng.standard_normal((*self.lead, n)),
+                                    self.out)
+        x_name, x_type = program.constant(x_stored, self.act, self.dynamic_dims)
+        self.weights.emit(program, rng)
+        i_name, i_type = program.constant(i_stored, self.out, self.dynamic_dims)
+        result = program.fresh("r")
+        program.add(
+            f"{result} = w4a16.matmul {self.weights.scheme} "
+            f"{self.weights.ins((x_name, x_type))} "
+            f"outs({i_name} : {i_type}) -> {i_type}")
+        program.print_tensor(result, [*self.lead, n], self.out, i_type)
+        return formats.matmul_reference(x_value, init=i_value,
+                                        **self.weights.reference_args)
+
+
+class DequantCase:
+    """`w4a16.dequant` to a [K, N] tensor of `out` (f16/bf16/f32)."""
+
+    def __init__(self, scheme, k, n, out="f16", scales="f16", zeros="f16",
+                 act_order=False):
+        self.weights = QuantizedWeights(scheme, k, n, scales, zeros, act_order)
+        self.out = out
+        self.tolerance = TOLERANCE[out]
+
+    def describe(self):
+        return f"dequant ->{self.out} {self.weights.describe()}"
+
+    def emit(self, program, rng):
+        k, n = self.weights.k, self.weights.n
+        self.weights.emit(program, rng)
+        result = program.fresh("r")
+        result_type = mlir_exec.tensor_type([k, n], self.out)
+        program.add(f"{result} = w4a16.dequant {self.weights.scheme} "
+                    f"{self.weights.ins()} -> {result_type}")
+        program.print_tensor(result, [k, n], self.out)
+        return formats.dequantize(**self.weights.reference_args)
+
+
+def run_cases(cases, seed=0):
+    """Runs all cases in one program; returns each case's relative error
+    against the float64 reference, printing one line per case."""
+    rng = np.random.default_rng(seed)
+    program = mlir_exec.Program()
+    references = [case.emit(program, rng) for case in cases]
+    outputs = mlir_exec.run_main(program.module())
+    if len(outputs) != len(cases):
+        raise RuntimeError(f"expected {len(cases)} printed tensors, got "
+                           f"{len(outputs)}")
+    errors = []
+    for case, out, ref in zip(cases, outputs, references):
+        error = mlir_exec.relative_error(out, ref)
+        verdict = "ok" if error <= case.tolerance else "FAIL"
+        print(f"{verdict:4} rel err {error:.2e} (bound {case.tolerance:.0e}) "
+              f"{case.describe()}")
+        errors.append(error)
+    return errors
+
+
+def check_cases(cases, seed=0):
+    """Runs the cases; returns a process exit status (1 if any case exceeds
+    its bound)."""
+    errors = run_cases(cases, seed)
+    failed = sum(e > c.tolerance for e, c in zip(errors, cases))
+    print(f"{len(cases) - failed} of {len(cases)} cases within bounds")
+    return 1 if failed else 0
