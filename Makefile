@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 # Debian packages the build and the tests need.
 APT_PACKAGES := cmake ninja-build llvm-22-dev llvm-22-tools libmlir-22-dev \
   mlir-22-tools clang-22 lld-22 python3-numpy python3-pytest pybind11-dev \
-  python3-venv
+  python3-venv python3-dev
 
 .PHONY: all deps configure build test demo format clean
 

@@ -32,7 +32,7 @@ llvm_config.use_default_substitutions()
 # Python test helpers (the generator and the numpy reference) are importable.
 llvm_config.with_environment(
     "PYTHONPATH",
-    [os.path.join(config.w4a16_src_root, "python"),
+    [os.path.join(config.w4a16_obj_root, "python_packages"),
      os.path.join(config.w4a16_src_root, "test", "lib")],
     append_path=True)
 

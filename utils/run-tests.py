@@ -33,10 +33,12 @@ def run_lit(build_dir):
     return passed, failed, skipped
 
 
-def run_pytest():
-    """Runs the Python unit tests and counts their outcomes from pytest's
-    summary line."""
-    env = dict(os.environ, PYTHONPATH=os.path.join(SOURCE_ROOT, "python"))
+def run_pytest(build_dir):
+    """Runs the Python unit tests against the package in the build tree (it
+    holds the native module) and counts their outcomes from pytest's summary
+    line."""
+    env = dict(os.environ, PYTHONPATH=os.path.abspath(
+        os.path.join(build_dir, "python_packages")))
     proc = subprocess.run([PYTHON, "-m", "pytest", "-q", "python/tests"],
                           cwd=SOURCE_ROOT, env=env, capture_output=True,
                           text=True)
@@ -61,7 +63,7 @@ def main():
     build_dir = sys.argv[1] if len(sys.argv) > 1 else "build"
     lit = run_lit(build_dir)
     print("\n-- pytest python/tests")
-    pytest = run_pytest()
+    pytest = run_pytest(build_dir)
     passed, failed, skipped = (a + b for a, b in zip(lit, pytest))
     print(f"\n{passed} passed, {failed} failed, {skipped} skipped")
     return 1 if failed or passed == 0 else 0

@@ -1,0 +1,73 @@
+//===- Driver.h - Text-in, text-out entry points for w4a16 ------*- C++ -*-===//
+//
+// What a front end (the Python module, a compile tool) needs: parse IR text,
+// run a pipeline on it, print the result, and hand every diagnostic back as
+// plain data instead of printing it, so the caller decides how to report it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef W4A16_DRIVER_DRIVER_H
+#define W4A16_DRIVER_DRIVER_H
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/StringRef.h"
+#include <string>
+#include <vector>
+
+namespace mlir::w4a16 {
+
+/// A diagnostic detached from the context that emitted it. Notes attached to
+/// an error follow it as separate records.
+struct DiagnosticRecord {
+  DiagnosticSeverity severity;
+  /// "file:line:col" of the first file location the diagnostic carries, or
+  /// empty when it has none (e.g. a malformed pass pipeline).
+  std::string location;
+  std::string message;
+};
+using DiagnosticList = std::vector<DiagnosticRecord>;
+
+/// Parses `ir` (locations name `sourceName`), runs `pipeline` on it and
+/// returns the printed module. `pipeline` is either the anchored form
+/// `builtin.module(...)` or the list of passes inside it; passes on nested ops
+/// (e.g. func.func passes) are nested implicitly. On failure, `diagnostics`
+/// says why.
+FailureOr<std::string> runPipelineOnText(StringRef ir, StringRef pipeline,
+                                         StringRef sourceName,
+                                         DiagnosticList &diagnostics);
+
+/// Whether `name` is a registered pass or pass pipeline.
+bool isRegisteredPassOrPipeline(StringRef name);
+
+enum class Backend { CPU, GPU };
+
+struct CompileOptions {
+  /// The AMD GPU to generate code for (GPU backend only).
+  std::string chipset = "gfx1100";
+  Backend backend = Backend::GPU;
+};
+
+/// Everything a compilation produces. Fields a backend does not produce stay
+/// empty.
+struct CompileArtifacts {
+  /// The module after the backend's pipeline.
+  std::string ir;
+  /// The code object (ELF bytes).
+  std::string binary;
+  /// Its assembly.
+  std::string isa;
+  /// JSON description of the kernels in `binary`.
+  std::string manifest;
+  /// Human-readable summary of the choices the compiler made.
+  std::string report;
+};
+
+/// Compiles the module in `ir` with the backend `options` choose.
+FailureOr<CompileArtifacts> compileModule(StringRef ir, StringRef sourceName,
+                                          const CompileOptions &options,
+                                          DiagnosticList &diagnostics);
+
+} // namespace mlir::w4a16
+
+#endif // W4A16_DRIVER_DRIVER_H

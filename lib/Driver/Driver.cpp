@@ -1,0 +1,166 @@
+//===- Driver.cpp - Text-in, text-out entry points for w4a16 --------------===//
+
+#include "w4a16/Driver/Driver.h"
+#include "mlir/Dialect/AMDGPU/Utils/Chipset.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "w4a16/InitAll.h"
+#include "w4a16/Pipelines/Pipelines.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::w4a16;
+
+namespace {
+
+std::string formatLocation(Location loc) {
+  std::string result;
+  loc->walk([&](Location nested) {
+    auto fileLoc = dyn_cast<FileLineColLoc>(nested);
+    if (!fileLoc)
+      return WalkResult::advance();
+    result = (fileLoc.getFilename().getValue() + ":" +
+              Twine(fileLoc.getLine()) + ":" + Twine(fileLoc.getColumn()))
+                 .str();
+    return WalkResult::interrupt();
+  });
+  return result;
+}
+
+void record(Diagnostic &diag, DiagnosticList &diagnostics) {
+  diagnostics.push_back(
+      {diag.getSeverity(), formatLocation(diag.getLocation()), diag.str()});
+  for (Diagnostic &note : diag.getNotes())
+    record(note, diagnostics);
+}
+
+void recordError(const Twine &message, DiagnosticList &diagnostics) {
+  diagnostics.push_back({DiagnosticSeverity::Error, "", message.str()});
+}
+
+bool hasError(const DiagnosticList &diagnostics) {
+  return llvm::any_of(diagnostics, [](const DiagnosticRecord &diag) {
+    return diag.severity == DiagnosticSeverity::Error;
+  });
+}
+
+/// Parses `ir`, lets `populate` fill a pass manager on the module, runs it and
+/// prints the module.
+FailureOr<std::string>
+runOnText(StringRef ir, StringRef sourceName, DiagnosticList &diagnostics,
+          function_ref<LogicalResult(OpPassManager &)> populate) {
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  MLIRContext context(registry);
+  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
+    record(diag, diagnostics);
+    return success();
+  });
+
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(ir, ParserConfig(&context), sourceName);
+  if (!module)
+    return failure();
+
+  PassManager pm(&context, ModuleOp::getOperationName(),
+                 OpPassManager::Nesting::Implicit);
+  if (failed(populate(pm)))
+    return failure();
+  if (failed(pm.run(*module))) {
+    if (!hasError(diagnostics))
+      recordError("the pass pipeline failed without a diagnostic", diagnostics);
+    return failure();
+  }
+
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module->print(os);
+  return text;
+}
+
+/// The pass list inside `builtin.module(...)`, or `pipeline` itself when it is
+/// not wrapped: parsing the wrapper into a pass manager already anchored on
+/// builtin.module would nest a second module and run nothing.
+StringRef stripModuleAnchor(StringRef pipeline) {
+  StringRef text = pipeline.trim();
+  StringRef inner = text;
+  if (!inner.consume_front("builtin.module("))
+    return text;
+  // The wrapper must close at the very end, unlike in
+  // `builtin.module(a),builtin.module(b)`.
+  int depth = 1;
+  for (auto [index, c] : llvm::enumerate(inner)) {
+    if (c == '(')
+      ++depth;
+    else if (c == ')' && --depth == 0)
+      return index + 1 == inner.size() ? inner.drop_back() : text;
+  }
+  return text;
+}
+
+/// RDNA3 is the only GPU family the backend generates code for.
+LogicalResult verifyChipset(StringRef chipset, DiagnosticList &diagnostics) {
+  FailureOr<amdgpu::Chipset> parsed = amdgpu::Chipset::parse(chipset);
+  if (succeeded(parsed) && parsed->majorVersion == 11)
+    return success();
+  recordError("unsupported chipset '" + chipset +
+                  "': w4a16 generates code for RDNA3 (gfx11) only",
+              diagnostics);
+  return failure();
+}
+
+} // namespace
+
+FailureOr<std::string>
+mlir::w4a16::runPipelineOnText(StringRef ir, StringRef pipeline,
+                               StringRef sourceName,
+                               DiagnosticList &diagnostics) {
+  return runOnText(ir, sourceName, diagnostics, [&](OpPassManager &pm) {
+    std::string error;
+    llvm::raw_string_ostream os(error);
+    if (succeeded(parsePassPipeline(stripModuleAnchor(pipeline), pm, os)))
+      return success();
+    recordError("invalid pass pipeline '" + pipeline +
+                    "': " + StringRef(error).trim(),
+                diagnostics);
+    return failure();
+  });
+}
+
+bool mlir::w4a16::isRegisteredPassOrPipeline(StringRef name) {
+  return PassInfo::lookup(name) || PassPipelineInfo::lookup(name);
+}
+
+FailureOr<CompileArtifacts>
+mlir::w4a16::compileModule(StringRef ir, StringRef sourceName,
+                           const CompileOptions &options,
+                           DiagnosticList &diagnostics) {
+  switch (options.backend) {
+  case Backend::CPU: {
+    FailureOr<std::string> lowered =
+        runOnText(ir, sourceName, diagnostics, [](OpPassManager &pm) {
+          buildCPUPipeline(pm);
+          return success();
+        });
+    if (failed(lowered))
+      return failure();
+    CompileArtifacts artifacts;
+    artifacts.ir = std::move(*lowered);
+    return artifacts;
+  }
+  case Backend::GPU:
+    if (failed(verifyChipset(options.chipset, diagnostics)))
+      return failure();
+    recordError("the GPU backend is not implemented yet: this build has no "
+                "gfx11 code generation pipeline (use backend 'cpu' for the "
+                "reference lowering)",
+                diagnostics);
+    return failure();
+  }
+  llvm_unreachable("unknown backend");
+}

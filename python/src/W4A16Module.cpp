@@ -1,0 +1,119 @@
+//===- W4A16Module.cpp - The native module w4a16._w4a16 -------------------===//
+//
+// A thin binding of w4a16/Driver: strings in, strings out, failures raised as
+// w4a16.compiler.CompileError carrying the MLIR diagnostics.
+//
+//===----------------------------------------------------------------------===//
+
+#include "w4a16/Driver/Driver.h"
+#include "w4a16/InitAll.h"
+#include <pybind11/pybind11.h>
+
+namespace py = pybind11;
+using namespace mlir::w4a16;
+
+namespace {
+
+/// Carries the diagnostics of a failed call out of the section that runs
+/// without the GIL, to the exception translator.
+struct CompileFailure {
+  DiagnosticList diagnostics;
+};
+
+template <typename T>
+T unwrap(mlir::FailureOr<T> result, DiagnosticList &diagnostics) {
+  if (mlir::failed(result))
+    throw CompileFailure{std::move(diagnostics)};
+  return std::move(*result);
+}
+
+const char *severityName(mlir::DiagnosticSeverity severity) {
+  switch (severity) {
+  case mlir::DiagnosticSeverity::Error:
+    return "error";
+  case mlir::DiagnosticSeverity::Warning:
+    return "warning";
+  case mlir::DiagnosticSeverity::Note:
+    return "note";
+  case mlir::DiagnosticSeverity::Remark:
+    return "remark";
+  }
+  return "unknown";
+}
+
+void raiseCompileError(const CompileFailure &failure) {
+  py::module_ compiler = py::module_::import("w4a16.compiler");
+  py::list diagnostics;
+  for (const DiagnosticRecord &diag : failure.diagnostics)
+    diagnostics.append(compiler.attr("Diagnostic")(
+        severityName(diag.severity), diag.location, diag.message));
+  py::object error = compiler.attr("CompileError")(diagnostics);
+  PyErr_SetObject(error.get_type().ptr(), error.ptr());
+}
+
+Backend parseBackend(const std::string &name) {
+  if (name == "cpu")
+    return Backend::CPU;
+  if (name == "gpu")
+    return Backend::GPU;
+  throw py::value_error("unknown backend '" + name +
+                        "': expected 'gpu' or 'cpu'");
+}
+
+} // namespace
+
+PYBIND11_MODULE(_w4a16, m) {
+  m.doc() = "Native part of w4a16; use the functions of the w4a16 package.";
+  registerAllPasses();
+  py::register_exception_translator([](std::exception_ptr thrown) {
+    try {
+      std::rethrow_exception(thrown);
+    } catch (const CompileFailure &failure) {
+      raiseCompileError(failure);
+    }
+  });
+
+  m.def(
+      "run_pipeline",
+      [](const std::string &ir, const std::string &pipeline,
+         const std::string &sourceName) {
+        DiagnosticList diagnostics;
+        py::gil_scoped_release release;
+        return unwrap(runPipelineOnText(ir, pipeline, sourceName, diagnostics),
+                      diagnostics);
+      },
+      py::arg("ir"), py::arg("pipeline"), py::arg("source_name"),
+      "Parses `ir`, runs the textual pass pipeline on it and returns the "
+      "printed module.");
+
+  m.def(
+      "has_pass",
+      [](const std::string &name) { return isRegisteredPassOrPipeline(name); },
+      py::arg("name"), "Whether `name` is a registered pass or pass pipeline.");
+
+  m.def(
+      "compile",
+      [](const std::string &ir, const std::string &chipset,
+         const std::string &backend, const std::string &sourceName) {
+        CompileOptions options;
+        options.chipset = chipset;
+        options.backend = parseBackend(backend);
+        DiagnosticList diagnostics;
+        CompileArtifacts artifacts;
+        {
+          py::gil_scoped_release release;
+          artifacts = unwrap(
+              compileModule(ir, sourceName, options, diagnostics), diagnostics);
+        }
+        py::dict result;
+        result["ir"] = artifacts.ir;
+        result["binary"] = py::bytes(artifacts.binary);
+        result["isa"] = artifacts.isa;
+        result["manifest"] = artifacts.manifest;
+        result["report"] = artifacts.report;
+        return result;
+      },
+      py::arg("ir"), py::arg("chipset"), py::arg("backend"),
+      py::arg("source_name"),
+      "Compiles `ir`; returns a dict of the artifacts (see CompileArtifacts).");
+}

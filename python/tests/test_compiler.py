@@ -1,0 +1,242 @@
+"""The compiler API of the w4a16 package: pass pipelines on IR text, MLIR
+diagnostics raised as CompileError with locations, compile() inputs and
+backends. Run with PYTHONPATH=<build>/python_packages."""
+import re
+
+import pytest
+
+from w4a16 import compiler
+
+# `arith.addi %a, 0` folds away under canonicalize: proof that a pipeline ran.
+ADD_ZERO = """\
+func.func @f(%a: i32) -> i32 {
+  %c0 = arith.constant 0 : i32
+  %b = arith.addi %a, %c0 : i32
+  return %b : i32
+}
+"""
+
+MATMUL = """\
+func.func @linear(%x: tensor<2x64xf16>, %w: tensor<8x16xi32>,
+                  %s: tensor<2x16xf16>, %init: tensor<2x16xf16>) -> tensor<2x16xf16> {
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric>
+         ins(%x, %w, %s : tensor<2x64xf16>, tensor<8x16xi32>, tensor<2x16xf16>)
+         outs(%init : tensor<2x16xf16>) -> tensor<2x16xf16>
+  return %0 : tensor<2x16xf16>
+}
+"""
+
+# Bufferization cannot handle the cast: a pass failure located at line 2.
+UNBUFFERIZABLE = """\
+func.func @f(%t: tensor<4xf32>) -> tensor<?xf32> {
+  %u = builtin.unrealized_conversion_cast %t : tensor<4xf32> to tensor<?xf32>
+  return %u : tensor<?xf32>
+}
+"""
+
+
+class StandInModule:
+    """Looks like an MLIR Python bindings module (what torch-mlir returns)."""
+
+    class Operation:
+        def __init__(self, text):
+            self.text = text
+
+        def get_asm(self):
+            return self.text
+
+    def __init__(self, text):
+        self.operation = self.Operation(text)
+
+    def __str__(self):
+        raise AssertionError("operation.get_asm() must be preferred")
+
+
+class PrintsIR:
+    def __init__(self, text):
+        self.text = text
+
+    def __str__(self):
+        return self.text
+
+
+@pytest.mark.parametrize("pipeline", [
+    "canonicalize",
+    "builtin.module(canonicalize)",
+    " builtin.module( canonicalize ) ",
+    "func.func(canonicalize)",
+    "builtin.module(func.func(canonicalize))",
+])
+def test_pipeline_forms_all_run(pipeline):
+    assert "arith.addi" in compiler.run_pipeline(ADD_ZERO, "")
+    result = compiler.run_pipeline(ADD_ZERO, pipeline)
+    assert "arith.addi" not in result
+    assert "return %arg0 : i32" in result
+
+
+def test_empty_pipeline_round_trips():
+    printed = compiler.run_pipeline(MATMUL, "")
+    assert "w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32" in printed
+    assert compiler.run_pipeline(printed, "") == printed
+
+
+def test_pipeline_lowers_our_dialect():
+    lowered = compiler.run_pipeline(MATMUL, "convert-w4a16-to-linalg")
+    assert "w4a16.matmul" not in lowered
+    assert "linalg.generic" in lowered
+    # The result is valid IR again.
+    assert compiler.run_pipeline(lowered, "") == lowered
+
+
+def test_parse_error_has_location():
+    with pytest.raises(compiler.CompileError) as info:
+        compiler.run_pipeline("func.func @f(\n", "canonicalize",
+                              source_name="model.mlir")
+    error = info.value
+    assert isinstance(error, Exception)
+    assert error.diagnostics[0].severity == "error"
+    assert re.fullmatch(r"model\.mlir:\d+:\d+", error.diagnostics[0].location)
+    assert str(error).startswith("model.mlir:")
+
+
+def test_verifier_error_has_location_and_notes():
+    # The second use of %x has another type: an error at line 3 with a note
+    # pointing at line 2.
+    bad = ("func.func @f(%a: i32) -> i64 {\n"
+           "  %x = arith.extsi %a : i32 to i64\n"
+           "  %y = arith.addi %x, %x : i32\n"
+           "  return %x : i64\n"
+           "}\n")
+    with pytest.raises(compiler.CompileError) as info:
+        compiler.run_pipeline(bad, "")
+    diagnostics = info.value.diagnostics
+    assert diagnostics[0] == compiler.Diagnostic(
+        "error", "<input>:3:19",
+        "use of value '%x' expects different type than prior uses: "
+        "'i32' vs 'i64'")
+    assert diagnostics[1].severity == "note"
+    assert diagnostics[1].location.startswith("<input>:2:")
+
+
+def test_w4a16_verifier_error_is_raised():
+    # Three groups of scales for K = 64 in groups of 32.
+    bad = MATMUL.replace("%s: tensor<2x16xf16>", "%s: tensor<3x16xf16>")
+    bad = bad.replace("tensor<8x16xi32>, tensor<2x16xf16>)",
+                      "tensor<8x16xi32>, tensor<3x16xf16>)")
+    with pytest.raises(compiler.CompileError) as info:
+        compiler.run_pipeline(bad, "")
+    assert info.value.diagnostics[0].location.startswith("<input>:")
+    assert "scales must have shape [2, 16]" in str(info.value)
+
+
+def test_failing_pass_has_location():
+    with pytest.raises(compiler.CompileError) as info:
+        compiler.run_pipeline(UNBUFFERIZABLE, "one-shot-bufferize")
+    first = info.value.diagnostics[0]
+    assert first == compiler.Diagnostic("error", "<input>:2:8",
+                                        "op was not bufferized")
+
+
+@pytest.mark.parametrize("pipeline", ["no-such-pass",
+                                      "builtin.module(canonicalize"])
+def test_bad_pipeline_is_raised(pipeline):
+    with pytest.raises(compiler.CompileError) as info:
+        compiler.run_pipeline(ADD_ZERO, pipeline)
+    assert f"invalid pass pipeline '{pipeline}'" in str(info.value)
+
+
+def test_has_pass():
+    assert compiler.has_pass("convert-w4a16-to-linalg")
+    assert compiler.has_pass("w4a16-cpu-pipeline")
+    assert compiler.has_pass("canonicalize")
+    assert not compiler.has_pass("no-such-pass")
+
+
+def test_compile_cpu_from_text():
+    result = compiler.compile(MATMUL, backend="cpu")
+    assert result.backend == "cpu" and result.chipset is None
+    assert "llvm.func @linear" in result.ir
+    assert "w4a16." not in result.ir and "linalg." not in result.ir
+    assert result.binary is None and result.isa is None
+    assert result.manifest is None and result.report is None
+
+
+@pytest.mark.parametrize("wrap", [StandInModule, PrintsIR])
+def test_compile_from_module_object(wrap):
+    from_object = compiler.compile(wrap(MATMUL), backend="cpu")
+    assert from_object == compiler.compile(MATMUL, backend="cpu")
+
+
+def test_module_text_rejects_non_text_asm():
+    with pytest.raises(TypeError, match="not a str"):
+        compiler.module_text(StandInModule(b"bytes"))
+
+
+def test_compile_failure_has_location():
+    with pytest.raises(compiler.CompileError) as info:
+        compiler.compile(UNBUFFERIZABLE, backend="cpu")
+    assert info.value.diagnostics[0].location == "<input>:2:8"
+
+
+@pytest.mark.parametrize("chipset", ["gfx942", "gfx1200", "sm_90", ""])
+def test_unsupported_chipset_is_a_compile_error(chipset):
+    with pytest.raises(compiler.CompileError,
+                       match=f"unsupported chipset '{chipset}'"):
+        compiler.compile(MATMUL, chipset=chipset)
+
+
+def test_unknown_backend():
+    with pytest.raises(ValueError, match="unknown backend 'rocm'"):
+        compiler.compile(MATMUL, backend="rocm")
+
+
+# torch-mlir's custom quant op lowering (shared/notes/prior-art.md, form 1):
+# i4 weights [N, K/G, G] dequantized by a 3-D generic, then a contraction over
+# (group, in-group K) accumulating in f16. N = 8, K = 64, G = 32.
+TORCH_MLIR_CUSTOM_QUANT = """\
+#map_w = affine_map<(n, g, k) -> (n, g, k)>
+#map_s = affine_map<(n, g, k) -> (n, g, 0)>
+#map_x = affine_map<(b, m, n, g, k) -> (b, m, g, k)>
+#map_dq = affine_map<(b, m, n, g, k) -> (n, g, k)>
+#map_y = affine_map<(b, m, n, g, k) -> (b, m, n)>
+func.func @linear(%x: tensor<1x2x64xf16>, %w: tensor<8x2x32xi4>,
+                  %s: tensor<8x2x1xf16>, %z: tensor<8x2x1xf16>) -> tensor<1x2x8xf16> {
+  %empty_w = tensor.empty() : tensor<8x2x32xf16>
+  %dq = linalg.generic {indexing_maps = [#map_w, #map_s, #map_s, #map_w],
+                        iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%w, %s, %z : tensor<8x2x32xi4>, tensor<8x2x1xf16>, tensor<8x2x1xf16>)
+      outs(%empty_w : tensor<8x2x32xf16>) {
+  ^bb0(%q: i4, %scale: f16, %zero: f16, %out: f16):
+    %q32 = arith.extui %q : i4 to i32
+    %qf = arith.uitofp %q32 : i32 to f16
+    %centered = arith.subf %qf, %zero : f16
+    %value = arith.mulf %centered, %scale : f16
+    linalg.yield %value : f16
+  } -> tensor<8x2x32xf16>
+  %xg = tensor.expand_shape %x [[0], [1], [2, 3]] output_shape [1, 2, 2, 32]
+      : tensor<1x2x64xf16> into tensor<1x2x2x32xf16>
+  %zero_f16 = arith.constant 0.0 : f16
+  %empty_y = tensor.empty() : tensor<1x2x8xf16>
+  %init = linalg.fill ins(%zero_f16 : f16) outs(%empty_y : tensor<1x2x8xf16>) -> tensor<1x2x8xf16>
+  %y = linalg.generic {indexing_maps = [#map_x, #map_dq, #map_y],
+                       iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%xg, %dq : tensor<1x2x2x32xf16>, tensor<8x2x32xf16>)
+      outs(%init : tensor<1x2x8xf16>) {
+  ^bb0(%a: f16, %b: f16, %acc: f16):
+    %p = arith.mulf %a, %b : f16
+    %sum = arith.addf %acc, %p : f16
+    linalg.yield %sum : f16
+  } -> tensor<1x2x8xf16>
+  return %y : tensor<1x2x8xf16>
+}
+"""
+
+
+@pytest.mark.skipif(not compiler.has_pass(compiler.RAISE_PASS),
+                    reason="the raise pass is not part of this build")
+def test_raise_quantized_matmuls():
+    assert "w4a16.matmul" not in TORCH_MLIR_CUSTOM_QUANT
+    raised = compiler.raise_quantized_matmuls(
+        StandInModule(TORCH_MLIR_CUSTOM_QUANT))
+    assert "w4a16.matmul" in raised
+    assert "arith.uitofp" not in raised
