@@ -15,7 +15,10 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path[:0] = [os.path.join(ROOT, "python"), os.path.join(ROOT, "test", "lib")]
+# The package (with its native module) is imported from the build tree.
+BUILD_ARG = sys.argv[1] if len(sys.argv) > 1 else "build"
+sys.path[:0] = [os.path.join(os.path.abspath(BUILD_ARG), "python_packages"),
+                os.path.join(ROOT, "test", "lib")]
 
 import numpy as np  # noqa: E402
 
