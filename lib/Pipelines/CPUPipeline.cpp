@@ -54,4 +54,8 @@ void mlir::w4a16::registerPipelines() {
       "Lower w4a16 ops through the reference linalg lowering to the LLVM "
       "dialect for the host CPU",
       buildCPUPipeline);
+  PassPipelineRegistration<GPUPipelineOptions>(
+      "w4a16-gpu-pipeline",
+      "Lower w4a16 ops to gpu.launch_func and a gpu.binary for an AMD chip",
+      buildGPUPipeline);
 }

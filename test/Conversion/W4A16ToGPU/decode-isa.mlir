@@ -1,17 +1,16 @@
-// RUN: w4a16-opt %s --w4a16-tile-matmul=chipset=gfx1100 --convert-w4a16-to-gpu | mlir-opt --pass-pipeline="builtin.module(rocdl-attach-target{chip=gfx1100},gpu.module(convert-scf-to-cf,convert-gpu-to-rocdl{chipset=gfx1100 runtime=HIP}),reconcile-unrealized-casts,gpu-module-to-binary{format=isa})" | FileCheck %s --check-prefixes=CHECK,GFX1100
-// RUN: w4a16-opt %s --w4a16-tile-matmul=chipset=gfx1151 --convert-w4a16-to-gpu | mlir-opt --pass-pipeline="builtin.module(rocdl-attach-target{chip=gfx1151},gpu.module(convert-scf-to-cf,convert-gpu-to-rocdl{chipset=gfx1151 runtime=HIP}),reconcile-unrealized-casts,gpu-module-to-binary{format=isa})" | FileCheck %s --check-prefixes=CHECK,GFX1151
+// RUN: w4a16-opt %s --w4a16-gpu-pipeline="chipset=gfx1100 format=isa" | FileCheck %s --check-prefixes=CHECK,GFX1100
+// RUN: w4a16-opt %s --w4a16-gpu-pipeline="chipset=gfx1151 format=isa" | FileCheck %s --check-prefixes=CHECK,GFX1151
 
 // The decode kernel compiles to real gfx11 code: 16-byte weight loads and
-// v_dot2 in the K loop, no scratch. (Until w4a16-gpu-pipeline exists the
-// lowering after our passes is spelled out here.)
+// v_dot2 in the K loop, no scratch.
 
-// GFX1100: amdgcn-amd-amdhsa--gfx1100
-// GFX1151: amdgcn-amd-amdhsa--gfx1151
-// CHECK: matmul_0_decode:
-// CHECK: global_load_b128
-// CHECK: v_dot2{{(acc)?}}_f32_f16
-// CHECK: s_cbranch
-// CHECK: .private_segment_fixed_size: 0
+// GFX1100: chip = "gfx1100"
+// GFX1151: chip = "gfx1151"
+// CHECK-SAME: matmul_0_decode:
+// CHECK-SAME: global_load_b128
+// CHECK-SAME: v_dot2{{(acc)?}}_f32_f16
+// CHECK-SAME: s_cbranch
+// CHECK-SAME: .private_segment_fixed_size: 0
 func.func @decode(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<1x4096xf16>) -> tensor<1x4096xf16> {
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<1x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<1x4096xf16>) -> tensor<1x4096xf16>
   return %0 : tensor<1x4096xf16>
