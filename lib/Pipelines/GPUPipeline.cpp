@@ -23,11 +23,7 @@ void mlir::w4a16::buildGPUPipeline(OpPassManager &pm,
   pm.addPass(createW4A16TileMatmulPass(tiling));
   pm.addPass(createConvertW4A16ToGPUPass());
 
-  bufferization::OneShotBufferizePassOptions bufferization;
-  bufferization.bufferizeFunctionBoundaries = true;
-  bufferization.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
+  addOneShotBufferization(pm);
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 

@@ -42,6 +42,10 @@ void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &options);
 /// execution on the host CPU (e.g. by mlir-runner).
 void buildCPUPipeline(OpPassManager &pm);
 
+/// One-shot bufferization of the whole module, functions included, with
+/// identity-layout memrefs at function boundaries (shared by the pipelines).
+void addOneShotBufferization(OpPassManager &pm);
+
 /// Registers the pipelines above as named pass pipelines.
 void registerPipelines();
 
