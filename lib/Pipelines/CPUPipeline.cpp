@@ -21,15 +21,19 @@
 
 using namespace mlir;
 
-void mlir::w4a16::buildCPUPipeline(OpPassManager &pm) {
-  pm.addPass(createConvertW4A16ToLinalgPass());
-  pm.addPass(createCanonicalizerPass());
-
+void mlir::w4a16::addOneShotBufferization(OpPassManager &pm) {
   bufferization::OneShotBufferizePassOptions bufferization;
   bufferization.bufferizeFunctionBoundaries = true;
   bufferization.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
+}
+
+void mlir::w4a16::buildCPUPipeline(OpPassManager &pm) {
+  pm.addPass(createConvertW4A16ToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+
+  addOneShotBufferization(pm);
   bufferization::BufferDeallocationPipelineOptions deallocation;
   bufferization::buildBufferDeallocationPipeline(pm, deallocation);
 
@@ -54,4 +58,8 @@ void mlir::w4a16::registerPipelines() {
       "Lower w4a16 ops through the reference linalg lowering to the LLVM "
       "dialect for the host CPU",
       buildCPUPipeline);
+  PassPipelineRegistration<GPUPipelineOptions>(
+      "w4a16-gpu-pipeline",
+      "Lower w4a16 ops to gpu.launch_func and a gpu.binary for an AMD chip",
+      buildGPUPipeline);
 }

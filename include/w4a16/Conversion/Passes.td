@@ -22,4 +22,28 @@ def ConvertW4A16ToLinalgPass : Pass<"convert-w4a16-to-linalg"> {
   ];
 }
 
+def ConvertW4A16ToGPUPass : Pass<"convert-w4a16-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Lower tiled w4a16.matmul ops to gpu.module kernels and gpu.launch_func";
+  let description = [{
+    Each `w4a16.matmul` carrying a `w4a16.tilings` attribute (see
+    `--w4a16-tile-matmul`) becomes kernels in the `gpu.module`
+    `@w4a16_kernels` and `gpu.launch_func`s on memrefs obtained with
+    `bufferization.to_buffer`, so one-shot bufferization finishes the host
+    side. Kernels state their workgroup size (`known_block_size`).
+    Decode: `<name>_decode` (dot2 GEMV, exact dequant, f32 accumulation,
+    in-workgroup reduction through LDS, f32 split-K partials in a workspace)
+    then `<name>_splitk_reduce` (init + partials, rounded once).
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // W4A16_CONVERSION_PASSES_TD

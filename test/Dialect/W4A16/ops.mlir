@@ -59,3 +59,8 @@ func.func @dequant_forms(%wa: tensor<128x16xi32>, %sa: tensor<2x128xf16>, %za: t
          -> tensor<128x40xbf16>
   return %0, %1 : tensor<128x128xf16>, tensor<128x40xbf16>
 }
+
+// The tiling attribute prints as it parses.
+// CHECK-LABEL: func.func private @tiling_round_trip()
+// CHECK-SAME: t = #w4a16.tiling<strategy = small_batch, chip = "gfx1151", m_min = 9, m_max = 64, tile_m = 64, tile_n = 128, tile_k = 32, split_k = 4, workgroup_size = 128, lds_bytes = 0>
+func.func private @tiling_round_trip() attributes {t = #w4a16.tiling<strategy = small_batch, chip = "gfx1151", m_min = 9, m_max = 64, tile_m = 64, tile_n = 128, tile_k = 32, split_k = 4, workgroup_size = 128, lds_bytes = 0>}

@@ -3,6 +3,7 @@
 #include "w4a16/Dialect/W4A16/IR/W4A16Attrs.h"
 #include "mlir/IR/Builders.h"
 #include "w4a16/Dialect/W4A16/IR/W4A16Dialect.h"
+#include "w4a16/Target/TargetInfo.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -42,5 +43,43 @@ QuantSchemeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       (layout != WeightLayout::Gptq || zeroPoint != ZeroPointKind::Packed))
     return emitError() << "gptq_v1 applies only to the gptq layout with "
                           "zero_point = packed";
+  return success();
+}
+
+LogicalResult TilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 TilingStrategy strategy, StringRef chip,
+                                 int64_t mMin, int64_t mMax, int64_t tileM,
+                                 int64_t tileN, int64_t tileK, int64_t splitK,
+                                 int64_t workgroupSize, int64_t ldsBytes) {
+  auto target = lookupTarget(chip);
+  if (!target)
+    return emitError() << llvm::toString(target.takeError());
+  if (mMin < 1 || (mMax != kUnboundedM && mMax < mMin))
+    return emitError() << "M range [" << mMin << ", " << mMax
+                       << "] is empty (m_max = -1 means unbounded)";
+  if (tileM <= 0 || tileN <= 0 || tileK <= 0 || splitK <= 0)
+    return emitError() << "tile sizes and split_k must be positive";
+  if (strategy != TilingStrategy::Decode) {
+    for (auto [name, size, step] :
+         {std::make_tuple("tile_m", tileM, target->mmaM),
+          std::make_tuple("tile_n", tileN, target->mmaN),
+          std::make_tuple("tile_k", tileK, target->mmaK)})
+      if (size % step != 0)
+        return emitError() << name << " = " << size
+                           << " is not a multiple of the " << step
+                           << " of the matrix instruction on " << chip;
+  } else if (tileK % ::w4a16::kValuesPerWord != 0) {
+    return emitError() << "tile_k = " << tileK
+                       << " is not a multiple of the 8 rows of a packed word";
+  }
+  if (workgroupSize <= 0 || workgroupSize % target->waveSize != 0 ||
+      workgroupSize > 1024)
+    return emitError() << "workgroup_size = " << workgroupSize
+                       << " must be a multiple of the wave size "
+                       << target->waveSize << " and at most 1024";
+  if (ldsBytes < 0 || ldsBytes > target->ldsBytesPerWorkgroup)
+    return emitError() << "lds_bytes = " << ldsBytes << " exceeds the "
+                       << target->ldsBytesPerWorkgroup
+                       << " bytes of LDS per workgroup on " << chip;
   return success();
 }

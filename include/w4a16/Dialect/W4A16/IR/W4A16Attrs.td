@@ -83,4 +83,65 @@ def W4A16_QuantSchemeAttr : W4A16_Attr<"QuantScheme", "scheme"> {
   }];
 }
 
+def W4A16_TilingStrategy : I32EnumAttr<"TilingStrategy",
+    "kernel family chosen for a range of M", [
+      I32EnumAttrCase<"Decode", 0, "decode">,
+      I32EnumAttrCase<"SmallBatch", 1, "small_batch">,
+      I32EnumAttrCase<"Prefill", 2, "prefill">
+    ]> {
+  let cppNamespace = "::mlir::w4a16";
+  let genSpecializedAttr = 0;
+}
+
+def W4A16_TilingAttr : W4A16_Attr<"Tiling", "tiling"> {
+  let summary = "How a w4a16.matmul is tiled for one range of M on one chip";
+  let description = [{
+    Chosen by `--w4a16-tile-matmul` and consumed by the GPU lowering; one
+    per kernel. The sizes are independent of the matrix instruction that
+    later implements the tile.
+
+    - `strategy`: `decode` (dot2 GEMV), `small_batch` (matrix instructions
+      with B dequantized in registers) or `prefill` (matrix instructions
+      with A shared through LDS, double buffered).
+    - `chip`: the target chip (its facts come from `lookupTarget`).
+    - `m_min`, `m_max`: the rows this kernel serves; `m_max = -1` is
+      unbounded.
+    - `tile_m`, `tile_n`: output rows and columns of one workgroup.
+    - `tile_k`: K rows one workgroup consumes per main-loop iteration.
+    - `split_k`: independent K slices over the grid, summed in f32.
+    - `workgroup_size`: threads per workgroup (a multiple of the wave size).
+    - `lds_bytes`: static LDS of the workgroup.
+
+    Example:
+
+    ```mlir
+    #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 8,
+                  tile_m = 8, tile_n = 128, tile_k = 64, split_k = 4,
+                  workgroup_size = 256, lds_bytes = 32768>
+    ```
+  }];
+  let parameters = (ins
+    EnumParameter<W4A16_TilingStrategy>:$strategy,
+    StringRefParameter<"target chip">:$chip,
+    "int64_t":$m_min,
+    "int64_t":$m_max,
+    "int64_t":$tile_m,
+    "int64_t":$tile_n,
+    "int64_t":$tile_k,
+    "int64_t":$split_k,
+    "int64_t":$workgroup_size,
+    "int64_t":$lds_bytes
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    static constexpr int64_t kUnboundedM = -1;
+    /// The discardable attribute of a w4a16.matmul holding its tilings.
+    static StringRef getOpAttrName() { return "w4a16.tilings"; }
+    bool usesMatrixInstructions() const {
+      return getStrategy() != TilingStrategy::Decode;
+    }
+  }];
+}
+
 #endif // W4A16_DIALECT_W4A16_IR_W4A16ATTRS_TD

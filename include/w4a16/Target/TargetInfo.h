@@ -1,0 +1,64 @@
+//===- TargetInfo.h - Facts about the GPUs w4a16 generates code for -*- C++ -*-===//
+//
+// The one place that knows chip names. Every pass asks `lookupTarget` for the
+// facts of a chip (matrix instruction shape, register and LDS budgets, sizes
+// for the static performance model) instead of comparing chip names.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef W4A16_TARGET_TARGETINFO_H
+#define W4A16_TARGET_TARGETINFO_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include <cstdint>
+
+namespace mlir::w4a16 {
+
+/// The matrix instruction family of a chip; it fixes the lane layout of the
+/// operands (see WmmaLayout.h).
+enum class MmaFamily {
+  /// RDNA3 `v_wmma_*_16x16x16_*`: A/B duplicated across the two half-waves,
+  /// accumulator row 2v + lane/16.
+  Gfx11Wmma,
+};
+
+struct TargetInfo {
+  llvm::StringRef chip;
+  MmaFamily mmaFamily;
+  /// The one matrix instruction shape (M x N x K).
+  int64_t mmaM, mmaN, mmaK;
+  /// Element types the matrix instruction takes as A/B operands.
+  bool mmaF16, mmaBf16;
+  /// `v_dot2_f32_f16` / `v_dot2_f32_bf16` (2 MACs per lane, f32 accumulate).
+  bool hasDot2F16, hasDot2Bf16;
+  int64_t waveSize;
+  int64_t computeUnits;
+  int64_t simdsPerCU;
+  /// Wave32 VGPRs of one SIMD; decides occupancy.
+  int64_t vgprsPerSimd;
+  /// VGPR allocation granule per wave on this chip.
+  int64_t vgprGranule;
+  int64_t maxVgprsPerWave;
+  int64_t maxWavesPerSimd;
+  int64_t ldsBytesPerWorkgroup;
+  /// For the static model: sustained DRAM read bandwidth and shader clock.
+  double dramGBPerSecond;
+  double clockGHz;
+
+  int64_t numSimds() const { return computeUnits * simdsPerCU; }
+  /// Waves one SIMD can hold when each wave uses `vgprs` registers.
+  int64_t wavesPerSimd(int64_t vgprs) const;
+};
+
+/// The facts of `chip`, or an error whose message can go straight into a
+/// diagnostic: RDNA4 chips are named as not supported yet, anything else
+/// lists the supported chips.
+llvm::Expected<const TargetInfo &> lookupTarget(llvm::StringRef chip);
+
+/// Comma-separated names of the supported chips.
+std::string supportedChipList();
+
+} // namespace mlir::w4a16
+
+#endif // W4A16_TARGET_TARGETINFO_H

@@ -1,0 +1,237 @@
+//===- TileMatmul.cpp - Choose the GPU kernels of each w4a16.matmul -------===//
+//
+// The strategy follows shared/notes/rdna3.md: below ~8 rows the matrix
+// instruction wastes most of its rows, so decode uses dot2; up to 64 rows
+// B fragments are dequantized in registers and fed straight to the matrix
+// instruction; beyond that A is shared through LDS. Decode and small batch
+// are bound by reading the weights once, so they split K until the chip
+// holds enough waves to saturate DRAM.
+//
+//===----------------------------------------------------------------------===//
+
+#include "w4a16/Dialect/W4A16/IR/W4A16Ops.h"
+#include "w4a16/Dialect/W4A16/Transforms/Passes.h"
+#include "w4a16/Target/TargetInfo.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+namespace mlir::w4a16 {
+#define GEN_PASS_DEF_W4A16TILEMATMULPASS
+#include "w4a16/Dialect/W4A16/Transforms/Passes.h.inc"
+} // namespace mlir::w4a16
+
+using namespace mlir;
+using namespace mlir::w4a16;
+
+namespace {
+
+constexpr int64_t kUnbounded = TilingAttr::kUnboundedM;
+/// Waves per SIMD the memory-bound kernels aim for (latency hiding).
+constexpr int64_t kMinWavesPerSimd = 4;
+/// Fewest K rows a split keeps, so its main loop amortizes the reduction.
+constexpr int64_t kMinRowsPerSplit = 256;
+
+/// An inclusive range of M; `max == kUnbounded` has no upper end.
+struct MRange {
+  int64_t min, max;
+
+  bool contains(int64_t m) const {
+    return m >= min && (max == kUnbounded || m <= max);
+  }
+  std::optional<MRange> intersect(MRange other) const {
+    int64_t lo = std::max(min, other.min);
+    int64_t hi = max == kUnbounded ? other.max
+                 : other.max == kUnbounded ? max
+                                           : std::min(max, other.max);
+    if (hi != kUnbounded && hi < lo)
+      return std::nullopt;
+    return MRange{lo, hi};
+  }
+};
+
+/// The M values each strategy serves.
+constexpr std::pair<TilingStrategy, MRange> kStrategyRanges[] = {
+    {TilingStrategy::Decode, {1, 8}},
+    {TilingStrategy::SmallBatch, {9, 64}},
+    {TilingStrategy::Prefill, {65, kUnbounded}},
+};
+
+/// What the choice depends on, besides the target.
+struct Problem {
+  int64_t n, k;
+  /// K is split only at multiples of this many rows (a group, or a packed
+  /// word for per-channel scales), so each split loads a group's scales once.
+  int64_t splitUnitRows;
+  int64_t splitUnits() const { return k / splitUnitRows; }
+};
+
+struct TileSizes {
+  int64_t tileM, tileN, tileK, splitK, workgroupSize, ldsBytes;
+};
+
+/// LDS a strategy needs for given tiles: decode reduces f32 partials of all
+/// waves; prefill double-buffers the A tile (2-byte elements).
+int64_t ldsBytesFor(TilingStrategy strategy, const TileSizes &t,
+                    const TargetInfo &target) {
+  switch (strategy) {
+  case TilingStrategy::Decode:
+    return t.workgroupSize / target.waveSize * t.tileN * t.tileM * 4;
+  case TilingStrategy::SmallBatch:
+    return 0;
+  case TilingStrategy::Prefill:
+    return 2 * t.tileM * t.tileK * 2;
+  }
+  llvm_unreachable("unknown strategy");
+}
+
+/// The smallest split of K into whole units that gives the chip
+/// kMinWavesPerSimd waves per SIMD, keeping kMinRowsPerSplit rows per split.
+int64_t chooseSplitK(const Problem &problem, const TargetInfo &target,
+                     int64_t workgroups, int64_t wavesPerWorkgroup) {
+  int64_t wanted = kMinWavesPerSimd * target.numSimds();
+  int64_t best = 1;
+  for (int64_t split = 1; split <= problem.splitUnits(); ++split) {
+    if (problem.splitUnits() % split != 0)
+      continue;
+    if (problem.k / split < kMinRowsPerSplit)
+      break;
+    best = split;
+    if (workgroups * split * wavesPerWorkgroup >= wanted)
+      break;
+  }
+  return best;
+}
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
+
+TileSizes chooseTiles(TilingStrategy strategy, MRange range,
+                      const Problem &problem, const TargetInfo &target) {
+  TileSizes t{};
+  switch (strategy) {
+  case TilingStrategy::Decode:
+    // 32 lanes x 16-byte loads = 128 contiguous columns of one packed row;
+    // the 8 waves of a workgroup take consecutive packed rows.
+    t.tileM = range.max;
+    t.tileN = 128;
+    t.workgroupSize = 256;
+    t.tileK = t.workgroupSize / target.waveSize * 8;
+    break;
+  case TilingStrategy::SmallBatch:
+    // 4 waves of 32 columns: each A fragment feeds two matrix instructions.
+    t.tileM = roundUp(range.max, target.mmaM);
+    t.tileN = 128;
+    t.tileK = 2 * target.mmaK;
+    t.workgroupSize = 128;
+    break;
+  case TilingStrategy::Prefill:
+    // 8 waves as 2 x 4, each 64 x 32: 8 accumulator tiles per wave.
+    t.tileM = 128;
+    t.tileN = 128;
+    t.tileK = 2 * target.mmaK;
+    t.workgroupSize = 256;
+    break;
+  }
+  int64_t workgroups =
+      ceilDiv(problem.n, t.tileN) *
+      (range.max == kUnbounded ? 1 : ceilDiv(range.max, t.tileM));
+  t.splitK = strategy == TilingStrategy::Prefill
+                 ? 1
+                 : chooseSplitK(problem, target, workgroups,
+                                t.workgroupSize / target.waveSize);
+  return t;
+}
+
+/// M of the op as a range: static, or the hint, or everything.
+FailureOr<MRange> getMRange(MatmulOp op, ArrayRef<int64_t> hint) {
+  ArrayRef<int64_t> shape = op.getInput().getType().getShape().drop_back();
+  if (!ShapedType::isDynamicShape(shape)) {
+    int64_t m = ShapedType::getNumElements(shape);
+    return MRange{m, m};
+  }
+  if (hint.empty())
+    return MRange{1, kUnbounded};
+  if (hint.size() != 2 || hint[0] < 1 ||
+      (hint[1] != kUnbounded && hint[1] < hint[0]))
+    return op.emitOpError("m-range must be 'min,max' with 1 <= min <= max "
+                          "(max -1 = unbounded)");
+  return MRange{hint[0], hint[1]};
+}
+
+/// Checks the parts of a tiling that depend on the op.
+LogicalResult verifyTilingForOp(MatmulOp op, TilingAttr tiling,
+                                const Problem &problem) {
+  if (problem.splitUnits() % tiling.getSplitK() != 0)
+    return op.emitOpError()
+           << "split_k = " << tiling.getSplitK() << " does not divide the "
+           << problem.splitUnits() << " K units of " << problem.splitUnitRows
+           << " rows (K = " << problem.k
+           << "); K is split only at group boundaries";
+  return success();
+}
+
+struct TileMatmulPass
+    : public mlir::w4a16::impl::W4A16TileMatmulPassBase<TileMatmulPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    WalkResult result = getOperation()->walk([&](MatmulOp op) {
+      return failed(tileOp(op)) ? WalkResult::interrupt()
+                                : WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
+  }
+
+  LogicalResult tileOp(MatmulOp op) {
+    auto target = lookupTarget(chipset);
+    if (!target)
+      return op.emitOpError() << llvm::toString(target.takeError());
+    QuantSchemeAttr scheme = op.getScheme();
+    Problem problem{op.getN(), op.getK(),
+                    scheme.isPerChannel() ? ::w4a16::kValuesPerWord
+                                          : scheme.getGroupSize()};
+
+    if (auto existing = op->getAttrOfType<ArrayAttr>(TilingAttr::getOpAttrName())) {
+      for (Attribute attr : existing) {
+        auto tiling = dyn_cast<TilingAttr>(attr);
+        if (!tiling)
+          return op.emitOpError() << TilingAttr::getOpAttrName()
+                                  << " must hold #w4a16.tiling attributes";
+        if (failed(verifyTilingForOp(op, tiling, problem)))
+          return failure();
+      }
+      return success();
+    }
+
+    FailureOr<MRange> mRange = getMRange(op, this->mRange);
+    if (failed(mRange))
+      return failure();
+    SmallVector<Attribute> tilings;
+    for (auto [strategy, strategyRange] : kStrategyRanges) {
+      std::optional<MRange> range = mRange->intersect(strategyRange);
+      if (!range)
+        continue;
+      TileSizes t = chooseTiles(strategy, *range, problem, *target);
+      for (auto [override, size] :
+           {std::make_pair(tileM.getValue(), &t.tileM),
+            std::make_pair(tileN.getValue(), &t.tileN),
+            std::make_pair(tileK.getValue(), &t.tileK),
+            std::make_pair(splitK.getValue(), &t.splitK)})
+        if (override != 0)
+          *size = override;
+      t.ldsBytes = ldsBytesFor(strategy, t, *target);
+      auto tiling = TilingAttr::getChecked(
+          [&] { return op.emitOpError(); }, op.getContext(), strategy,
+          target->chip, range->min, range->max, t.tileM, t.tileN, t.tileK,
+          t.splitK, t.workgroupSize, t.ldsBytes);
+      if (!tiling || failed(verifyTilingForOp(op, tiling, problem)))
+        return failure();
+      tilings.push_back(tiling);
+    }
+    op->setAttr(TilingAttr::getOpAttrName(),
+                ArrayAttr::get(op.getContext(), tilings));
+    return success();
+  }
+};
+
+} // namespace

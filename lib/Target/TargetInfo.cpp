@@ -1,0 +1,81 @@
+//===- TargetInfo.cpp - Facts about the GPUs w4a16 generates code for -----===//
+//
+// Sources: shared/notes/rdna3.md (vendor tables; 7900 XTX and Strix Halo
+// bandwidths are measured read bandwidths, the others vendor peaks).
+//
+//===----------------------------------------------------------------------===//
+
+#include "w4a16/Target/TargetInfo.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MathExtras.h"
+
+using namespace mlir::w4a16;
+
+namespace {
+/// A gfx11 chip: everything but the size-dependent numbers is common.
+constexpr TargetInfo gfx11(llvm::StringLiteral chip, int64_t cus,
+                           int64_t vgprsPerSimd, double dramGBPerSecond,
+                           double clockGHz) {
+  return TargetInfo{chip,
+                    MmaFamily::Gfx11Wmma,
+                    /*mmaM=*/16,
+                    /*mmaN=*/16,
+                    /*mmaK=*/16,
+                    /*mmaF16=*/true,
+                    /*mmaBf16=*/true,
+                    /*hasDot2F16=*/true,
+                    /*hasDot2Bf16=*/true,
+                    /*waveSize=*/32,
+                    cus,
+                    /*simdsPerCU=*/2,
+                    vgprsPerSimd,
+                    /*vgprGranule=*/vgprsPerSimd == 1536 ? 24 : 16,
+                    /*maxVgprsPerWave=*/256,
+                    /*maxWavesPerSimd=*/16,
+                    /*ldsBytesPerWorkgroup=*/64 * 1024,
+                    dramGBPerSecond,
+                    clockGHz};
+}
+
+const TargetInfo kTargets[] = {
+    gfx11("gfx1100", 96, 1536, 809.0, 2.5),  // RX 7900 XTX
+    gfx11("gfx1101", 60, 1536, 624.0, 2.4),  // RX 7800 XT
+    gfx11("gfx1102", 32, 1024, 288.0, 2.6),  // RX 7600
+    gfx11("gfx1103", 12, 1024, 120.0, 2.7),  // Radeon 780M (DDR5/LPDDR5X)
+    gfx11("gfx1150", 16, 1024, 120.0, 2.9),  // Radeon 890M
+    gfx11("gfx1151", 40, 1536, 232.0, 2.9),  // Strix Halo 8060S
+};
+
+/// Chips known to have a different matrix-instruction operand layout.
+const llvm::StringLiteral kRdna4Chips[] = {"gfx1200", "gfx1201"};
+} // namespace
+
+int64_t TargetInfo::wavesPerSimd(int64_t vgprs) const {
+  if (vgprs <= 0)
+    return maxWavesPerSimd;
+  int64_t allocated = llvm::alignTo(vgprs, vgprGranule);
+  return std::min(maxWavesPerSimd, vgprsPerSimd / allocated);
+}
+
+std::string mlir::w4a16::supportedChipList() {
+  return llvm::join(llvm::map_range(kTargets,
+                                    [](const TargetInfo &t) {
+                                      return t.chip;
+                                    }),
+                    ", ");
+}
+
+llvm::Expected<const TargetInfo &>
+mlir::w4a16::lookupTarget(llvm::StringRef chip) {
+  for (const TargetInfo &target : kTargets)
+    if (target.chip == chip)
+      return target;
+  if (llvm::is_contained(kRdna4Chips, chip))
+    return llvm::createStringError(
+        "chip '" + chip +
+        "': RDNA4 (gfx12) WMMA uses a different operand layout and is not "
+        "supported yet");
+  return llvm::createStringError("unsupported chip '" + chip +
+                                 "'; supported: " + supportedChipList());
+}

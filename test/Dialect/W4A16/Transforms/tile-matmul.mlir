@@ -1,0 +1,73 @@
+// RUN: w4a16-opt %s --w4a16-tile-matmul | FileCheck %s --check-prefix=GFX1100
+// RUN: w4a16-opt %s --w4a16-tile-matmul=chipset=gfx1151 | FileCheck %s --check-prefix=GFX1151
+// RUN: w4a16-opt %s --w4a16-tile-matmul=chipset=gfx1102 | FileCheck %s --check-prefix=GFX1102
+// RUN: w4a16-opt %s "--w4a16-tile-matmul=chipset=gfx1100 m-range=4,32" | FileCheck %s --check-prefix=HINT
+
+// Decisions per M, N, K, group size, activation type and chip. Split-K
+// grows until the chip holds >= 4 waves per SIMD (768 on gfx1100, 320 on
+// gfx1151, 256 on gfx1102), in whole groups, keeping >= 256 K rows a split.
+
+#sym128 = #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric>
+#awq32 = #w4a16.scheme<layout = awq, group_size = 32, zero_point = packed>
+#chan = #w4a16.scheme<layout = gptq, group_size = -1, zero_point = symmetric>
+
+// M = 1, K = N = 4096, G = 128: 32 workgroups x 8 waves = 256 waves per split.
+// GFX1100-LABEL: func.func @decode_m1
+// GFX1100: w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 4096>]
+// GFX1151-LABEL: func.func @decode_m1
+// GFX1151: #w4a16.tiling<strategy = decode, chip = "gfx1151", {{.*}} split_k = 2,
+// GFX1102-LABEL: func.func @decode_m1
+// GFX1102: #w4a16.tiling<strategy = decode, chip = "gfx1102", {{.*}} split_k = 1,
+func.func @decode_m1(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<1x4096xf16>) -> tensor<1x4096xf16> {
+  %0 = w4a16.matmul #sym128 ins(%x, %w, %s : tensor<1x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<1x4096xf16>) -> tensor<1x4096xf16>
+  return %0 : tensor<1x4096xf16>
+}
+
+// M = 8 (batch 2 x 4 collapses into M), bf16, AWQ G32, N = 5120, K = 17408:
+// 40 workgroups need split 3, which does not divide the 544 groups: 4.
+// GFX1100-LABEL: func.func @decode_m8_bf16_awq
+// GFX1100: #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 8, m_max = 8, tile_m = 8, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 32768>
+func.func @decode_m8_bf16_awq(%x: tensor<2x4x17408xbf16>, %w: tensor<17408x640xi32>, %s: tensor<544x5120xbf16>, %z: tensor<544x640xi32>, %i: tensor<2x4x5120xf32>) -> tensor<2x4x5120xf32> {
+  %0 = w4a16.matmul #awq32 ins(%x, %w, %s : tensor<2x4x17408xbf16>, tensor<17408x640xi32>, tensor<544x5120xbf16>) zeros(%z : tensor<544x640xi32>) outs(%i : tensor<2x4x5120xf32>) -> tensor<2x4x5120xf32>
+  return %0 : tensor<2x4x5120xf32>
+}
+
+// M = 32: small batch, tile_m rounded up to the 16 rows of the instruction.
+// GFX1100-LABEL: func.func @small_batch_m32
+// GFX1100: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 32, m_max = 32, tile_m = 32, tile_n = 128, tile_k = 32, split_k = 8, workgroup_size = 128, lds_bytes = 0>
+func.func @small_batch_m32(%x: tensor<32x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<32x4096xf16>) -> tensor<32x4096xf16> {
+  %0 = w4a16.matmul #sym128 ins(%x, %w, %s : tensor<32x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<32x4096xf16>) -> tensor<32x4096xf16>
+  return %0 : tensor<32x4096xf16>
+}
+
+// M = 2048: prefill, A double-buffered in LDS (2 x 128 x 32 halves), no split.
+// Per-channel scales: K splits at packed words.
+// GFX1100-LABEL: func.func @prefill_m2048
+// GFX1100: w4a16.tilings = [#w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 2048, m_max = 2048, tile_m = 128, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 256, lds_bytes = 16384>]
+func.func @prefill_m2048(%x: tensor<2048x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<1x4096xf16>, %i: tensor<2048x4096xf16>) -> tensor<2048x4096xf16> {
+  %0 = w4a16.matmul #chan ins(%x, %w, %s : tensor<2048x4096xf16>, tensor<512x4096xi32>, tensor<1x4096xf16>) outs(%i : tensor<2048x4096xf16>) -> tensor<2048x4096xf16>
+  return %0 : tensor<2048x4096xf16>
+}
+
+// Dynamic M: one kernel per strategy covering all M, or only those the
+// m-range hint needs.
+// GFX1100-LABEL: func.func @dynamic_m
+// GFX1100: w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 8, tile_m = 8,
+// GFX1100-SAME: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 9, m_max = 64, tile_m = 64,
+// GFX1100-SAME: #w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 65, m_max = -1, tile_m = 128,
+// HINT-LABEL: func.func @dynamic_m
+// HINT: w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 4, m_max = 8,
+// HINT-SAME: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 9, m_max = 32, tile_m = 32,
+// HINT-NOT: prefill
+func.func @dynamic_m(%x: tensor<?x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<?x4096xf16>) -> tensor<?x4096xf16> {
+  %0 = w4a16.matmul #sym128 ins(%x, %w, %s : tensor<?x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<?x4096xf16>) -> tensor<?x4096xf16>
+  return %0 : tensor<?x4096xf16>
+}
+
+// A tiling already on the op is kept.
+// GFX1100-LABEL: func.func @preset
+// GFX1100: w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 64, tile_k = 64, split_k = 2, workgroup_size = 256, lds_bytes = 2048>]
+func.func @preset(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<1x4096xf16>) -> tensor<1x4096xf16> {
+  %0 = w4a16.matmul #sym128 ins(%x, %w, %s : tensor<1x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<1x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 64, tile_k = 64, split_k = 2, workgroup_size = 256, lds_bytes = 2048>]} -> tensor<1x4096xf16>
+  return %0 : tensor<1x4096xf16>
+}
