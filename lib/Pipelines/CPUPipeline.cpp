@@ -54,4 +54,9 @@ void mlir::w4a16::registerPipelines() {
       "Lower w4a16 ops through the reference linalg lowering to the LLVM "
       "dialect for the host CPU",
       buildCPUPipeline);
+  PassPipelineRegistration<>(
+      "w4a16-torch-cpu-pipeline",
+      "Raise the quantized matmuls of torch-mlir linalg-on-tensors output to "
+      "w4a16, then run the CPU pipeline",
+      buildTorchCPUPipeline);
 }

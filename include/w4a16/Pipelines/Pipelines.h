@@ -17,6 +17,11 @@ namespace w4a16 {
 /// execution on the host CPU (e.g. by mlir-runner).
 void buildCPUPipeline(OpPassManager &pm);
 
+/// Takes linalg-on-tensors as torch-mlir's backend pipeline emits it, raises
+/// its 4-bit group-quantized matmuls to w4a16.matmul, then continues with
+/// buildCPUPipeline.
+void buildTorchCPUPipeline(OpPassManager &pm);
+
 /// Registers the pipelines above as named pass pipelines.
 void registerPipelines();
 
