@@ -74,11 +74,12 @@ def _reference_nibbles(words, shifts, mask):
 def unpack_linear(k=256, n=64, group=64, layout="gptq", zero="symmetric", act="f16",
                   arith="f16", consumer="matmul", acc="f32", bias=False,
                   shift_op="shrsi", shifts=None, mask=15, zero_side="right",
-                  scale_per_row=False, extra_user=False, batch=2):
+                  scale_per_row=False, extra_user=False, batch=2, zero_shifts=None):
     """The plain-aten unpack chain feeding a contraction, as `func.func @linear`.
 
     Arguments of @linear: x, qweight, scales, then zeros (packed int32 or
-    float) when `zero` is packed/packed_v1/float, then bias."""
+    float) when `zero` is packed/packed_v1/float, then bias. The keywords
+    after `acc` write variants that must not be raised."""
     groups = 1 if group == -1 else k // group
     group_rows = k if group == -1 else group
     shifts = shifts or (GPTQ_SHIFTS if layout == "gptq" else AWQ_SHIFTS)
@@ -134,8 +135,12 @@ def unpack_linear(k=256, n=64, group=64, layout="gptq", zero="symmetric", act="f
                 lines += ["%one = arith.constant 1 : i32", "%plus = arith.addi %and, %one : i32"]
                 value = "%plus"
             return lines + [f"%zf = arith.{to_float} {value} : i32 to {arith}"], "%zf"
+        zero_table = table
+        if zero_shifts:
+            zero_table = w.fresh("zshifts")
+            w.add(f"{zero_table} = arith.constant dense<{list(zero_shifts)}> : tensor<8xi32>")
         zg = w.generic([("%qzeros", ttype([groups, n // 8], "i32"), ["d0", "d1"]),
-                        (table, "tensor<8xi32>", ["d2"])], [groups, n // 8, 8], arith, unpack_zero)
+                        (zero_table, "tensor<8xi32>", ["d2"])], [groups, n // 8, 8], arith, unpack_zero)
         zero_input = w.fresh()
         w.add(f"{zero_input} = tensor.collapse_shape {zg} [[0], [1, 2]] : "
               f"{ttype([groups, n // 8, 8], arith)} into {ttype([groups, n], arith)}")
@@ -251,7 +256,7 @@ def unpack_linear(k=256, n=64, group=64, layout="gptq", zero="symmetric", act="f
         else:
             q = _reference_nibbles(qweight, shifts, mask).reshape(k, n)
         if zero in ("packed", "packed_v1"):
-            z = _reference_nibbles(zeros, shifts, mask).reshape(groups, n) + (zero == "packed_v1")
+            z = _reference_nibbles(zeros, zero_shifts or shifts, mask).reshape(groups, n) + (zero == "packed_v1")
         elif zero == "float":
             z = np.asarray(zeros, dtype=np.float64)
         else:

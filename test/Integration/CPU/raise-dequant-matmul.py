@@ -60,6 +60,9 @@ def check(name, text, reference, args, out_shape, act, bounds):
     ref = reference(*[v for _, _, v, _ in args])
     (original,) = mlir_exec.run_main(module)
     (after,) = mlir_exec.run_main(module, extra_passes=["--w4a16-raise-dequant-matmul"])
+    # The torch-facing pipeline is raise + the CPU pipeline: same result.
+    (piped,) = mlir_exec.run_main(module, pipeline="--w4a16-torch-cpu-pipeline")
+    assert np.array_equal(piped, after), f"{name}: w4a16-torch-cpu-pipeline differs"
     err_original = mlir_exec.relative_error(original, ref)
     err_raised = mlir_exec.relative_error(after, ref)
     print(f"{name}: original {err_original:.2e}, raised {err_raised:.2e}")

@@ -74,9 +74,8 @@ int64_t evaluate(AffineExpr expr, ArrayRef<int64_t> dims) {
 }
 
 SmallVector<int64_t> evaluate(AffineMap map, ArrayRef<int64_t> dims) {
-  return llvm::map_to_vector(map.getResults(), [&](AffineExpr expr) {
-    return evaluate(expr, dims);
-  });
+  return llvm::map_to_vector(
+      map.getResults(), [&](AffineExpr expr) { return evaluate(expr, dims); });
 }
 
 /// Bit mask of the dimensions `expr` depends on.
@@ -141,8 +140,7 @@ struct Element {
   TensorRead read;
 
   bool isRead() const { return !value; }
-  template <typename OpTy>
-  OpTy getDefiningOp() const {
+  template <typename OpTy> OpTy getDefiningOp() const {
     return value ? value.getDefiningOp<OpTy>() : OpTy();
   }
   Element getOperand(unsigned i) const {
@@ -154,8 +152,7 @@ struct Element {
 /// result `resultNumber`, if that result is computed element by element.
 std::optional<AffineMap> elementwiseLoops(linalg::GenericOp generic,
                                           unsigned resultNumber) {
-  if (generic.getNumReductionLoops() != 0 ||
-      !generic.hasPureTensorSemantics())
+  if (generic.getNumReductionLoops() != 0 || !generic.hasPureTensorSemantics())
     return std::nullopt;
   OpOperand *init = generic.getDpsInitOperand(resultNumber);
   if (!generic.getMatchingBlockArgument(init).use_empty())
@@ -177,9 +174,7 @@ public:
   Element follow(Element element);
 
   /// Producers the traced elements went through, nearest the consumer first.
-  ArrayRef<Operation *> getTraversed() const {
-    return traversed.getArrayRef();
-  }
+  ArrayRef<Operation *> getTraversed() const { return traversed.getArrayRef(); }
 
 private:
   void visit(Operation *op) { traversed.insert(op); }
@@ -203,17 +198,16 @@ Element ElementTracer::readTensor(Value tensor, AffineMap indices) {
       source = collapse.getSrc();
       for (auto [group, index] : llvm::zip_equal(
                collapse.getReassociationIndices(), indices.getResults()))
-        llvm::append_range(sourceIndices,
-                           delinearize(index, collapse.getSrcType().getShape(),
-                                       group));
+        llvm::append_range(
+            sourceIndices,
+            delinearize(index, collapse.getSrcType().getShape(), group));
     } else if (auto expand = dyn_cast<tensor::ExpandShapeOp>(producer)) {
       if (!isStaticNonEmpty(expand.getResultType()))
         break;
       source = expand.getSrc();
       for (ReassociationIndices group : expand.getReassociationIndices())
-        sourceIndices.push_back(linearize(indices.getResults(),
-                                          expand.getResultType().getShape(),
-                                          group));
+        sourceIndices.push_back(linearize(
+            indices.getResults(), expand.getResultType().getShape(), group));
     } else if (auto transpose = dyn_cast<linalg::TransposeOp>(producer)) {
       if (!transpose.hasPureTensorSemantics())
         break;
@@ -259,9 +253,8 @@ Element ElementTracer::follow(Element element) {
   if (!generic || arg.getArgNumber() >= generic.getNumDpsInputs())
     return element;
   OpOperand *input = generic.getDpsInputOperand(arg.getArgNumber());
-  return readTensor(input->get(),
-                    generic.getMatchingIndexingMap(input).compose(
-                        element.loops));
+  return readTensor(input->get(), generic.getMatchingIndexingMap(input).compose(
+                                      element.loops));
 }
 
 //===----------------------------------------------------------------------===//
@@ -311,9 +304,9 @@ FailureOr<IntegerFn> compileInteger(ElementTracer &tracer, Element element,
     });
   }
   Operation *op = element.value.getDefiningOp();
-  if (!op || !isa<arith::IndexCastOp, arith::ExtSIOp, arith::ExtUIOp,
-                  arith::TruncIOp, arith::AddIOp, arith::SubIOp,
-                  arith::MulIOp>(op))
+  if (!op ||
+      !isa<arith::IndexCastOp, arith::ExtSIOp, arith::ExtUIOp, arith::TruncIOp,
+           arith::AddIOp, arith::SubIOp, arith::MulIOp>(op))
     return failure();
   SmallVector<IntegerFn> operands;
   for (unsigned i = 0, e = op->getNumOperands(); i < e; ++i) {
@@ -384,7 +377,21 @@ bool isOperandFloat(const TensorRead &read) {
   return element.isF16() || element.isBF16() || element.isF32();
 }
 
-class DequantMatcher {
+/// Remembers why the last step failed, for the pass's `explain` remarks.
+class FailureReason {
+public:
+  StringRef getReason() const { return reason; }
+
+protected:
+  LogicalResult fail(const Twine &why) {
+    reason = why.str();
+    return failure();
+  }
+
+  std::string reason;
+};
+
+class DequantMatcher : public FailureReason {
 public:
   explicit DequantMatcher(ElementTracer &tracer) : tracer(tracer) {}
 
@@ -392,17 +399,11 @@ public:
   LogicalResult matchWeight(Element weight);
 
   const DequantMatch &getMatch() const { return match; }
-  /// Why the last match failed.
-  StringRef getReason() const { return reason; }
   /// Whether the weight was a product with a quantized factor (the failure,
   /// if any, is then about the details).
   bool looksQuantized() const { return foundQuantizedFactor; }
 
 private:
-  LogicalResult fail(const Twine &why) {
-    reason = why.str();
-    return failure();
-  }
   Element follow(Element element) { return tracer.follow(element); }
   /// Skips exact widenings and, with `allowRounding`, roundings of floats.
   Element skipFloatCasts(Element element, bool allowRounding);
@@ -419,7 +420,6 @@ private:
 
   ElementTracer &tracer;
   DequantMatch match;
-  std::string reason;
   bool foundQuantizedFactor = false;
 };
 
@@ -465,8 +465,7 @@ LogicalResult DequantMatcher::matchDifference(Element difference) {
   if (!difference.getDefiningOp<arith::SubFOp>())
     return matchQuantized(difference);
   if (failed(matchQuantized(difference.getOperand(0))))
-    return fail("the minuend of (q - z) is not the quantized value: " +
-                reason);
+    return fail("the minuend of (q - z) is not the quantized value: " + reason);
   return matchZero(difference.getOperand(1));
 }
 
@@ -511,8 +510,7 @@ LogicalResult DequantMatcher::matchPackedNibble(Element nibble,
         !shifted.getDefiningOp<arith::ShRUIOp>())
       return fail(what + " is masked but not shifted right");
     Element word = follow(shifted.getOperand(0));
-    if (!word.isRead() ||
-        !word.read.getType().getElementType().isInteger(32))
+    if (!word.isRead() || !word.read.getType().getElementType().isInteger(32))
       return fail(what + " is not shifted out of an int32 tensor");
     result = {word.read, shifted.getOperand(1)};
     return success();
@@ -540,8 +538,7 @@ LogicalResult DequantMatcher::matchZero(Element zero) {
                   "bf16 or f32");
     SplatElementsAttr splat;
     if (matchPattern(zero.read.tensor, m_Constant(&splat)))
-      return setConstantZero(
-          splat.getSplatValue<APFloat>().convertToDouble());
+      return setConstantZero(splat.getSplatValue<APFloat>().convertToDouble());
     match.zeroPoint = ZeroPointKind::Float;
     match.floatZero = zero.read;
     return success();
@@ -594,7 +591,7 @@ LogicalResult DequantMatcher::matchScale(Element scale) {
 /// Checks a match against w4a16 semantics for a K x N weight, by evaluating
 /// every index relation at every K and every N. Reads may depend on k or n
 /// per index but not on both, which keeps this O(K + N).
-class SchemeProver {
+class SchemeProver : public FailureReason {
 public:
   SchemeProver(ElementTracer &tracer, int64_t k, int64_t n,
                unsigned numCanonicalDims)
@@ -604,15 +601,10 @@ public:
   FailureOr<QuantSchemeAttr> prove(MLIRContext *context,
                                    const DequantMatch &match);
 
-  StringRef getReason() const { return reason; }
   /// K rows per group (K when per-channel), valid after prove().
   int64_t getGroupRows() const { return groupRows; }
 
 private:
-  LogicalResult fail(const Twine &why) {
-    reason = why.str();
-    return failure();
-  }
   /// Each index of `read` depends on at most one of k and n, and on no
   /// contraction row.
   LogicalResult checkSeparable(const TensorRead &read, StringRef what);
@@ -637,7 +629,6 @@ private:
   int64_t extents[kNumWeightDims];
   unsigned numDims;
   int64_t groupRows = 0;
-  std::string reason;
 };
 
 LogicalResult SchemeProver::checkSeparable(const TensorRead &read,
@@ -679,8 +670,7 @@ LogicalResult SchemeProver::provePacking(const PackedNibble &nibble,
   if (extents[dim] % kPerWord != 0)
     return fail(what + " packs a dimension that is not a multiple of 8");
   uint64_t shiftDims = 0;
-  FailureOr<IntegerFn> shift =
-      compileInteger(tracer, nibble.shift, shiftDims);
+  FailureOr<IntegerFn> shift = compileInteger(tracer, nibble.shift, shiftDims);
   if (failed(shift))
     return fail(what + " shift is not a compile-time function of (k, n)");
   if (shiftDims & ~(uint64_t(1) << dim))
@@ -708,9 +698,8 @@ FailureOr<QuantSchemeAttr> SchemeProver::prove(MLIRContext *context,
     if (failed(provePacking(*match.packedWeight, ::w4a16::PackedLayout::Gptq,
                             kDimK, "the weight"))) {
       std::string gptqReason = reason;
-      if (failed(provePacking(*match.packedWeight,
-                              ::w4a16::PackedLayout::Awq, kDimN,
-                              "the weight")))
+      if (failed(provePacking(*match.packedWeight, ::w4a16::PackedLayout::Awq,
+                              kDimN, "the weight")))
         return fail(gptqReason + "; " + reason);
       layout = ::w4a16::PackedLayout::Awq;
     }
@@ -740,22 +729,15 @@ FailureOr<QuantSchemeAttr> SchemeProver::prove(MLIRContext *context,
       return fail("a scale or zero point is not constant over groups of " +
                   Twine(groupRows) + " K rows");
   if (match.packedZero) {
-    if (failed(provePacking(*match.packedZero, layout, kDimN,
-                            "the zero point")))
+    if (failed(
+            provePacking(*match.packedZero, layout, kDimN, "the zero point")))
       return failure();
   }
   if (match.gptqV1 && layout != ::w4a16::PackedLayout::Gptq)
     return fail("a zero point stored minus one is only defined for gptq");
 
-  // Per-channel when nothing changes along K at all.
-  int64_t groupSize = groupRows == k && llvm::none_of(grouped, [&](auto *r) {
-                        return llvm::any_of(
-                            r->indices.getResults(), [](AffineExpr index) {
-                              return usedDims(index) & (1u << kDimK);
-                            });
-                      })
-                          ? QuantSchemeAttr::kPerChannel
-                          : groupRows;
+  // One group over all of K is per-channel.
+  int64_t groupSize = groupRows == k ? QuantSchemeAttr::kPerChannel : groupRows;
   return QuantSchemeAttr::get(context, static_cast<WeightLayout>(layout),
                               ::w4a16::kBitsPerValue, groupSize,
                               match.zeroPoint, match.gptqV1);
@@ -819,13 +801,12 @@ Value packNarrowWeights(OpBuilder &b, Location loc, const TensorRead &read,
                         int64_t k, int64_t n, unsigned numCanonicalDims) {
   constexpr auto gptq = ::w4a16::PackedLayout::Gptq;
   Type i32 = b.getI32Type();
-  Value empty = tensor::EmptyOp::create(
-      b, loc, ArrayRef<int64_t>{k / kPerWord, n}, i32);
+  Value empty =
+      tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{k / kPerWord, n}, i32);
   return linalg::GenericOp::create(
              b, loc, empty.getType(), ValueRange{}, ValueRange{empty},
              ArrayRef<AffineMap>{b.getMultiDimIdentityMap(2)},
-             SmallVector<utils::IteratorType>(2,
-                                              utils::IteratorType::parallel),
+             SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
              [&](OpBuilder &nb, Location nloc, ValueRange) {
                Value loops[] = {linalg::IndexOp::create(nb, nloc, 0),
                                 linalg::IndexOp::create(nb, nloc, 1)};
@@ -834,15 +815,16 @@ Value packNarrowWeights(OpBuilder &b, Location loc, const TensorRead &read,
                Value word = arith::ConstantIntOp::create(nb, nloc, i32, 0);
                for (int64_t i = 0; i < kPerWord; ++i) {
                  SmallVector<AffineExpr> canonical(
-                     numCanonicalDims, getAffineConstantExpr(0, b.getContext()));
+                     numCanonicalDims,
+                     getAffineConstantExpr(0, b.getContext()));
                  canonical[kDimK] = row * kPerWord + i;
                  canonical[kDimN] = col;
                  AffineMap toCanonical =
                      AffineMap::get(2, 0, canonical, b.getContext());
                  Value value = tensor::ExtractOp::create(
                      nb, nloc, read.tensor,
-                     applyIndices(nb, nloc,
-                                  read.indices.compose(toCanonical), loops));
+                     applyIndices(nb, nloc, read.indices.compose(toCanonical),
+                                  loops));
                  Value shifted = arith::ShLIOp::create(
                      nb, nloc, arith::ExtUIOp::create(nb, nloc, i32, value),
                      arith::ConstantIntOp::create(
@@ -979,8 +961,8 @@ FailureOr<ContractionRoles> analyzeContraction(linalg::LinalgOp op,
   SmallVector<int64_t> kGroup =
       llvm::to_vector(llvm::seq<int64_t>(0, kShape.size()));
   for (auto [loop, index] : llvm::zip_equal(
-           roles.kLoops, delinearize(getAffineDimExpr(kDimK, context),
-                                     kShape, kGroup)))
+           roles.kLoops,
+           delinearize(getAffineDimExpr(kDimK, context), kShape, kGroup)))
     loops[loop] = index;
   roles.canonicalToLoops = AffineMap::get(numCanonical, 0, loops, context);
   return roles;
@@ -999,8 +981,8 @@ Value toMatrixOperand(OpBuilder &b, Location loc, Value value,
               llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()))});
     return tensor::ExpandShapeOp::create(
         b, loc,
-        RankedTensorType::get(
-            {1, type.getNumElements()}, type.getElementType()),
+        RankedTensorType::get({1, type.getNumElements()},
+                              type.getElementType()),
         value, SmallVector<ReassociationIndices>{{0, 1}});
   }
   if (type.getRank() == numRows + 1)
@@ -1091,10 +1073,9 @@ LogicalResult RaiseDequantMatmulPass::raiseWithWeight(linalg::LinalgOp op,
 
   ElementTracer tracer;
   OpOperand *weightOperand = op.getDpsInputOperand(weightInput);
-  Element weight = tracer.readTensor(
-      weightOperand->get(),
-      op.getMatchingIndexingMap(weightOperand).compose(
-          roles->canonicalToLoops));
+  Element weight = tracer.readTensor(weightOperand->get(),
+                                     op.getMatchingIndexingMap(weightOperand)
+                                         .compose(roles->canonicalToLoops));
   DequantMatcher matcher(tracer);
   LogicalResult matched = matcher.matchWeight(weight);
   looksQuantized = matcher.looksQuantized();
@@ -1105,8 +1086,7 @@ LogicalResult RaiseDequantMatmulPass::raiseWithWeight(linalg::LinalgOp op,
   const DequantMatch &match = matcher.getMatch();
   unsigned numCanonical = roles->canonicalToLoops.getNumDims();
   SchemeProver prover(tracer, roles->k, roles->n, numCanonical);
-  FailureOr<QuantSchemeAttr> scheme =
-      prover.prove(op.getContext(), match);
+  FailureOr<QuantSchemeAttr> scheme = prover.prove(op.getContext(), match);
   if (failed(scheme)) {
     reason = prover.getReason().str();
     return failure();
@@ -1129,16 +1109,15 @@ LogicalResult RaiseDequantMatmulPass::raiseWithWeight(linalg::LinalgOp op,
   int64_t groups = k / groupRows;
   AffineExpr t0 = b.getAffineDimExpr(0), t1 = b.getAffineDimExpr(1);
   auto toCanonical = [&](AffineExpr kExpr, AffineExpr nExpr) {
-    SmallVector<AffineExpr> canonical(numCanonical,
-                                      b.getAffineConstantExpr(0));
+    SmallVector<AffineExpr> canonical(numCanonical, b.getAffineConstantExpr(0));
     canonical[kDimK] = kExpr;
     canonical[kDimN] = nExpr;
     return AffineMap::get(2, 0, canonical, context);
   };
   Value qweight;
   if (match.narrowWeight)
-    qweight = packNarrowWeights(b, loc, *match.narrowWeight, k, n,
-                                numCanonical);
+    qweight =
+        packNarrowWeights(b, loc, *match.narrowWeight, k, n, numCanonical);
   else if (scheme->getLayout() == WeightLayout::Gptq)
     qweight = gather(b, loc, match.packedWeight->word, {k / kPerWord, n},
                      toCanonical(t0 * kPerWord, t1));
@@ -1163,8 +1142,8 @@ LogicalResult RaiseDequantMatmulPass::raiseWithWeight(linalg::LinalgOp op,
   unsigned numRows = roles->rowLoops.size();
   Value input = toMatrixOperand(b, loc, activation, numRows);
   Value matmulInit = toMatrixOperand(b, loc, init, numRows);
-  Value result = MatmulOp::create(b, loc, matmulInit.getType(), input,
-                                  *scheme, qweight, scales, zeros,
+  Value result = MatmulOp::create(b, loc, matmulInit.getType(), input, *scheme,
+                                  qweight, scales, zeros,
                                   /*g_idx=*/Value(), matmulInit);
   if (numRows == 0)
     result = tensor::CollapseShapeOp::create(
