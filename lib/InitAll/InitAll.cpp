@@ -75,7 +75,7 @@ void mlir::w4a16::registerAllDialects(DialectRegistry &registry) {
 
 void mlir::w4a16::registerAllPasses() {
   registerW4A16ConversionPasses();
-  registerW4A16TransformsPasses();
+  registerW4A16Passes();
   registerPipelines();
 
   // Upstream passes our pipelines are made of, so each step can be run and

@@ -44,22 +44,12 @@ void mlir::w4a16::buildCPUPipeline(OpPassManager &pm) {
   expand.includeBf16 = true;
   pm.addPass(arith::createArithExpandOpsPass(expand));
   pm.addPass(memref::createExpandStridedMetadataPass());
+  // Expanding dynamic memref shapes introduces affine.apply again.
+  pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
-}
-
-void mlir::w4a16::registerPipelines() {
-  PassPipelineRegistration<>(
-      "w4a16-cpu-pipeline",
-      "Lower w4a16 ops through the reference linalg lowering to the LLVM "
-      "dialect for the host CPU",
-      buildCPUPipeline);
-  PassPipelineRegistration<GPUPipelineOptions>(
-      "w4a16-gpu-pipeline",
-      "Lower w4a16 ops to gpu.launch_func and a gpu.binary for an AMD chip",
-      buildGPUPipeline);
 }

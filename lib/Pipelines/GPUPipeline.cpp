@@ -1,4 +1,5 @@
-//===- GPUPipeline.cpp - w4a16 to gfx11 code objects -----------------------===//
+//===- GPUPipeline.cpp - w4a16 to gfx11 code objects
+//-----------------------===//
 
 #include "mlir/Conversion/GPUToROCDL/GPUToROCDLPass.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"

@@ -25,7 +25,10 @@ def tensor_type(shape, element):
 
 
 def dense(array, element):
-    """A `dense<"0x...">` literal of `array` (bf16: uint16 bit patterns)."""
+    """A `dense<"0x...">` literal of `array` (bf16: uint16 bit patterns);
+    i4 values are written as a nested list literal."""
+    if element == "i4":
+        return f"dense<{np.asarray(array, dtype=np.int64).tolist()}>"
     data = np.ascontiguousarray(array, dtype=_NUMPY_DTYPES[element])
     return f'dense<"0x{data.tobytes().hex().upper()}">'
 

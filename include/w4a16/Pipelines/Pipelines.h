@@ -45,6 +45,10 @@ void buildCPUPipeline(OpPassManager &pm);
 /// One-shot bufferization of the whole module, functions included, with
 /// identity-layout memrefs at function boundaries (shared by the pipelines).
 void addOneShotBufferization(OpPassManager &pm);
+/// Takes linalg-on-tensors as torch-mlir's backend pipeline emits it, raises
+/// its 4-bit group-quantized matmuls to w4a16.matmul, then continues with
+/// buildCPUPipeline.
+void buildTorchCPUPipeline(OpPassManager &pm);
 
 /// Registers the pipelines above as named pass pipelines.
 void registerPipelines();

@@ -1,9 +1,54 @@
-//===- Passes.td - w4a16 dialect transforms ----------------*- tablegen -*-===//
+//===- Passes.td - w4a16 dialect transformations -----------*- tablegen -*-===//
 
 #ifndef W4A16_DIALECT_W4A16_TRANSFORMS_PASSES_TD
 #define W4A16_DIALECT_W4A16_TRANSFORMS_PASSES_TD
 
 include "mlir/Pass/PassBase.td"
+
+def RaiseDequantMatmulPass : Pass<"w4a16-raise-dequant-matmul"> {
+  let summary = "Raise group-quantized 4-bit matmuls written in linalg to w4a16.matmul";
+  let description = [{
+    Finds contractions (`linalg.matmul` with or without transposing
+    `indexing_maps`, `linalg.batch_matmul`, `linalg.matvec`, or a
+    `linalg.generic` multiply-accumulate such as torch-mlir's 5-D lowering
+    of `quant.matmul_rhs_group_quant`) whose weight operand is computed
+    elementwise, through reshapes, transposes and broadcasts, as
+    `(q - z) * s` with
+
+    - `q` a 4-bit value: `(word >> shift) & 15` of an int32 tensor whose
+      shift order is exactly the GPTQ or AWQ one (`nibbleShift`), or an
+      `i4` value (any layout; repacked to GPTQ);
+    - `z` absent, a constant (8 gives `symmetric`), a float tensor, or a
+      packed int32 nibble in the layout's zero order (`+ 1`: GPTQ v1);
+    - `s` a float tensor constant over groups of K rows (a multiple of 8
+      dividing K) or over all of K.
+
+    Every index relation and shift is checked exhaustively over K and N
+    against the dialect's definition before anything is rewritten. The
+    contraction is replaced by `w4a16.matmul` whose operands are the
+    original tensors when their layout already matches, or gathers into
+    that layout otherwise; casts and bias adds around the contraction stay.
+    The w4a16 op accumulates in f32 and does not round the dequantized
+    weight, so results can only become more precise than an f16/bf16
+    dequantization or accumulation. Anything that does not match is left
+    exactly as it was; a dequantized weight with another user is not raised.
+
+    Example: `linalg.matmul ins(%x, %w : tensor<?x4096xf16>, tensor<4096x4096xf16>)`
+    with `%w` unpacked from `tensor<512x4096xi32>` becomes
+    `w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = packed> ...`.
+  }];
+  let options = [
+    Option<"explain", "explain", "bool", /*default=*/"false",
+           "Emit a remark at each contraction that was not raised, saying why">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::w4a16::W4A16Dialect",
+  ];
+}
 
 def W4A16TileMatmulPass : Pass<"w4a16-tile-matmul"> {
   let summary = "Choose the GPU kernel strategy and tile sizes of each w4a16.matmul";

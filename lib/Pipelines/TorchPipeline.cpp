@@ -1,0 +1,12 @@
+//===- TorchPipeline.cpp - torch-mlir linalg-on-tensors to w4a16 ----------===//
+
+#include "mlir/Pass/PassManager.h"
+#include "w4a16/Dialect/W4A16/Transforms/Passes.h"
+#include "w4a16/Pipelines/Pipelines.h"
+
+using namespace mlir;
+
+void mlir::w4a16::buildTorchCPUPipeline(OpPassManager &pm) {
+  pm.addPass(createRaiseDequantMatmulPass());
+  buildCPUPipeline(pm);
+}

@@ -1,0 +1,131 @@
+# RUN: %python %s
+"""--w4a16-raise-dequant-matmul preserves results: every recognised form of a
+W4A16 linear in torch-mlir's linalg shapes runs on the CPU before and after
+raising, on random data, and both are compared with a float64 numpy
+evaluation of the original IR.
+
+Bounds (relative Frobenius error against float64): the raised module
+accumulates in f32 and rounds once, so it stays within 2e-3 for f16 results
+and 8e-3 for bf16 results; the original module rounds the dequantized weights
+(and in torch-mlir's custom-op form also every partial sum) to f16/bf16, so it
+gets 1e-2 (f16) and 3e-2 (bf16)."""
+import re
+import subprocess
+
+import numpy as np
+
+import mlir_exec
+import quant_linalg_ir as qir
+
+RNG = np.random.default_rng(4)
+K, N, M, BATCH = 256, 64, 3, 2
+
+
+def raised_ir(module):
+    out = subprocess.run(["w4a16-opt", "--w4a16-raise-dequant-matmul"], input=module,
+                         capture_output=True, text=True, check=True).stdout
+    return out
+
+
+def float_values(shape, element, low, high):
+    """Random values of `element` precision: (array for MLIR, float64 values)."""
+    values = RNG.uniform(low, high, size=shape).astype(np.float32)
+    if element == "bf16":
+        bits = mlir_exec.f32_to_bf16_bits(values)
+        return bits, mlir_exec.bf16_bits_to_f32(bits).astype(np.float64)
+    rounded = values.astype(np.float16)
+    return rounded, rounded.astype(np.float64)
+
+
+def check(name, text, reference, args, out_shape, act, bounds):
+    """`args`: (mlir array, element, float64 values or None, dynamic dims)."""
+    program = mlir_exec.Program()
+    names, types = [], []
+    for array, element, _, dynamic in args:
+        value, value_type = program.constant(array, element, dynamic)
+        names.append(value)
+        types.append(value_type)
+    out_type = re.search(r"-> \(?(tensor<[^>]*>)", text).group(1)
+    result = program.fresh("r")
+    program.add(f"{result} = func.call @linear({', '.join(names)}) : "
+                f"({', '.join(types)}) -> {out_type}")
+    program.print_tensor(result, out_shape, act, out_type)
+    module = text + program.module()
+
+    raised = raised_ir(module)
+    assert raised.count("w4a16.matmul") == 1, f"{name}: not raised:\n{raised}"
+    for contraction in ("linalg.matmul", "linalg.batch_matmul", "linalg.matvec", "reduction"):
+        assert contraction not in raised, f"{name}: {contraction} left:\n{raised}"
+
+    ref = reference(*[v for _, _, v, _ in args])
+    (original,) = mlir_exec.run_main(module)
+    (after,) = mlir_exec.run_main(module, extra_passes=["--w4a16-raise-dequant-matmul"])
+    # The torch-facing pipeline is raise + the CPU pipeline: same result.
+    (piped,) = mlir_exec.run_main(module, pipeline="--w4a16-torch-cpu-pipeline")
+    assert np.array_equal(piped, after), f"{name}: w4a16-torch-cpu-pipeline differs"
+    err_original = mlir_exec.relative_error(original, ref)
+    err_raised = mlir_exec.relative_error(after, ref)
+    print(f"{name}: original {err_original:.2e}, raised {err_raised:.2e}")
+    assert err_raised < bounds[0], f"{name}: raised error {err_raised}"
+    assert err_original < bounds[1], f"{name}: original error {err_original}"
+
+
+def unpack_case(name, **options):
+    act = options.get("act", "f16")
+    layout = options.get("layout", "gptq")
+    zero = options.get("zero", "symmetric")
+    group = options.get("group", 64)
+    consumer = options.get("consumer", "matmul")
+    groups = 1 if group == -1 else K // group
+    text, reference = qir.unpack_linear(k=K, n=N, batch=BATCH, **options)
+
+    x_shape = {"matvec": [K], "batch_matmul": [BATCH, M, K]}.get(consumer, [M, K])
+    x_dynamic = {"matvec": (), "batch_matmul": (1,)}.get(consumer, (0,))
+    x, xf = float_values(x_shape, act, -1, 1)
+    q_shape = [K // 8, N] if layout == "gptq" else [K, N // 8]
+    qweight = RNG.integers(-2**31, 2**31, size=q_shape, dtype=np.int64).astype(np.int32)
+    scales, sf = float_values([groups, N], act, 0.002, 0.02)
+    args = [(x, act, xf, x_dynamic), (qweight, "i32", qweight, ()), (scales, act, sf, ())]
+    zeros = None
+    if zero in ("packed", "packed_v1"):
+        zeros = RNG.integers(-2**31, 2**31, size=[groups, N // 8], dtype=np.int64).astype(np.int32)
+        args.append((zeros, "i32", zeros, ()))
+    elif zero == "float":
+        z, zeros = float_values([groups, N], act, 0, 15)
+        args.append((z, act, zeros, ()))
+    bias = None
+    if options.get("bias"):
+        b, bias = float_values([N], act, -0.5, 0.5)
+        args.append((b, act, bias, ()))
+
+    def ref(*values):
+        return reference(values[0], qweight, values[2], zeros, bias)
+
+    out_shape = {"matvec": [N], "batch_matmul": [BATCH, M, N]}.get(consumer, [M, N])
+    bounds = (2e-3, 1e-2) if act == "f16" else (8e-3, 3e-2)
+    check(name, text, ref, args, out_shape, act, bounds)
+
+
+unpack_case("gptq symmetric, f32 accumulator")
+unpack_case("gptq packed zeros, shrui, f16 accumulator", zero="packed", shift_op="shrui", acc="f16")
+unpack_case("gptq v1 zeros, f32 arithmetic, bias", zero="packed_v1", arith="f32", bias=True)
+unpack_case("gptq per-channel, no zero", zero="none", group=-1)
+unpack_case("awq packed zeros, transposed matmul", layout="awq", zero="packed",
+            consumer="transposed_maps")
+unpack_case("awq float zeros, batch_matmul", layout="awq", zero="float", consumer="batch_matmul")
+unpack_case("gptq symmetric, matvec", consumer="matvec", group=128)
+unpack_case("bf16 gptq packed zeros, f32 arithmetic", act="bf16", zero="packed", arith="f32")
+unpack_case("bf16 awq symmetric, bf16 arithmetic, bf16 accumulator, bias", act="bf16",
+            layout="awq", arith="bf16", acc="bf16", bias=True)
+
+# torch-mlir's quant.matmul_rhs_group_quant lowering: i4 weights, f16 zeros.
+GROUP = 64
+text, reference = qir.custom_quant_linear(k=K, n=N, group=GROUP, batch=1, m=M)
+weights = RNG.integers(0, 16, size=[N, K // GROUP, GROUP])
+x, xf = float_values([1, M, K], "f16", -1, 1)
+scales, sf = float_values([N, K // GROUP, 1], "f16", 0.002, 0.02)
+zeros, zf = float_values([N, K // GROUP, 1], "f16", 0, 15)
+check("custom quant op, i4, f16 accumulation", text, reference,
+      [(x, "f16", xf, ()), (weights, "i4", weights, ()), (scales, "f16", sf, ()),
+       (zeros, "f16", zf, ())], [1, M, N], "f16", (2e-3, 1e-2))
+print("all raised forms match")
