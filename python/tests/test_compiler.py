@@ -232,8 +232,6 @@ func.func @linear(%x: tensor<1x2x64xf16>, %w: tensor<8x2x32xi4>,
 """
 
 
-@pytest.mark.skipif(not compiler.has_pass(compiler.RAISE_PASS),
-                    reason="the raise pass is not part of this build")
 def test_raise_quantized_matmuls():
     assert "w4a16.matmul" not in TORCH_MLIR_CUSTOM_QUANT
     raised = compiler.raise_quantized_matmuls(

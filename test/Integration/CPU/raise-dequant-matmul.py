@@ -15,6 +15,7 @@ import subprocess
 import numpy as np
 
 import mlir_exec
+from w4a16.formats import bf16_bits_to_f32, f32_to_bf16_bits
 import quant_linalg_ir as qir
 
 RNG = np.random.default_rng(4)
@@ -31,8 +32,8 @@ def float_values(shape, element, low, high):
     """Random values of `element` precision: (array for MLIR, float64 values)."""
     values = RNG.uniform(low, high, size=shape).astype(np.float32)
     if element == "bf16":
-        bits = mlir_exec.f32_to_bf16_bits(values)
-        return bits, mlir_exec.bf16_bits_to_f32(bits).astype(np.float64)
+        bits = f32_to_bf16_bits(values)
+        return bits, bf16_bits_to_f32(bits).astype(np.float64)
     rounded = values.astype(np.float16)
     return rounded, rounded.astype(np.float64)
 
