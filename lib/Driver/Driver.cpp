@@ -1,7 +1,7 @@
 //===- Driver.cpp - Text-in, text-out entry points for w4a16 --------------===//
 
 #include "w4a16/Driver/Driver.h"
-#include "mlir/Dialect/AMDGPU/Utils/Chipset.h"
+#include "w4a16/Target/TargetInfo.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -103,14 +103,12 @@ StringRef stripModuleAnchor(StringRef pipeline) {
   return text;
 }
 
-/// RDNA3 is the only GPU family the backend generates code for.
+/// The chips the backend generates code for are those the target table knows.
 LogicalResult verifyChipset(StringRef chipset, DiagnosticList &diagnostics) {
-  FailureOr<amdgpu::Chipset> parsed = amdgpu::Chipset::parse(chipset);
-  if (succeeded(parsed) && parsed->majorVersion == 11)
+  llvm::Expected<const TargetInfo &> target = lookupTarget(chipset);
+  if (target)
     return success();
-  recordError("unsupported chipset '" + chipset +
-                  "': w4a16 generates code for RDNA3 (gfx11) only",
-              diagnostics);
+  recordError(llvm::toString(target.takeError()), diagnostics);
   return failure();
 }
 

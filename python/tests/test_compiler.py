@@ -178,11 +178,17 @@ def test_compile_failure_has_location():
     assert info.value.diagnostics[0].location == "<input>:2:8"
 
 
-@pytest.mark.parametrize("chipset", ["gfx942", "gfx1200", "sm_90", ""])
+@pytest.mark.parametrize("chipset", ["gfx942", "sm_90", ""])
 def test_unsupported_chipset_is_a_compile_error(chipset):
     with pytest.raises(compiler.CompileError,
-                       match=f"unsupported chipset '{chipset}'"):
+                       match=f"unsupported chip '{chipset}'; supported: gfx1100"):
         compiler.compile(MATMUL, chipset=chipset)
+
+
+def test_rdna4_is_refused_as_not_supported_yet():
+    with pytest.raises(compiler.CompileError,
+                       match="chip 'gfx1200': RDNA4 .* not supported yet"):
+        compiler.compile(MATMUL, chipset="gfx1200")
 
 
 def test_unknown_backend():
