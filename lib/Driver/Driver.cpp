@@ -1,7 +1,7 @@
 //===- Driver.cpp - Text-in, text-out entry points for w4a16 --------------===//
 
 #include "w4a16/Driver/Driver.h"
-#include "w4a16/Target/TargetInfo.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -10,6 +10,7 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "w4a16/InitAll.h"
 #include "w4a16/Pipelines/Pipelines.h"
+#include "w4a16/Target/TargetInfo.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -49,11 +50,12 @@ bool hasError(const DiagnosticList &diagnostics) {
   });
 }
 
-/// Parses `ir`, lets `populate` fill a pass manager on the module, runs it and
-/// prints the module.
+/// Parses `ir`, lets `populate` fill a pass manager on the module, runs it,
+/// lets `inspect` (if given) read the result and prints the module.
 FailureOr<std::string>
 runOnText(StringRef ir, StringRef sourceName, DiagnosticList &diagnostics,
-          function_ref<LogicalResult(OpPassManager &)> populate) {
+          function_ref<LogicalResult(OpPassManager &)> populate,
+          function_ref<LogicalResult(ModuleOp)> inspect = {}) {
   DialectRegistry registry;
   registerAllDialects(registry);
   MLIRContext context(registry);
@@ -76,11 +78,51 @@ runOnText(StringRef ir, StringRef sourceName, DiagnosticList &diagnostics,
       recordError("the pass pipeline failed without a diagnostic", diagnostics);
     return failure();
   }
+  if (inspect && failed(inspect(*module)))
+    return failure();
 
   std::string text;
   llvm::raw_string_ostream os(text);
   module->print(os);
   return text;
+}
+
+/// Runs the torch-facing GPU pipeline (raise, then code generation) emitting
+/// `format`, and returns the bytes of the one gpu.binary object it produced.
+FailureOr<std::string> compileForGPU(StringRef ir, StringRef sourceName,
+                                     StringRef chipset, StringRef format,
+                                     DiagnosticList &diagnostics,
+                                     std::string *loweredIr = nullptr) {
+  std::string object;
+  FailureOr<std::string> lowered = runOnText(
+      ir, sourceName, diagnostics,
+      [&](OpPassManager &pm) {
+        GPUPipelineOptions options;
+        options.chipset = chipset.str();
+        options.format = format.str();
+        buildTorchGPUPipeline(pm, options);
+        return success();
+      },
+      [&](ModuleOp module) {
+        SmallVector<gpu::BinaryOp> binaries(module.getOps<gpu::BinaryOp>());
+        if (binaries.size() != 1 || binaries.front().getObjects().size() != 1) {
+          recordError("expected the GPU pipeline to produce exactly one "
+                      "gpu.binary with one object, got " +
+                          Twine(binaries.size()) + " binaries",
+                      diagnostics);
+          return failure();
+        }
+        object = cast<gpu::ObjectAttr>(binaries.front().getObjects()[0])
+                     .getObject()
+                     .getValue()
+                     .str();
+        return success();
+      });
+  if (failed(lowered))
+    return failure();
+  if (loweredIr)
+    *loweredIr = std::move(*lowered);
+  return object;
 }
 
 /// The pass list inside `builtin.module(...)`, or `pipeline` itself when it is
@@ -151,14 +193,22 @@ mlir::w4a16::compileModule(StringRef ir, StringRef sourceName,
     artifacts.ir = std::move(*lowered);
     return artifacts;
   }
-  case Backend::GPU:
+  case Backend::GPU: {
     if (failed(verifyChipset(options.chipset, diagnostics)))
       return failure();
-    recordError("the GPU backend is not implemented yet: this build has no "
-                "gfx11 code generation pipeline (use backend 'cpu' for the "
-                "reference lowering)",
-                diagnostics);
-    return failure();
+    CompileArtifacts artifacts;
+    FailureOr<std::string> binary = compileForGPU(
+        ir, sourceName, options.chipset, "bin", diagnostics, &artifacts.ir);
+    if (failed(binary))
+      return failure();
+    FailureOr<std::string> isa =
+        compileForGPU(ir, sourceName, options.chipset, "isa", diagnostics);
+    if (failed(isa))
+      return failure();
+    artifacts.binary = std::move(*binary);
+    artifacts.isa = std::move(*isa);
+    return artifacts;
+  }
   }
   llvm_unreachable("unknown backend");
 }

@@ -20,4 +20,9 @@ void mlir::w4a16::registerPipelines() {
       "Raise the quantized matmuls of torch-mlir linalg-on-tensors output to "
       "w4a16, then run the CPU pipeline",
       buildTorchCPUPipeline);
+  PassPipelineRegistration<GPUPipelineOptions>(
+      "w4a16-torch-gpu-pipeline",
+      "Raise the quantized matmuls of torch-mlir linalg-on-tensors output to "
+      "w4a16, then run the GPU pipeline",
+      buildTorchGPUPipeline);
 }

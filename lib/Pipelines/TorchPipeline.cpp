@@ -10,3 +10,9 @@ void mlir::w4a16::buildTorchCPUPipeline(OpPassManager &pm) {
   pm.addPass(createRaiseDequantMatmulPass());
   buildCPUPipeline(pm);
 }
+
+void mlir::w4a16::buildTorchGPUPipeline(OpPassManager &pm,
+                                        const GPUPipelineOptions &options) {
+  pm.addPass(createRaiseDequantMatmulPass());
+  buildGPUPipeline(pm, options);
+}

@@ -1,6 +1,7 @@
 """The compiler API of the w4a16 package: pass pipelines on IR text, MLIR
 diagnostics raised as CompileError with locations, compile() inputs and
 backends. Run with PYTHONPATH=<build>/python_packages."""
+import os
 import re
 
 import pytest
@@ -244,3 +245,20 @@ def test_raise_quantized_matmuls():
         StandInModule(TORCH_MLIR_CUSTOM_QUANT))
     assert "w4a16.matmul" in raised
     assert "arith.uitofp" not in raised
+
+
+GPTQ_LINEAR_TORCH = os.path.join(os.path.dirname(__file__), "..", "..",
+                                 "examples", "gptq-linear-torch.mlir")
+
+
+@pytest.mark.parametrize("chipset", ["gfx1100", "gfx1151"])
+def test_compile_torch_gptq_linear_to_code_object(chipset):
+    with open(GPTQ_LINEAR_TORCH) as f:
+        result = compiler.compile(StandInModule(f.read()), chipset=chipset)
+    assert result.backend == "gpu" and result.chipset == chipset
+    # An AMDGPU code object for the requested chip, with the decode kernel.
+    assert result.binary[:4] == b"\x7fELF"
+    assert f'.amdgcn_target "amdgcn-amd-amdhsa--{chipset}"' in result.isa
+    assert "matmul_0_decode:" in result.isa
+    assert "v_dot2" in result.isa
+    assert "gpu.binary @w4a16_kernels" in result.ir

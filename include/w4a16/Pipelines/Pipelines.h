@@ -50,6 +50,10 @@ void addOneShotBufferization(OpPassManager &pm);
 /// buildCPUPipeline.
 void buildTorchCPUPipeline(OpPassManager &pm);
 
+/// The same front end followed by buildGPUPipeline.
+void buildTorchGPUPipeline(OpPassManager &pm,
+                           const GPUPipelineOptions &options);
+
 /// Registers the pipelines above as named pass pipelines.
 void registerPipelines();
 
