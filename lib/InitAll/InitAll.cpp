@@ -26,6 +26,7 @@
 #include "mlir/Transforms/Passes.h"
 #include "w4a16/Conversion/Passes.h"
 #include "w4a16/Dialect/W4A16/IR/W4A16Dialect.h"
+#include "w4a16/Dialect/W4A16/Transforms/Passes.h"
 #include "w4a16/Pipelines/Pipelines.h"
 
 void mlir::w4a16::registerAllDialects(DialectRegistry &registry) {
@@ -44,6 +45,7 @@ void mlir::w4a16::registerAllDialects(DialectRegistry &registry) {
 
 void mlir::w4a16::registerAllPasses() {
   registerW4A16ConversionPasses();
+  registerW4A16Passes();
   registerPipelines();
 
   // Upstream passes our pipelines are made of, so each step can be run and

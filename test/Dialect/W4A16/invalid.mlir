@@ -17,12 +17,12 @@ func.func private @group0() attributes {s = #w4a16.scheme<layout = gptq, group_s
 
 // -----
 
-// expected-error @+1 {{gptq_v1 applies only to the gptq layout with zero_point = packed}}
+// expected-error @+1 {{gptq_v1 applies only to the gptq and fragment layouts with zero_point = packed}}
 func.func private @v1awq() attributes {s = #w4a16.scheme<layout = awq, group_size = 128, zero_point = packed, gptq_v1 = true>}
 
 // -----
 
-// expected-error @+1 {{gptq_v1 applies only to the gptq layout with zero_point = packed}}
+// expected-error @+1 {{gptq_v1 applies only to the gptq and fragment layouts with zero_point = packed}}
 func.func private @v1sym() attributes {s = #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric, gptq_v1 = true>}
 
 // -----
