@@ -31,7 +31,7 @@ static Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
 
 /// An i32 tensor constant of `shape` holding `values` (row-major).
 static Value tableConstant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
-                    ArrayRef<int32_t> values) {
+                           ArrayRef<int32_t> values) {
   auto type = RankedTensorType::get(shape, b.getI32Type());
   return arith::ConstantOp::create(b, loc,
                                    DenseIntElementsAttr::get(type, values));
@@ -39,14 +39,15 @@ static Value tableConstant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
 
 /// `table[indices]` as an index.
 static Value lookUpIndex(OpBuilder &b, Location loc, Value table,
-                  ValueRange indices) {
+                         ValueRange indices) {
   return arith::IndexCastOp::create(
       b, loc, b.getIndexType(),
       tensor::ExtractOp::create(b, loc, table, indices));
 }
 
 /// The 4-bit value at bit offset `shift` (i32) of an i32 word, as i32.
-static Value nibbleAtShift(OpBuilder &b, Location loc, Value word, Value shift) {
+static Value nibbleAtShift(OpBuilder &b, Location loc, Value word,
+                           Value shift) {
   Value mask = arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0xF);
   return arith::AndIOp::create(
       b, loc, arith::ShRUIOp::create(b, loc, word, shift), mask);
@@ -61,8 +62,8 @@ struct FragmentBlockTables {
   static constexpr int64_t kNibbles = ::w4a16::kValuesPerWord;
 
   FragmentBlockTables()
-      : word(kRows * kCols), shift(kRows * kCols), rowOfNibble(kWords * kNibbles),
-        colOfNibble(kWords * kNibbles) {
+      : word(kRows * kCols), shift(kRows * kCols),
+        rowOfNibble(kWords * kNibbles), colOfNibble(kWords * kNibbles) {
     for (int64_t r = 0; r < kRows; ++r) {
       for (int64_t c = 0; c < kCols; ++c) {
         // One block: the word index is the index inside the block.
@@ -120,7 +121,8 @@ public:
         b, loc, qweight,
         alongK ? ValueRange{arith::DivUIOp::create(b, loc, k, perWord), n}
                : ValueRange{k, arith::DivUIOp::create(b, loc, n, perWord)});
-    return nibble(b, loc, word, arith::RemUIOp::create(b, loc, packed, perWord));
+    return nibble(b, loc, word,
+                  arith::RemUIOp::create(b, loc, packed, perWord));
   }
 
   /// The packed zero of (group, n) in `zeros` [groups, N/8], as i32.
@@ -154,8 +156,8 @@ private:
         ValueRange{arith::DivUIOp::create(b, loc, k, blockK),
                    arith::DivUIOp::create(b, loc, n, blockN),
                    lookUpIndex(b, loc, fragmentWords, {row, col})});
-    Value shift = tensor::ExtractOp::create(b, loc, fragmentShifts,
-                                            ValueRange{row, col});
+    Value shift =
+        tensor::ExtractOp::create(b, loc, fragmentShifts, ValueRange{row, col});
     return nibbleAtShift(b, loc, word, shift);
   }
 
@@ -179,11 +181,10 @@ public:
     Type f32 = b.getF32Type();
     Value q = arith::UIToFPOp::create(b, loc, f32,
                                       reader.weight(b, loc, qweight, k, n));
-    Value group =
-        gIdx ? lookUpIndex(b, loc, gIdx, {k})
-             : arith::DivUIOp::create(b, loc, k,
-                                      indexConstant(b, loc, groupSize))
-                   .getResult();
+    Value group = gIdx ? lookUpIndex(b, loc, gIdx, {k})
+                       : arith::DivUIOp::create(
+                             b, loc, k, indexConstant(b, loc, groupSize))
+                             .getResult();
     Value scale =
         toF32(b, loc,
               tensor::ExtractOp::create(b, loc, scales, ValueRange{group, n}));

@@ -38,7 +38,7 @@ static LogicalResult verifyShape(Operation *op, Value value, StringRef what,
 }
 
 SmallVector<int64_t> mlir::w4a16::getPackedWeightShape(WeightLayout layout,
-                                                      int64_t k, int64_t n) {
+                                                       int64_t k, int64_t n) {
   constexpr int64_t kPack = ::w4a16::kValuesPerWord;
   switch (layout) {
   case WeightLayout::Gptq:
@@ -72,8 +72,7 @@ static LogicalResult verifyPackedWeights(Operation *op, WeightLayout layout,
   if (layout == WeightLayout::Awq && n % ::w4a16::kValuesPerWord != 0)
     return op->emitOpError()
            << "N = " << n << " must be a multiple of 8 for the awq layout";
-  if (layout == WeightLayout::Fragment &&
-      !::w4a16::isFragmentLayoutShape(k, n))
+  if (layout == WeightLayout::Fragment && !::w4a16::isFragmentLayoutShape(k, n))
     return op->emitOpError()
            << "the fragment layout needs K a multiple of "
            << ::w4a16::kFragmentBlockK << " and N a multiple of "

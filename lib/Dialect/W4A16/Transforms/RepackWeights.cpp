@@ -6,10 +6,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "w4a16/Dialect/W4A16/Transforms/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/PatternMatch.h"
 #include "w4a16/Dialect/W4A16/IR/W4A16Ops.h"
+#include "w4a16/Dialect/W4A16/Transforms/Passes.h"
 #include "w4a16/Support/Repack.h"
 
 namespace mlir::w4a16 {

@@ -83,12 +83,6 @@ def W4A16_QuantSchemeAttr : W4A16_Attr<"QuantScheme", "scheme"> {
       return getZeroPoint() == ZeroPointKind::Packed ||
              getZeroPoint() == ZeroPointKind::Float;
     }
-    /// Layout of the packed zeros: awq zeros follow the awq interleave,
-    /// fragment schemes keep gptq zeros.
-    ::w4a16::PackedLayout getZerosLayout() const {
-      return getLayout() == WeightLayout::Awq ? ::w4a16::PackedLayout::Awq
-                                              : ::w4a16::PackedLayout::Gptq;
-    }
   }];
 }
 
