@@ -7,8 +7,14 @@ C++ code, so that tests comparing the two catch a mistake in either:
   column ``n`` in bits ``4i..4i+3``.
 - AWQ weights: int32 ``[K, N/8]``; nibble ``i`` of word ``(k, c)`` holds
   column ``8c + AWQ_NIBBLE_TO_COLUMN[i]``.
+- Fragment weights (what the gfx11 WMMA microkernels load): int32
+  ``[K/32, N/16, 64]``; block ``(kb, nt)`` holds rows ``32kb..32kb+31`` of
+  columns ``16nt..16nt+15``, column ``c`` in words ``4c..4c+3``, word ``j``
+  holding rows ``8j..8j+7``, row ``8j + i`` in nibble
+  ``FRAGMENT_NIBBLE_OF_ROW[i]``.
 - Packed zeros: int32 ``[groups, N/8]``, packed along N in the nibble order
-  of the layout's weights along N (plain for GPTQ, interleaved for AWQ).
+  of the layout's weights along N (plain for GPTQ, interleaved for AWQ);
+  fragment schemes keep GPTQ zeros.
 - ``W[k, n] = (q[k, n] - z[g(k), n]) * s[g(k), n]`` with ``g(k) = k // G`` or
   ``g_idx[k]``; the zero is 8 for symmetric schemes, 0 for none, and the
   stored value plus one for GPTQ v1 checkpoints.
@@ -24,11 +30,17 @@ BITS_PER_VALUE = 4
 SYMMETRIC_ZERO_POINT = 8
 PER_CHANNEL = -1
 
-LAYOUTS = ("gptq", "awq")
+LAYOUTS = ("gptq", "awq", "fragment")
 ZERO_POINTS = ("none", "symmetric", "packed", "float")
 
 # Nibble i of an AWQ word holds column AWQ_NIBBLE_TO_COLUMN[i] of its 8.
 AWQ_NIBBLE_TO_COLUMN = np.array([0, 2, 4, 6, 1, 3, 5, 7])
+
+# Fragment layout: K rows and N columns of a block, and the nibble that holds
+# row i of a word (consecutive rows 2m, 2m+1 in nibbles m and m+4).
+FRAGMENT_BLOCK_K = 32
+FRAGMENT_BLOCK_N = 16
+FRAGMENT_NIBBLE_OF_ROW = np.array([0, 4, 1, 5, 2, 6, 3, 7])
 
 
 def f32_to_bf16_bits(values):
@@ -83,30 +95,81 @@ def unpack_last_axis(words, layout):
     return values.reshape(*words.shape[:-1], -1).astype(np.int32)
 
 
-def pack_weights(q, layout):
-    """[K, N] 4-bit values to packed weights: GPTQ [K/8, N], AWQ [K, N/8]."""
+def _fragment_blocks(k, n):
+    """The [K, N] -> [kb, j, i, nt, c] split of the fragment layout (row
+    32kb + 8j + i, column 16nt + c)."""
+    if k % FRAGMENT_BLOCK_K or n % FRAGMENT_BLOCK_N:
+        raise ValueError(f"the fragment layout needs K % 32 == 0 and "
+                         f"N % 16 == 0, got K={k}, N={n}")
+    words_per_column = FRAGMENT_BLOCK_K // VALUES_PER_WORD
+    return (k // FRAGMENT_BLOCK_K, words_per_column, VALUES_PER_WORD,
+            n // FRAGMENT_BLOCK_N, FRAGMENT_BLOCK_N)
+
+
+def pack_fragment(q):
+    """[K, N] 4-bit values to the fragment layout [K/32, N/16, 64]."""
     q = np.asarray(q)
+    kb, j, i, nt, c = _fragment_blocks(*q.shape)
+    # [kb, nt, c, j, i]: word 4c + j of block (kb, nt), row i of the word.
+    rows = q.astype(np.uint32).reshape(kb, j, i, nt, c).transpose(0, 3, 4, 1, 2)
+    shifts = (BITS_PER_VALUE * FRAGMENT_NIBBLE_OF_ROW).astype(np.uint32)
+    words = (rows << shifts).sum(axis=-1, dtype=np.uint32)
+    return np.ascontiguousarray(words.reshape(kb, nt, c * j)).view(np.int32)
+
+
+def unpack_fragment(qweight):
+    """Fragment-layout [K/32, N/16, 64] weights to [K, N] values."""
+    words = np.asarray(qweight, dtype=np.int32).view(np.uint32)
+    kb, nt = words.shape[:2]
+    k, n = kb * FRAGMENT_BLOCK_K, nt * FRAGMENT_BLOCK_N
+    _, j, i, _, c = _fragment_blocks(k, n)
+    if words.shape != (kb, nt, c * j):
+        raise ValueError(f"fragment weights must have shape ({kb}, {nt}, "
+                         f"{c * j}), got {words.shape}")
+    shifts = (BITS_PER_VALUE * FRAGMENT_NIBBLE_OF_ROW).astype(np.uint32)
+    rows = (words.reshape(kb, nt, c, j)[..., None] >> shifts) & 0xF
+    # [kb, nt, c, j, i] -> [kb, j, i, nt, c] -> [K, N]
+    return np.ascontiguousarray(rows.transpose(0, 3, 4, 1, 2)).reshape(
+        k, n).astype(np.int32)
+
+
+def pack_weights(q, layout):
+    """[K, N] 4-bit values to packed weights: GPTQ [K/8, N], AWQ [K, N/8],
+    fragment [K/32, N/16, 64]."""
+    q = np.asarray(q)
+    if layout == "fragment":
+        return pack_fragment(q)
     if layout == "gptq":
         return np.ascontiguousarray(pack_last_axis(q.T, layout).T)
     return pack_last_axis(q, layout)
 
 
 def unpack_weights(qweight, layout):
-    """Packed weights (GPTQ [K/8, N] or AWQ [K, N/8]) to [K, N] values."""
+    """Packed weights (GPTQ [K/8, N], AWQ [K, N/8] or fragment
+    [K/32, N/16, 64]) to [K, N] values."""
     qweight = np.asarray(qweight)
+    if layout == "fragment":
+        return unpack_fragment(qweight)
     if layout == "gptq":
         return np.ascontiguousarray(unpack_last_axis(qweight.T, layout).T)
     return unpack_last_axis(qweight, layout)
 
 
+def zeros_layout(layout):
+    """Nibble order of a layout's packed zeros: fragment keeps GPTQ's."""
+    return "awq" if layout == "awq" else "gptq"
+
+
 def pack_zeros(z, layout):
-    """[groups, N] 4-bit zero points to packed [groups, N/8] int32."""
-    return pack_last_axis(z, layout)
+    """[groups, N] 4-bit zero points to packed [groups, N/8] int32, for
+    weights in `layout`."""
+    return pack_last_axis(z, zeros_layout(layout))
 
 
 def unpack_zeros(qzeros, layout):
-    """Packed [groups, N/8] zero points to [groups, N] values."""
-    return unpack_last_axis(qzeros, layout)
+    """Packed [groups, N/8] zero points (weights in `layout`) to
+    [groups, N] values."""
+    return unpack_last_axis(qzeros, zeros_layout(layout))
 
 
 @dataclass(frozen=True)
@@ -128,9 +191,11 @@ class Scheme:
                 self.group_size <= 0 or self.group_size % VALUES_PER_WORD):
             raise ValueError("group_size must be a positive multiple of 8 or "
                              f"-1, got {self.group_size}")
-        v1_applies = self.layout == "gptq" and self.zero_point == "packed"
+        v1_applies = (self.layout in ("gptq", "fragment") and
+                      self.zero_point == "packed")
         if self.gptq_v1 and not v1_applies:
-            raise ValueError("gptq_v1 needs layout gptq and packed zeros")
+            raise ValueError("gptq_v1 needs layout gptq or fragment and "
+                             "packed zeros")
 
     @property
     def per_channel(self):

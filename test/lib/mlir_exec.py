@@ -33,6 +33,12 @@ def dense(array, element):
     return f'dense<"0x{data.tobytes().hex().upper()}">'
 
 
+def from_dense(literal, shape, element):
+    """Inverse of `dense`: the array of a `dense<"0x...">` literal's hex."""
+    data = bytes.fromhex(re.search(r'"0x([0-9A-Fa-f]*)"', literal).group(1))
+    return np.frombuffer(data, dtype=_NUMPY_DTYPES[element]).reshape(shape)
+
+
 class Program:
     """Builds `func.func @main()` that materializes constants, runs some
     ops and prints chosen tensors as f32."""

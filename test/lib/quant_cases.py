@@ -39,11 +39,18 @@ class QuantizedWeights:
     zeros/g_idx operands, and the arguments of the float64 reference."""
 
     def __init__(self, scheme, k, n, scales, zeros="f16", act_order=False,
-                 packer=formats.pack_weights):
+                 packer=formats.pack_weights, repack=None):
         self.scheme, self.k, self.n = scheme, k, n
         self.scales, self.zeros, self.act_order = scales, zeros, act_order
         # Packs [K, N] values; tests of the test substitute a wrong order.
         self.packer = packer
+        # "fold" / "lower": the weights enter as GPTQ and reach the op through
+        # `w4a16.repack ... to <scheme.layout>`, folded on the constant or,
+        # behind a cast that hides the constant, lowered.
+        if repack not in (None, "fold", "lower"):
+            raise ValueError(f"repack must be None, 'fold' or 'lower', got "
+                             f"{repack!r}")
+        self.repack = repack
 
     def emit(self, program, rng):
         scheme, k, n = self.scheme, self.k, self.n
@@ -51,7 +58,11 @@ class QuantizedWeights:
         q = rng.integers(0, 16, size=(k, n), dtype=np.int32)
         s_stored, s_value = rounded(random_nonzero(rng, (groups, n), 0.02, 0.1),
                                     self.scales)
-        w_name, w_type = program.constant(self.packer(q, scheme.layout), "i32")
+        if self.repack:
+            w_name, w_type = self.emit_repack(program, q)
+        else:
+            w_name, w_type = program.constant(self.packer(q, scheme.layout),
+                                              "i32")
         s_name, s_type = program.constant(s_stored, self.scales)
         self.names, self.types = [w_name, s_name], [w_type, s_type]
         self.reference_args = dict(
@@ -79,6 +90,25 @@ class QuantizedWeights:
             self.reference_args["g_idx"] = g_idx
             self.optional += f" g_idx({g_name} : {g_type})"
 
+    def emit_repack(self, program, q):
+        """`w4a16.repack` of the GPTQ packing of q to the scheme's layout."""
+        gptq = self.packer(q, "gptq")
+        gptq_type = mlir_exec.tensor_type(gptq.shape, "i32")
+        if self.repack == "fold":
+            source, _ = program.constant(gptq, "i32")
+        else:
+            hidden, hidden_type = program.constant(gptq, "i32",
+                                                   dynamic_dims=(0,))
+            source = program.fresh("h")
+            program.add(f"{source} = tensor.cast {hidden} : {hidden_type} to "
+                        f"{gptq_type}")
+        shape = np.shape(formats.pack_weights(q, self.scheme.layout))
+        result, result_type = program.fresh("p"), mlir_exec.tensor_type(
+            shape, "i32")
+        program.add(f"{result} = w4a16.repack {source} from gptq to "
+                    f"{self.scheme.layout} : {gptq_type} -> {result_type}")
+        return result, result_type
+
     def ins(self, *leading):
         """The `ins(...)` text with (name, type) operands `leading` first."""
         names = [name for name, _ in leading] + self.names
@@ -96,6 +126,8 @@ class QuantizedWeights:
             text += " act-order"
         if self.packer is not formats.pack_weights:
             text += f" packed-by={self.packer.__name__}"
+        if self.repack:
+            text += f" repack-{self.repack}"
         return text
 
 
@@ -105,9 +137,9 @@ class MatmulCase:
 
     def __init__(self, scheme, lead, k, n, act="f16", out="f16", scales=None,
                  zeros="f16", act_order=False, dynamic_dims=(),
-                 packer=formats.pack_weights):
+                 packer=formats.pack_weights, repack=None):
         self.weights = QuantizedWeights(scheme, k, n, scales or act, zeros,
-                                        act_order, packer)
+                                        act_order, packer, repack)
         self.lead, self.act, self.out = tuple(lead), act, out
         self.dynamic_dims = tuple(dynamic_dims)
         self.tolerance = TOLERANCE[out]
@@ -142,8 +174,9 @@ class DequantCase:
     """`w4a16.dequant` to a [K, N] tensor of `out` (f16/bf16/f32)."""
 
     def __init__(self, scheme, k, n, out="f16", scales="f16", zeros="f16",
-                 act_order=False):
-        self.weights = QuantizedWeights(scheme, k, n, scales, zeros, act_order)
+                 act_order=False, repack=None):
+        self.weights = QuantizedWeights(scheme, k, n, scales, zeros, act_order,
+                                        repack=repack)
         self.out = out
         self.tolerance = TOLERANCE[out]
 
@@ -161,13 +194,14 @@ class DequantCase:
         return formats.dequantize(**self.weights.reference_args)
 
 
-def run_cases(cases, seed=0):
-    """Runs all cases in one program; returns each case's relative error
-    against the float64 reference, printing one line per case."""
+def run_cases(cases, seed=0, extra_passes=()):
+    """Runs all cases in one program (through `extra_passes`, then the CPU
+    pipeline); returns each case's relative error against the float64
+    reference, printing one line per case."""
     rng = np.random.default_rng(seed)
     program = mlir_exec.Program()
     references = [case.emit(program, rng) for case in cases]
-    outputs = mlir_exec.run_main(program.module())
+    outputs = mlir_exec.run_main(program.module(), extra_passes=extra_passes)
     if len(outputs) != len(cases):
         raise RuntimeError(f"expected {len(cases)} printed tensors, got "
                            f"{len(outputs)}")
@@ -181,10 +215,10 @@ def run_cases(cases, seed=0):
     return errors
 
 
-def check_cases(cases, seed=0):
+def check_cases(cases, seed=0, extra_passes=()):
     """Runs the cases; returns a process exit status (1 if any case exceeds
     its bound)."""
-    errors = run_cases(cases, seed)
+    errors = run_cases(cases, seed, extra_passes)
     failed = sum(e > c.tolerance for e, c in zip(errors, cases))
     print(f"{len(cases) - failed} of {len(cases)} cases within bounds")
     return 1 if failed else 0

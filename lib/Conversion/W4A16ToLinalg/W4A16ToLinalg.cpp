@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "w4a16/Dialect/W4A16/IR/W4A16Ops.h"
+#include "w4a16/Support/Repack.h"
 
 namespace mlir::w4a16 {
 #define GEN_PASS_DEF_CONVERTW4A16TOLINALGPASS
@@ -24,6 +25,147 @@ using namespace mlir::w4a16;
 
 namespace {
 
+static Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// An i32 tensor constant of `shape` holding `values` (row-major).
+static Value tableConstant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                           ArrayRef<int32_t> values) {
+  auto type = RankedTensorType::get(shape, b.getI32Type());
+  return arith::ConstantOp::create(b, loc,
+                                   DenseIntElementsAttr::get(type, values));
+}
+
+/// `table[indices]` as an index.
+static Value lookUpIndex(OpBuilder &b, Location loc, Value table,
+                         ValueRange indices) {
+  return arith::IndexCastOp::create(
+      b, loc, b.getIndexType(),
+      tensor::ExtractOp::create(b, loc, table, indices));
+}
+
+/// The 4-bit value at bit offset `shift` (i32) of an i32 word, as i32.
+static Value nibbleAtShift(OpBuilder &b, Location loc, Value word,
+                           Value shift) {
+  Value mask = arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0xF);
+  return arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, word, shift), mask);
+}
+
+/// Where every weight of one 32 x 16 block of the fragment layout lives,
+/// computed from its one definition (Repack.h) for the IR to index.
+struct FragmentBlockTables {
+  static constexpr int64_t kRows = ::w4a16::kFragmentBlockK;
+  static constexpr int64_t kCols = ::w4a16::kFragmentBlockN;
+  static constexpr int64_t kWords = kCols * ::w4a16::kFragmentWordsPerColumn;
+  static constexpr int64_t kNibbles = ::w4a16::kValuesPerWord;
+
+  FragmentBlockTables()
+      : word(kRows * kCols), shift(kRows * kCols),
+        rowOfNibble(kWords * kNibbles), colOfNibble(kWords * kNibbles) {
+    for (int64_t r = 0; r < kRows; ++r) {
+      for (int64_t c = 0; c < kCols; ++c) {
+        // One block: the word index is the index inside the block.
+        ::w4a16::FragmentPosition pos =
+            ::w4a16::fragmentWeightPosition(r, c, kCols);
+        word[r * kCols + c] = pos.word;
+        shift[r * kCols + c] = pos.shift;
+        int64_t nibble = pos.shift / ::w4a16::kBitsPerValue;
+        rowOfNibble[pos.word * kNibbles + nibble] = r;
+        colOfNibble[pos.word * kNibbles + nibble] = c;
+      }
+    }
+  }
+
+  /// [32, 16]: the word (0..63) and bit offset of row r, column c.
+  SmallVector<int32_t> word, shift;
+  /// [64, 8]: the row and column held by nibble j of word w.
+  SmallVector<int32_t> rowOfNibble, colOfNibble;
+};
+
+/// Reads 4-bit weights and packed zeros inside a linalg body, through
+/// constant tables built from the one definition of each layout
+/// (PackedFormat.h, Repack.h).
+class PackedValueReader {
+public:
+  PackedValueReader(OpBuilder &b, Location loc, WeightLayout layout)
+      : layout(layout) {
+    // Nibble order along the packed dimension of a word: that of gptq / awq
+    // weights and of packed zeros (gptq order for fragment schemes).
+    ::w4a16::PackedLayout packed = layout == WeightLayout::Awq
+                                       ? ::w4a16::PackedLayout::Awq
+                                       : ::w4a16::PackedLayout::Gptq;
+    SmallVector<int32_t> shifts;
+    for (int64_t i = 0; i < ::w4a16::kValuesPerWord; ++i)
+      shifts.push_back(::w4a16::nibbleShift(packed, i));
+    shiftTable = tableConstant(b, loc, {::w4a16::kValuesPerWord}, shifts);
+    if (layout != WeightLayout::Fragment)
+      return;
+    FragmentBlockTables tables;
+    int64_t blockShape[] = {FragmentBlockTables::kRows,
+                            FragmentBlockTables::kCols};
+    fragmentWords = tableConstant(b, loc, blockShape, tables.word);
+    fragmentShifts = tableConstant(b, loc, blockShape, tables.shift);
+  }
+
+  /// The weight (k, n) of `qweight`, as i32.
+  Value weight(OpBuilder &b, Location loc, Value qweight, Value k,
+               Value n) const {
+    if (layout == WeightLayout::Fragment)
+      return fragmentWeight(b, loc, qweight, k, n);
+    Value perWord = indexConstant(b, loc, ::w4a16::kValuesPerWord);
+    bool alongK = layout == WeightLayout::Gptq;
+    Value packed = alongK ? k : n;
+    Value word = tensor::ExtractOp::create(
+        b, loc, qweight,
+        alongK ? ValueRange{arith::DivUIOp::create(b, loc, k, perWord), n}
+               : ValueRange{k, arith::DivUIOp::create(b, loc, n, perWord)});
+    return nibble(b, loc, word,
+                  arith::RemUIOp::create(b, loc, packed, perWord));
+  }
+
+  /// The packed zero of (group, n) in `zeros` [groups, N/8], as i32.
+  Value packedZero(OpBuilder &b, Location loc, Value zeros, Value group,
+                   Value n) const {
+    Value perWord = indexConstant(b, loc, ::w4a16::kValuesPerWord);
+    Value word = tensor::ExtractOp::create(
+        b, loc, zeros,
+        ValueRange{group, arith::DivUIOp::create(b, loc, n, perWord)});
+    return nibble(b, loc, word, arith::RemUIOp::create(b, loc, n, perWord));
+  }
+
+private:
+  /// The value at position `indexInWord` along the packed dimension.
+  Value nibble(OpBuilder &b, Location loc, Value word,
+               Value indexInWord) const {
+    Value shift =
+        tensor::ExtractOp::create(b, loc, shiftTable, ValueRange{indexInWord});
+    return nibbleAtShift(b, loc, word, shift);
+  }
+
+  /// qweight [K/32, N/16, 64]: block (k / 32, n / 16), then the tables.
+  Value fragmentWeight(OpBuilder &b, Location loc, Value qweight, Value k,
+                       Value n) const {
+    Value blockK = indexConstant(b, loc, FragmentBlockTables::kRows);
+    Value blockN = indexConstant(b, loc, FragmentBlockTables::kCols);
+    Value row = arith::RemUIOp::create(b, loc, k, blockK);
+    Value col = arith::RemUIOp::create(b, loc, n, blockN);
+    Value word = tensor::ExtractOp::create(
+        b, loc, qweight,
+        ValueRange{arith::DivUIOp::create(b, loc, k, blockK),
+                   arith::DivUIOp::create(b, loc, n, blockN),
+                   lookUpIndex(b, loc, fragmentWords, {row, col})});
+    Value shift =
+        tensor::ExtractOp::create(b, loc, fragmentShifts, ValueRange{row, col});
+    return nibbleAtShift(b, loc, word, shift);
+  }
+
+  WeightLayout layout;
+  Value shiftTable;
+  Value fragmentWords, fragmentShifts;
+};
+
 /// Builds, inside a linalg body, the f32 value of the dequantized weight at
 /// (k, n) for the weight operands of a w4a16 op.
 class WeightElementBuilder {
@@ -32,38 +174,17 @@ public:
                        int64_t k, Value qweight, Value scales, Value zeros,
                        Value gIdx)
       : scheme(scheme), groupSize(scheme.getEffectiveGroupSize(k)),
-        qweight(qweight), scales(scales), zeros(zeros), gIdx(gIdx) {
-    // Bit offsets of the 8 positions of a word, from the one definition of
-    // the formats; weights and packed zeros of a layout share them.
-    SmallVector<int32_t> shifts;
-    for (int64_t i = 0; i < ::w4a16::kValuesPerWord; ++i)
-      shifts.push_back(::w4a16::nibbleShift(scheme.getPackedLayout(), i));
-    auto tableType =
-        RankedTensorType::get({::w4a16::kValuesPerWord}, b.getI32Type());
-    shiftTable = arith::ConstantOp::create(
-        b, loc, DenseIntElementsAttr::get(tableType, ArrayRef(shifts)));
-  }
+        reader(b, loc, scheme.getLayout()), qweight(qweight), scales(scales),
+        zeros(zeros), gIdx(gIdx) {}
 
   Value build(OpBuilder &b, Location loc, Value k, Value n) const {
     Type f32 = b.getF32Type();
-    Value perWord = index(b, loc, ::w4a16::kValuesPerWord);
-    bool alongK = ::w4a16::packsAlongK(scheme.getPackedLayout());
-    Value packed = alongK ? k : n;
-    Value word = tensor::ExtractOp::create(
-        b, loc, qweight,
-        alongK ? ValueRange{arith::DivUIOp::create(b, loc, k, perWord), n}
-               : ValueRange{k, arith::DivUIOp::create(b, loc, n, perWord)});
-    Value q = arith::UIToFPOp::create(
-        b, loc, f32,
-        nibble(b, loc, word, arith::RemUIOp::create(b, loc, packed, perWord)));
-
-    Value group =
-        gIdx ? arith::IndexCastOp::create(
-                   b, loc, b.getIndexType(),
-                   tensor::ExtractOp::create(b, loc, gIdx, ValueRange{k}))
-                   .getResult()
-             : arith::DivUIOp::create(b, loc, k, index(b, loc, groupSize))
-                   .getResult();
+    Value q = arith::UIToFPOp::create(b, loc, f32,
+                                      reader.weight(b, loc, qweight, k, n));
+    Value group = gIdx ? lookUpIndex(b, loc, gIdx, {k})
+                       : arith::DivUIOp::create(
+                             b, loc, k, indexConstant(b, loc, groupSize))
+                             .getResult();
     Value scale =
         toF32(b, loc,
               tensor::ExtractOp::create(b, loc, scales, ValueRange{group, n}));
@@ -72,24 +193,10 @@ public:
   }
 
 private:
-  static Value index(OpBuilder &b, Location loc, int64_t v) {
-    return arith::ConstantIndexOp::create(b, loc, v);
-  }
-
   static Value toF32(OpBuilder &b, Location loc, Value v) {
     if (v.getType().isF32())
       return v;
     return arith::ExtFOp::create(b, loc, b.getF32Type(), v);
-  }
-
-  /// The 4-bit value at position `indexInWord` of an i32 word, as i32.
-  Value nibble(OpBuilder &b, Location loc, Value word,
-               Value indexInWord) const {
-    Value shift =
-        tensor::ExtractOp::create(b, loc, shiftTable, ValueRange{indexInWord});
-    Value mask = arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0xF);
-    return arith::AndIOp::create(
-        b, loc, arith::ShRUIOp::create(b, loc, word, shift), mask);
   }
 
   Value zeroPoint(OpBuilder &b, Location loc, Value group, Value n) const {
@@ -109,12 +216,7 @@ private:
     case ZeroPointKind::Packed:
       break;
     }
-    Value perWord = index(b, loc, ::w4a16::kValuesPerWord);
-    Value word = tensor::ExtractOp::create(
-        b, loc, zeros,
-        ValueRange{group, arith::DivUIOp::create(b, loc, n, perWord)});
-    Value zero =
-        nibble(b, loc, word, arith::RemUIOp::create(b, loc, n, perWord));
+    Value zero = reader.packedZero(b, loc, zeros, group, n);
     if (scheme.getGptqV1()) {
       Value one = arith::ConstantIntOp::create(b, loc, b.getI32Type(), 1);
       zero = arith::AddIOp::create(b, loc, zero, one);
@@ -124,8 +226,8 @@ private:
 
   QuantSchemeAttr scheme;
   int64_t groupSize;
+  PackedValueReader reader;
   Value qweight, scales, zeros, gIdx;
-  Value shiftTable;
 };
 
 /// Returns a [K, N] tensor of `elementType` holding the dequantized weights.
@@ -236,6 +338,57 @@ struct LowerMatmul : OpConversionPattern<MatmulOp> {
   }
 };
 
+/// Builds each word of the fragment-layout result from the 8 source weights
+/// that the fragment tables place in it.
+struct LowerRepack : OpConversionPattern<RepackOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(RepackOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getResult().getType();
+    PackedValueReader source(rewriter, loc, op.getFrom());
+    FragmentBlockTables tables;
+    int64_t nibbleShape[] = {FragmentBlockTables::kWords,
+                             FragmentBlockTables::kNibbles};
+    Value rows = tableConstant(rewriter, loc, nibbleShape, tables.rowOfNibble);
+    Value cols = tableConstant(rewriter, loc, nibbleShape, tables.colOfNibble);
+    Value empty = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                          type.getElementType());
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, ValueRange{}, ValueRange{empty},
+        ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(3)},
+        SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location nloc, ValueRange) {
+          Value blockK = arith::MulIOp::create(
+              b, nloc, linalg::IndexOp::create(b, nloc, 0),
+              indexConstant(b, nloc, FragmentBlockTables::kRows));
+          Value blockN = arith::MulIOp::create(
+              b, nloc, linalg::IndexOp::create(b, nloc, 1),
+              indexConstant(b, nloc, FragmentBlockTables::kCols));
+          Value wordInBlock = linalg::IndexOp::create(b, nloc, 2);
+          Value word = arith::ConstantIntOp::create(b, nloc, b.getI32Type(), 0);
+          for (int64_t j = 0; j < FragmentBlockTables::kNibbles; ++j) {
+            Value nibble = indexConstant(b, nloc, j);
+            Value k = arith::AddIOp::create(
+                b, nloc, blockK,
+                lookUpIndex(b, nloc, rows, {wordInBlock, nibble}));
+            Value n = arith::AddIOp::create(
+                b, nloc, blockN,
+                lookUpIndex(b, nloc, cols, {wordInBlock, nibble}));
+            Value shift = arith::ConstantIntOp::create(
+                b, nloc, b.getI32Type(), j * ::w4a16::kBitsPerValue);
+            Value q = source.weight(b, nloc, adaptor.getSource(), k, n);
+            word = arith::OrIOp::create(
+                b, nloc, word, arith::ShLIOp::create(b, nloc, q, shift));
+          }
+          linalg::YieldOp::create(b, nloc, word);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 struct ConvertW4A16ToLinalgPass
     : mlir::w4a16::impl::ConvertW4A16ToLinalgPassBase<
           ConvertW4A16ToLinalgPass> {
@@ -256,5 +409,5 @@ struct ConvertW4A16ToLinalgPass
 } // namespace
 
 void mlir::w4a16::populateW4A16ToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<LowerDequant, LowerMatmul>(patterns.getContext());
+  patterns.add<LowerDequant, LowerMatmul, LowerRepack>(patterns.getContext());
 }

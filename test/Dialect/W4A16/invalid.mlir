@@ -17,12 +17,12 @@ func.func private @group0() attributes {s = #w4a16.scheme<layout = gptq, group_s
 
 // -----
 
-// expected-error @+1 {{gptq_v1 applies only to the gptq layout with zero_point = packed}}
+// expected-error @+1 {{gptq_v1 applies only to the gptq and fragment layouts with zero_point = packed}}
 func.func private @v1awq() attributes {s = #w4a16.scheme<layout = awq, group_size = 128, zero_point = packed, gptq_v1 = true>}
 
 // -----
 
-// expected-error @+1 {{gptq_v1 applies only to the gptq layout with zero_point = packed}}
+// expected-error @+1 {{gptq_v1 applies only to the gptq and fragment layouts with zero_point = packed}}
 func.func private @v1sym() attributes {s = #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric, gptq_v1 = true>}
 
 // -----
@@ -281,4 +281,115 @@ func.func @dequant_shape(%w: tensor<12x64xi32>, %s: tensor<3x64xf16>) -> tensor<
   %0 = w4a16.dequant #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric>
          ins(%w, %s : tensor<12x64xi32>, tensor<3x64xf16>) -> tensor<96x32xf16>
   return %0 : tensor<96x32xf16>
+}
+
+// -----
+
+// expected-error @+1 {{gptq_v1 applies only to the gptq and fragment layouts with zero_point = packed}}
+func.func private @v1fragment_float() attributes {s = #w4a16.scheme<layout = fragment, group_size = 128, zero_point = float, gptq_v1 = true>}
+
+// -----
+
+func.func @fragment_k(%x: tensor<4x48xf16>, %w: tensor<1x1x64xi32>, %s: tensor<3x16xf16>, %i: tensor<4x16xf16>) -> tensor<4x16xf16> {
+  // expected-error @+1 {{'w4a16.matmul' op the fragment layout needs K a multiple of 32 and N a multiple of 16, got K = 48, N = 16}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 16, zero_point = symmetric>
+         ins(%x, %w, %s : tensor<4x48xf16>, tensor<1x1x64xi32>, tensor<3x16xf16>) outs(%i : tensor<4x16xf16>) -> tensor<4x16xf16>
+  return %0 : tensor<4x16xf16>
+}
+
+// -----
+
+func.func @fragment_n(%w: tensor<1x1x64xi32>, %s: tensor<1x24xf16>) -> tensor<32x24xf16> {
+  // expected-error @+1 {{'w4a16.dequant' op the fragment layout needs K a multiple of 32 and N a multiple of 16, got K = 32, N = 24}}
+  %0 = w4a16.dequant #w4a16.scheme<layout = fragment, group_size = 32, zero_point = symmetric>
+         ins(%w, %s : tensor<1x1x64xi32>, tensor<1x24xf16>) -> tensor<32x24xf16>
+  return %0 : tensor<32x24xf16>
+}
+
+// -----
+
+func.func @fragment_gptq_shape(%x: tensor<4x64xf16>, %w: tensor<8x32xi32>, %s: tensor<2x32xf16>, %i: tensor<4x32xf16>) -> tensor<4x32xf16> {
+  // expected-error @+1 {{'w4a16.matmul' op packed weights must have shape [2, 2, 64] (K/32 x N/16 x 64 for the fragment layout), got [8, 32]}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 32, zero_point = symmetric>
+         ins(%x, %w, %s : tensor<4x64xf16>, tensor<8x32xi32>, tensor<2x32xf16>) outs(%i : tensor<4x32xf16>) -> tensor<4x32xf16>
+  return %0 : tensor<4x32xf16>
+}
+
+// -----
+
+func.func @fragment_zeros_shape(%w: tensor<1x2x64xi32>, %s: tensor<1x32xf16>, %z: tensor<32x1xi32>) -> tensor<32x32xf16> {
+  // expected-error @+1 {{'w4a16.dequant' op packed zeros must have shape [1, 4] (groups x N/8), got [32, 1]}}
+  %0 = w4a16.dequant #w4a16.scheme<layout = fragment, group_size = 32, zero_point = packed>
+         ins(%w, %s : tensor<1x2x64xi32>, tensor<1x32xf16>) zeros(%z : tensor<32x1xi32>) -> tensor<32x32xf16>
+  return %0 : tensor<32x32xf16>
+}
+
+// -----
+
+// expected-error @+2 {{expected ::mlir::w4a16::WeightLayout to be one of: gptq, awq, fragment}}
+// expected-error @+1 {{failed to parse W4A16_QuantSchemeAttr parameter 'layout' which is to be a `::mlir::w4a16::WeightLayout`}}
+func.func private @badlayout() attributes {s = #w4a16.scheme<layout = marlin, group_size = 128, zero_point = symmetric>}
+
+// -----
+
+func.func @repack_from_awq(%w: tensor<32x2xi32>) -> tensor<1x1x64xi32> {
+  // expected-error @+1 {{'w4a16.repack' op repack from awq to fragment is not supported (supported: gptq to fragment)}}
+  %0 = w4a16.repack %w from awq to fragment : tensor<32x2xi32> -> tensor<1x1x64xi32>
+  return %0 : tensor<1x1x64xi32>
+}
+
+// -----
+
+func.func @repack_to_gptq(%w: tensor<1x1x64xi32>) -> tensor<4x16xi32> {
+  // expected-error @+1 {{'w4a16.repack' op repack from fragment to gptq is not supported (supported: gptq to fragment)}}
+  %0 = w4a16.repack %w from fragment to gptq : tensor<1x1x64xi32> -> tensor<4x16xi32>
+  return %0 : tensor<4x16xi32>
+}
+
+// -----
+
+func.func @repack_rank(%w: tensor<4x16x1xi32>) -> tensor<1x1x64xi32> {
+  // expected-error @+1 {{'w4a16.repack' op source must be a 2-D gptq tensor [K/8, N], got rank 3}}
+  %0 = w4a16.repack %w from gptq to fragment : tensor<4x16x1xi32> -> tensor<1x1x64xi32>
+  return %0 : tensor<1x1x64xi32>
+}
+
+// -----
+
+func.func @repack_dynamic(%w: tensor<?x16xi32>) -> tensor<1x1x64xi32> {
+  // expected-error @+1 {{'w4a16.repack' op requires a static source shape, got [?, 16]}}
+  %0 = w4a16.repack %w from gptq to fragment : tensor<?x16xi32> -> tensor<1x1x64xi32>
+  return %0 : tensor<1x1x64xi32>
+}
+
+// -----
+
+func.func @repack_k(%w: tensor<6x16xi32>) -> tensor<1x1x96xi32> {
+  // expected-error @+1 {{'w4a16.repack' op the fragment layout needs K a multiple of 32 and N a multiple of 16, got K = 48, N = 16}}
+  %0 = w4a16.repack %w from gptq to fragment : tensor<6x16xi32> -> tensor<1x1x96xi32>
+  return %0 : tensor<1x1x96xi32>
+}
+
+// -----
+
+func.func @repack_n(%w: tensor<4x8xi32>) -> tensor<1x1x32xi32> {
+  // expected-error @+1 {{'w4a16.repack' op the fragment layout needs K a multiple of 32 and N a multiple of 16, got K = 32, N = 8}}
+  %0 = w4a16.repack %w from gptq to fragment : tensor<4x8xi32> -> tensor<1x1x32xi32>
+  return %0 : tensor<1x1x32xi32>
+}
+
+// -----
+
+func.func @repack_result_shape(%w: tensor<8x32xi32>) -> tensor<2x64x2xi32> {
+  // expected-error @+1 {{'w4a16.repack' op packed weights must have shape [2, 2, 64] (K/32 x N/16 x 64 for the fragment layout), got [2, 64, 2]}}
+  %0 = w4a16.repack %w from gptq to fragment : tensor<8x32xi32> -> tensor<2x64x2xi32>
+  return %0 : tensor<2x64x2xi32>
+}
+
+// -----
+
+func.func @repack_element_type(%w: tensor<8x32xi16>) -> tensor<2x2x64xi32> {
+  // expected-error @+1 {{'w4a16.repack' op operand #0 must be ranked tensor of 32-bit signless integer values, but got 'tensor<8x32xi16>'}}
+  %0 = w4a16.repack %w from gptq to fragment : tensor<8x32xi16> -> tensor<2x2x64xi32>
+  return %0 : tensor<2x2x64xi32>
 }

@@ -64,3 +64,22 @@ func.func @dequant_forms(%wa: tensor<128x16xi32>, %sa: tensor<2x128xf16>, %za: t
 // CHECK-LABEL: func.func private @tiling_round_trip()
 // CHECK-SAME: t = #w4a16.tiling<strategy = small_batch, chip = "gfx1151", m_min = 9, m_max = 64, tile_m = 64, tile_n = 128, tile_k = 32, split_k = 4, workgroup_size = 128, lds_bytes = 0>
 func.func private @tiling_round_trip() attributes {t = #w4a16.tiling<strategy = small_batch, chip = "gfx1151", m_min = 9, m_max = 64, tile_m = 64, tile_n = 128, tile_k = 32, split_k = 4, workgroup_size = 128, lds_bytes = 0>}
+// CHECK-LABEL: func.func @fragment_layout
+// CHECK: w4a16.repack %{{.*}} from gptq to fragment : tensor<512x4096xi32> -> tensor<128x256x64xi32>
+// CHECK: w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 128, zero_point = packed, gptq_v1 = true>
+// CHECK-SAME: ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<?x4096xf16>, tensor<128x256x64xi32>, tensor<32x4096xf16>) zeros(%{{.*}} : tensor<32x512xi32>)
+// CHECK: w4a16.dequant #w4a16.scheme<layout = fragment, group_size = 32, zero_point = none>
+// CHECK-SAME: ins(%{{.*}}, %{{.*}} : tensor<1x2x64xi32>, tensor<1x32xbf16>) g_idx(%{{.*}} : tensor<32xi32>) -> tensor<32x32xf32>
+func.func @fragment_layout(%x: tensor<?x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>,
+                           %z: tensor<32x512xi32>, %init: tensor<?x4096xf16>,
+                           %wf: tensor<1x2x64xi32>, %sf: tensor<1x32xbf16>, %g: tensor<32xi32>)
+    -> (tensor<?x4096xf16>, tensor<32x32xf32>) {
+  %f = w4a16.repack %w from gptq to fragment : tensor<512x4096xi32> -> tensor<128x256x64xi32>
+  %0 = w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 128, zero_point = packed, gptq_v1 = true>
+         ins(%x, %f, %s : tensor<?x4096xf16>, tensor<128x256x64xi32>, tensor<32x4096xf16>)
+         zeros(%z : tensor<32x512xi32>)
+         outs(%init : tensor<?x4096xf16>) -> tensor<?x4096xf16>
+  %1 = w4a16.dequant #w4a16.scheme<layout = fragment, group_size = 32, zero_point = none>
+         ins(%wf, %sf : tensor<1x2x64xi32>, tensor<1x32xbf16>) g_idx(%g : tensor<32xi32>) -> tensor<32x32xf32>
+  return %0, %1 : tensor<?x4096xf16>, tensor<32x32xf32>
+}

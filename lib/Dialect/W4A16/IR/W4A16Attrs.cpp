@@ -14,6 +14,7 @@ static_assert(static_cast<uint32_t>(WeightLayout::Gptq) ==
                   static_cast<uint32_t>(WeightLayout::Awq) ==
                       static_cast<uint32_t>(::w4a16::PackedLayout::Awq),
               "WeightLayout must mirror w4a16::PackedLayout");
+// WeightLayout::Fragment is Repack.h's layout, not a PackedLayout.
 
 #include "w4a16/Dialect/W4A16/IR/W4A16Enums.cpp.inc"
 
@@ -40,9 +41,9 @@ QuantSchemeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                           "(per-channel), got "
                        << groupSize;
   if (gptqV1 &&
-      (layout != WeightLayout::Gptq || zeroPoint != ZeroPointKind::Packed))
-    return emitError() << "gptq_v1 applies only to the gptq layout with "
-                          "zero_point = packed";
+      (layout == WeightLayout::Awq || zeroPoint != ZeroPointKind::Packed))
+    return emitError() << "gptq_v1 applies only to the gptq and fragment "
+                          "layouts with zero_point = packed";
   return success();
 }
 

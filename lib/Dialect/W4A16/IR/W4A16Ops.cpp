@@ -3,7 +3,9 @@
 #include "w4a16/Dialect/W4A16/IR/W4A16Ops.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "w4a16/Support/Repack.h"
 
 using namespace mlir;
 using namespace mlir::w4a16;
@@ -35,6 +37,51 @@ static LogicalResult verifyShape(Operation *op, Value value, StringRef what,
                            << "), got " << formatShape(type.getShape());
 }
 
+SmallVector<int64_t> mlir::w4a16::getPackedWeightShape(WeightLayout layout,
+                                                       int64_t k, int64_t n) {
+  constexpr int64_t kPack = ::w4a16::kValuesPerWord;
+  switch (layout) {
+  case WeightLayout::Gptq:
+    return {k / kPack, n};
+  case WeightLayout::Awq:
+    return {k, n / kPack};
+  case WeightLayout::Fragment:
+    return {k / ::w4a16::kFragmentBlockK, n / ::w4a16::kFragmentBlockN,
+            ::w4a16::kFragmentBlockN * ::w4a16::kFragmentWordsPerColumn};
+  }
+  llvm_unreachable("unknown weight layout");
+}
+
+/// The packed weight shape of `layout` in words, for diagnostics.
+static StringRef describePackedWeightShape(WeightLayout layout) {
+  switch (layout) {
+  case WeightLayout::Gptq:
+    return "K/8 x N for the gptq layout";
+  case WeightLayout::Awq:
+    return "K x N/8 for the awq layout";
+  case WeightLayout::Fragment:
+    return "K/32 x N/16 x 64 for the fragment layout";
+  }
+  llvm_unreachable("unknown weight layout");
+}
+
+/// Checks that a K x N matrix (K a multiple of 8) can be stored in `layout`
+/// and that `qweight` has the shape of that layout.
+static LogicalResult verifyPackedWeights(Operation *op, WeightLayout layout,
+                                         int64_t k, int64_t n, Value qweight) {
+  if (layout == WeightLayout::Awq && n % ::w4a16::kValuesPerWord != 0)
+    return op->emitOpError()
+           << "N = " << n << " must be a multiple of 8 for the awq layout";
+  if (layout == WeightLayout::Fragment && !::w4a16::isFragmentLayoutShape(k, n))
+    return op->emitOpError()
+           << "the fragment layout needs K a multiple of "
+           << ::w4a16::kFragmentBlockK << " and N a multiple of "
+           << ::w4a16::kFragmentBlockN << ", got K = " << k << ", N = " << n;
+  return verifyShape(op, qweight, "packed weights",
+                     getPackedWeightShape(layout, k, n),
+                     describePackedWeightShape(layout));
+}
+
 /// Verifies the packed weights, scales, zeros and g_idx of an op over a
 /// [K, N] weight matrix. K and N come from the op's other operands.
 static LogicalResult verifyQuantizedWeights(Operation *op,
@@ -56,18 +103,8 @@ static LogicalResult verifyQuantizedWeights(Operation *op,
            << groupSize;
   int64_t groups = scheme.getNumGroups(k);
 
-  if (scheme.getLayout() == WeightLayout::Gptq) {
-    if (failed(verifyShape(op, qweight, "packed weights", {k / kPack, n},
-                           "K/8 x N for the gptq layout")))
-      return failure();
-  } else {
-    if (n % kPack != 0)
-      return op->emitOpError()
-             << "N = " << n << " must be a multiple of 8 for the awq layout";
-    if (failed(verifyShape(op, qweight, "packed weights", {k, n / kPack},
-                           "K x N/8 for the awq layout")))
-      return failure();
-  }
+  if (failed(verifyPackedWeights(op, scheme.getLayout(), k, n, qweight)))
+    return failure();
 
   if (failed(verifyShape(op, scales, "scales", {groups, n}, "groups x N")))
     return failure();
@@ -161,6 +198,65 @@ LogicalResult MatmulOp::verify() {
   return verifyQuantizedWeights(*this, getScheme(), getK(), getN(),
                                 getQweight(), getScales(), getZeros(),
                                 getGIdx());
+}
+
+//===----------------------------------------------------------------------===//
+// RepackOp
+//===----------------------------------------------------------------------===//
+
+// The verifier accepts only gptq sources, [K/8, N].
+int64_t RepackOp::getK() {
+  return getSource().getType().getDimSize(0) * ::w4a16::kValuesPerWord;
+}
+int64_t RepackOp::getN() { return getSource().getType().getDimSize(1); }
+
+LogicalResult RepackOp::verify() {
+  if (getFrom() != WeightLayout::Gptq || getTo() != WeightLayout::Fragment)
+    return emitOpError() << "repack from " << stringifyWeightLayout(getFrom())
+                         << " to " << stringifyWeightLayout(getTo())
+                         << " is not supported (supported: gptq to fragment)";
+  RankedTensorType sourceType = getSource().getType();
+  if (sourceType.getRank() != 2)
+    return emitOpError() << "source must be a 2-D gptq tensor [K/8, N], got "
+                            "rank "
+                         << sourceType.getRank();
+  if (!sourceType.hasStaticShape())
+    return emitOpError() << "requires a static source shape, got "
+                         << formatShape(sourceType.getShape());
+  return verifyPackedWeights(*this, getTo(), getK(), getN(), getResult());
+}
+
+/// The words of an i32 constant, or nothing if `attr` is not one.
+static std::optional<SmallVector<uint32_t>> getConstantWords(Attribute attr) {
+  if (auto dense = dyn_cast_or_null<DenseIntElementsAttr>(attr))
+    return llvm::to_vector(dense.getValues<uint32_t>());
+  if (auto resource = dyn_cast_or_null<DenseI32ResourceElementsAttr>(attr)) {
+    std::optional<ArrayRef<int32_t>> words = resource.tryGetAsArrayRef();
+    if (!words)
+      return std::nullopt;
+    return SmallVector<uint32_t>(words->begin(), words->end());
+  }
+  return std::nullopt;
+}
+
+OpFoldResult RepackOp::fold(FoldAdaptor adaptor) {
+  std::optional<SmallVector<uint32_t>> source =
+      getConstantWords(adaptor.getSource());
+  if (!source)
+    return {};
+  SmallVector<uint32_t> fragment(source->size());
+  // The same host repack loaders call: the compile-time repack is the
+  // load-time one.
+  if (!::w4a16::repackGptqToFragmentLayout(source->data(), getK(), getN(),
+                                           fragment.data()))
+    return {};
+  RankedTensorType type = getResult().getType();
+  // A resource stays a resource: large weights are kept out of the IR text.
+  if (isa<DenseResourceElementsAttr>(adaptor.getSource()))
+    return DenseResourceElementsAttr::get(
+        type, "w4a16_fragment",
+        HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef(fragment)));
+  return DenseElementsAttr::get(type, ArrayRef(fragment));
 }
 
 #define GET_OP_CLASSES

@@ -7,14 +7,15 @@ include "w4a16/Dialect/W4A16/IR/W4A16Dialect.td"
 include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/EnumAttr.td"
 
-// The case values must match w4a16::PackedLayout (Support/PackedFormat.h).
+// gptq and awq match w4a16::PackedLayout (Support/PackedFormat.h); fragment
+// is the layout of Support/Repack.h.
 def W4A16_WeightLayout : I32EnumAttr<"WeightLayout",
     "layout of the packed int32 weight tensor", [
       I32EnumAttrCase<"Gptq", 0, "gptq">,
-      I32EnumAttrCase<"Awq", 1, "awq">
+      I32EnumAttrCase<"Awq", 1, "awq">,
+      I32EnumAttrCase<"Fragment", 2, "fragment">
     ]> {
   let cppNamespace = "::mlir::w4a16";
-  let genSpecializedAttr = 0;
 }
 
 def W4A16_ZeroPointKind : I32EnumAttr<"ZeroPointKind",
@@ -37,8 +38,13 @@ def W4A16_QuantSchemeAttr : W4A16_Attr<"QuantScheme", "scheme"> {
   let summary = "How the weights of a w4a16 op are quantized and packed";
   let description = [{
     - `layout`: `gptq` (int32 `[K/8, N]`, row `8r+i` of a word in bits
-      `4i..4i+3`) or `awq` (int32 `[K, N/8]`, nibble `i` holds column
-      `8c + [0, 2, 4, 6, 1, 3, 5, 7][i]`).
+      `4i..4i+3`), `awq` (int32 `[K, N/8]`, nibble `i` holds column
+      `8c + [0, 2, 4, 6, 1, 3, 5, 7][i]`) or `fragment` (int32
+      `[K/32, N/16, 64]`, the layout the gfx11 WMMA microkernels load: block
+      `(kb, nt)` holds K rows `32kb..32kb+31` of columns `16nt..16nt+15`,
+      column `c` in words `4c..4c+3`, word `j` holding rows `8j..8j+7`
+      with consecutive rows in nibbles `i` and `i+4`; K must be a multiple
+      of 32 and N of 16; zeros and scales keep their gptq layout).
     - `bits`: bits per weight; only 4 is supported.
     - `group_size`: K rows sharing one scale (and zero); a positive multiple
       of 8 dividing K, or `-1` for one group over all of K (per-channel).
@@ -76,9 +82,6 @@ def W4A16_QuantSchemeAttr : W4A16_Attr<"QuantScheme", "scheme"> {
     bool hasZerosOperand() const {
       return getZeroPoint() == ZeroPointKind::Packed ||
              getZeroPoint() == ZeroPointKind::Float;
-    }
-    ::w4a16::PackedLayout getPackedLayout() const {
-      return static_cast<::w4a16::PackedLayout>(getLayout());
     }
   }];
 }

@@ -16,12 +16,17 @@ def W4A16_Dialect : Dialect {
     the GPTQ (`[K/8, N]`, packed along K) and AWQ (`[K, N/8]`, packed along
     N with the `0 2 4 6 1 3 5 7` interleave) checkpoint layouts, symmetric
     and asymmetric zero points, any group size that is a multiple of 8 (or
-    one group over all of K), and act-order (`g_idx`).
+    one group over all of K), and act-order (`g_idx`). A third layout,
+    `fragment`, is the one the gfx11 WMMA microkernels load;
+    `w4a16.repack` converts GPTQ weights to it.
 
     The dequantized weight is `w[k, n] = (q[k, n] - z[g(k), n]) * s[g(k), n]`
     with `g(k) = k / group_size`, or `g_idx[k]` under act-order.
   }];
   let useDefaultAttributePrinterParser = 1;
+  // Folding w4a16.repack of a constant materializes an arith.constant.
+  let hasConstantMaterializer = 1;
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
   let extraClassDeclaration = [{
     void registerAttributes();
   }];

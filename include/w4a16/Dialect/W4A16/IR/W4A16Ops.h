@@ -17,4 +17,11 @@
 #define GET_OP_CLASSES
 #include "w4a16/Dialect/W4A16/IR/W4A16Ops.h.inc"
 
+namespace mlir::w4a16 {
+/// Shape of the packed int32 tensor that holds a K x N weight matrix in
+/// `layout` (K, N fit the layout).
+SmallVector<int64_t> getPackedWeightShape(WeightLayout layout, int64_t k,
+                                          int64_t n);
+} // namespace mlir::w4a16
+
 #endif // W4A16_DIALECT_W4A16_IR_W4A16OPS_H

@@ -89,4 +89,41 @@ def W4A16_MatmulOp : W4A16_Op<"matmul", [
   let hasVerifier = 1;
 }
 
+def W4A16_RepackOp : W4A16_Op<"repack", [Pure]> {
+  let summary = "Rewrite packed 4-bit weights into another weight layout";
+  let description = [{
+    Moves every 4-bit weight of `source`, a packed tensor in layout `from`,
+    to its place in layout `to`; the values, scales and zeros are
+    unchanged, so a `w4a16.matmul` or `w4a16.dequant` whose scheme names
+    `to` gives the same result on the repacked tensor as on `source` with
+    `from`. Supported: `gptq` to `fragment` (the layout of the gfx11 WMMA
+    microkernels, see `#w4a16.scheme`), with K a multiple of 32 and N of 16.
+
+    A constant source folds to the repacked constant, computed by the host
+    repack that loaders use (`w4a16::repackGptqToFragmentLayout`), so
+    constant weights are repacked at compile time.
+
+    Example:
+
+    ```mlir
+    %f = w4a16.repack %qweight from gptq to fragment
+           : tensor<512x4096xi32> -> tensor<128x256x64xi32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I32]>:$source,
+                       W4A16_WeightLayout:$from, W4A16_WeightLayout:$to);
+  let results = (outs RankedTensorOf<[I32]>:$result);
+  let assemblyFormat = [{
+    $source `from` $from `to` $to attr-dict `:` type($source) `->`
+    type($result)
+  }];
+  let extraClassDeclaration = [{
+    /// The reduction size K and the output size N of the weights.
+    int64_t getK();
+    int64_t getN();
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 #endif // W4A16_DIALECT_W4A16_IR_W4A16OPS_TD
