@@ -1,4 +1,5 @@
-//===- w4a16_uk_dequant.h - Dequant and group logic shared by microkernels -===//
+//===- w4a16_uk_dequant.h - Dequant and group logic shared by microkernels
+//-===//
 //
 // The exact magic-number dequant of one packed word into four pairs of
 // 16-bit values, per element type, and the walk over quantization groups
@@ -29,10 +30,10 @@ enum class WeightLayout { Gptq, Fragment };
 /// K row (0..7 inside its word) held by nibble slot `nibble` of a word.
 template <WeightLayout L> constexpr int kRowOfNibble(int nibble) {
   for (int row = 0; row < kValuesPerWord; ++row) {
-    const int64_t slot = L == WeightLayout::Gptq
-                             ? nibbleShift(PackedLayout::Gptq, row) /
-                                   kBitsPerValue
-                             : kFragmentNibbleOfRow[row];
+    const int64_t slot =
+        L == WeightLayout::Gptq
+            ? nibbleShift(PackedLayout::Gptq, row) / kBitsPerValue
+            : kFragmentNibbleOfRow[row];
     if (slot == nibble)
       return row;
   }
@@ -50,9 +51,9 @@ template <WeightLayout L, typename Vec8>
 W4A16_UK_DEVICE inline Vec8 toPairOrder(Vec8 x) {
   return __builtin_shufflevector(
       x, x, kRowOfPairElement<L>(0), kRowOfPairElement<L>(1),
-      kRowOfPairElement<L>(2), kRowOfPairElement<L>(3),
-      kRowOfPairElement<L>(4), kRowOfPairElement<L>(5),
-      kRowOfPairElement<L>(6), kRowOfPairElement<L>(7));
+      kRowOfPairElement<L>(2), kRowOfPairElement<L>(3), kRowOfPairElement<L>(4),
+      kRowOfPairElement<L>(5), kRowOfPairElement<L>(6),
+      kRowOfPairElement<L>(7));
 }
 
 template <typename To, typename From>
@@ -96,11 +97,13 @@ template <> struct ElementTraits<_Float16> : ElementVectors<_Float16> {
     constexpr uint32_t kMagic1024 = 0x64006400u;
     const Pair kSixteenth = {0.0625f16, 0.0625f16};
     const uint32_t upper = word >> 8;
-    out[0] = bits<Pair>((word & kLowNibbles) | kMagic1024) + zero.minus1024MinusZ;
+    out[0] =
+        bits<Pair>((word & kLowNibbles) | kMagic1024) + zero.minus1024MinusZ;
     out[1] = __builtin_elementwise_fma(
         bits<Pair>((word & kHighNibbles) | kMagic1024), kSixteenth,
         zero.minus64MinusZ);
-    out[2] = bits<Pair>((upper & kLowNibbles) | kMagic1024) + zero.minus1024MinusZ;
+    out[2] =
+        bits<Pair>((upper & kLowNibbles) | kMagic1024) + zero.minus1024MinusZ;
     out[3] = __builtin_elementwise_fma(
         bits<Pair>((upper & kHighNibbles) | kMagic1024), kSixteenth,
         zero.minus64MinusZ);
@@ -175,8 +178,8 @@ W4A16_UK_DEVICE inline void forEachGroup(int64_t kBegin, int64_t kEnd,
 /// Row `row` of A, with rows past the valid ones reading the last valid row so
 /// that padded rows never read out of bounds.
 template <typename T>
-W4A16_UK_DEVICE inline const T *clampedRow(const T *a, int64_t lda,
-                                           int64_t row, int64_t rowsValid) {
+W4A16_UK_DEVICE inline const T *clampedRow(const T *a, int64_t lda, int64_t row,
+                                           int64_t rowsValid) {
   return a + __builtin_elementwise_min(row, rowsValid - 1) * lda;
 }
 

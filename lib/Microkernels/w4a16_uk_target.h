@@ -19,14 +19,16 @@
 
 #if defined(__AMDGCN__)
 #if !defined(__GFX11__)
-#error "w4a16 microkernels implement gfx11 (RDNA3) semantics only; gfx12 has a different WMMA layout and other chips lack it"
+#error                                                                         \
+    "w4a16 microkernels implement gfx11 (RDNA3) semantics only; gfx12 has a different WMMA layout and other chips lack it"
 #endif
 #if defined(__AMDGCN_WAVEFRONT_SIZE) && __AMDGCN_WAVEFRONT_SIZE != 32
 #error "w4a16 microkernels require wave32"
 #endif
 #elif defined(__NVPTX__)
 #if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ < 800
-#error "the NVIDIA build of the w4a16 microkernels needs sm_80 or newer (mma.sync m16n8k16)"
+#error                                                                         \
+    "the NVIDIA build of the w4a16 microkernels needs sm_80 or newer (mma.sync m16n8k16)"
 #endif
 #else
 #error "w4a16 microkernels are device code: compile for gfx11 or NVIDIA sm_80+"
@@ -175,13 +177,15 @@ W4A16_UK_DEVICE inline float8 mmaStep(Frag aFrag, Frag bFrag, float8 c) {
 #pragma unroll
   for (uint32_t half = 0; half < 2; ++half) {
     // PTX B of columns 8 * half + group: K pairs pairInGroup, pairInGroup + 4.
-    const uint32_t bRegs[2] = {wordOfLane(b, 8 * half + group, pairInGroup),
-                               wordOfLane(b, 8 * half + group, pairInGroup + 4)};
+    const uint32_t bRegs[2] = {
+        wordOfLane(b, 8 * half + group, pairInGroup),
+        wordOfLane(b, 8 * half + group, pairInGroup + 4)};
     mma16x8x16<IsBf16>(aRegs, bRegs, d[half]);
   }
-  // PTX D of columns 8h..8h+7: d[h][2i + j] = D[group + 8i][8h + 2 * pairInGroup + j].
-  // Every lane fetches the four candidates from its source lane and keeps the
-  // one for its column, so that no register array is indexed at run time.
+  // PTX D of columns 8h..8h+7: d[h][2i + j] = D[group + 8i][8h + 2 *
+  // pairInGroup + j]. Every lane fetches the four candidates from its source
+  // lane and keeps the one for its column, so that no register array is indexed
+  // at run time.
   const uint32_t col = lane % 16;
 #pragma unroll
   for (uint32_t v = 0; v < 8; ++v) {
@@ -193,9 +197,11 @@ W4A16_UK_DEVICE inline float8 mmaStep(Frag aFrag, Frag bFrag, float8 c) {
     for (uint32_t h = 0; h < 2; ++h)
 #pragma unroll
       for (uint32_t j = 0; j < 2; ++j)
-        candidates[h][j] = shfl(__builtin_bit_cast(uint32_t, d[h][reg + j]), src);
-    const uint32_t picked = col < 8 ? (col % 2 ? candidates[0][1] : candidates[0][0])
-                                    : (col % 2 ? candidates[1][1] : candidates[1][0]);
+        candidates[h][j] =
+            shfl(__builtin_bit_cast(uint32_t, d[h][reg + j]), src);
+    const uint32_t picked =
+        col < 8 ? (col % 2 ? candidates[0][1] : candidates[0][0])
+                : (col % 2 ? candidates[1][1] : candidates[1][0]);
     c[v] += __builtin_bit_cast(float, picked);
   }
   return c;

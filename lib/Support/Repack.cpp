@@ -37,8 +37,8 @@ bool repackGptqToFragmentLayout(const uint32_t *gptq, int64_t k, int64_t n,
   return moveNibbles(gptq, k, n, fragment, Direction::ToFragment);
 }
 
-bool repackFragmentToGptqLayout(const uint32_t *fragment, int64_t k,
-                                int64_t n, uint32_t *gptq) {
+bool repackFragmentToGptqLayout(const uint32_t *fragment, int64_t k, int64_t n,
+                                uint32_t *gptq) {
   return moveNibbles(fragment, k, n, gptq, Direction::ToGptq);
 }
 

@@ -7,10 +7,11 @@
 using namespace mlir;
 using namespace mlir::w4a16;
 
-static AffineMap makeLaneMap(MLIRContext *context,
-                             function_ref<std::pair<AffineExpr, AffineExpr>(
-                                 AffineExpr lane, AffineExpr element)>
-                                 body) {
+static AffineMap
+makeLaneMap(MLIRContext *context,
+            function_ref<std::pair<AffineExpr, AffineExpr>(AffineExpr lane,
+                                                           AffineExpr element)>
+                body) {
   AffineExpr lane = getAffineDimExpr(0, context);
   AffineExpr element = getAffineDimExpr(1, context);
   auto [row, column] = body(lane, element);

@@ -60,12 +60,12 @@ int checkShape(int64_t rows, int64_t cols, int64_t groupSize,
       moved += f.word != g.row * cols + g.col || f.shift != g.shift;
     }
   const bool inverseOk = back == gptq;
-  std::printf("%s %lldx%lld G%lld: %lld dequant mismatches, %lld weights moved, "
-              "inverse %s\n",
-              mismatches == 0 && inverseOk && moved > 0 ? "OK" : "FAIL",
-              (long long)rows, (long long)cols, (long long)groupSize,
-              (long long)mismatches, (long long)moved,
-              inverseOk ? "exact" : "differs");
+  std::printf(
+      "%s %lldx%lld G%lld: %lld dequant mismatches, %lld weights moved, "
+      "inverse %s\n",
+      mismatches == 0 && inverseOk && moved > 0 ? "OK" : "FAIL",
+      (long long)rows, (long long)cols, (long long)groupSize,
+      (long long)mismatches, (long long)moved, inverseOk ? "exact" : "differs");
   return mismatches != 0 || !inverseOk || moved == 0;
 }
 } // namespace

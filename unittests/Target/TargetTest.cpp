@@ -6,9 +6,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "mlir/IR/MLIRContext.h"
 #include "w4a16/Target/TargetInfo.h"
 #include "w4a16/Target/WmmaLayout.h"
-#include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/raw_ostream.h"
 #include <set>
 
@@ -38,8 +38,8 @@ static void checkTargets() {
   check(gfx1100.numSimds() == 192, "gfx1100 has 192 SIMDs");
   // rdna3.md: waves per SIMD by VGPRs on 1536-VGPR parts.
   check(gfx1100.wavesPerSimd(96) == 16 && gfx1100.wavesPerSimd(120) == 12 &&
-            gfx1100.wavesPerSimd(144) == 10 &&
-            gfx1100.wavesPerSimd(192) == 8 && gfx1100.wavesPerSimd(256) == 5,
+            gfx1100.wavesPerSimd(144) == 10 && gfx1100.wavesPerSimd(192) == 8 &&
+            gfx1100.wavesPerSimd(256) == 5,
         "gfx1100 occupancy table");
   check(lookupTarget("gfx1102")->vgprsPerSimd == 1024,
         "gfx1102 has 1024 VGPRs per SIMD");

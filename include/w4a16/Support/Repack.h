@@ -42,15 +42,14 @@ inline constexpr int64_t kFragmentNibbleOfRow[kValuesPerWord] = {0, 4, 1, 5,
 
 /// True when a K x N weight matrix can be stored in the fragment layout.
 constexpr bool isFragmentLayoutShape(int64_t k, int64_t n) {
-  return k > 0 && n > 0 && k % kFragmentBlockK == 0 &&
-         n % kFragmentBlockN == 0;
+  return k > 0 && n > 0 && k % kFragmentBlockK == 0 && n % kFragmentBlockN == 0;
 }
 
 /// Index of the first of the kFragmentWordsPerColumn words that hold column n
 /// for the block of rows that contains k.
 constexpr int64_t fragmentColumnWord(int64_t k, int64_t n, int64_t numCols) {
-  const int64_t block = (k / kFragmentBlockK) * (numCols / kFragmentBlockN) +
-                        n / kFragmentBlockN;
+  const int64_t block =
+      (k / kFragmentBlockK) * (numCols / kFragmentBlockN) + n / kFragmentBlockN;
   return (block * kFragmentBlockN + n % kFragmentBlockN) *
          kFragmentWordsPerColumn;
 }
@@ -76,8 +75,8 @@ bool repackGptqToFragmentLayout(const uint32_t *gptq, int64_t k, int64_t n,
                                 uint32_t *fragment);
 
 /// The inverse of repackGptqToFragmentLayout.
-bool repackFragmentToGptqLayout(const uint32_t *fragment, int64_t k,
-                                int64_t n, uint32_t *gptq);
+bool repackFragmentToGptqLayout(const uint32_t *fragment, int64_t k, int64_t n,
+                                uint32_t *gptq);
 
 } // namespace w4a16
 

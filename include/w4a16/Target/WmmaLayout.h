@@ -51,11 +51,9 @@ std::pair<int64_t, int64_t> evaluate(AffineMap layout, int64_t lane,
 
 /// Emits the (row, column) of `element` for `lane` (index values); constant
 /// operands fold, so unrolled element loops cost nothing.
-std::pair<OpFoldResult, OpFoldResult> emitCoordinates(OpBuilder &builder,
-                                                      Location loc,
-                                                      AffineMap layout,
-                                                      OpFoldResult lane,
-                                                      OpFoldResult element);
+std::pair<OpFoldResult, OpFoldResult>
+emitCoordinates(OpBuilder &builder, Location loc, AffineMap layout,
+                OpFoldResult lane, OpFoldResult element);
 
 } // namespace w4a16::gfx11
 } // namespace mlir

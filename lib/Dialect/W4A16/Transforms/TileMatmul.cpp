@@ -9,10 +9,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "mlir/IR/BuiltinTypes.h"
 #include "w4a16/Dialect/W4A16/IR/W4A16Ops.h"
 #include "w4a16/Dialect/W4A16/Transforms/Passes.h"
 #include "w4a16/Target/TargetInfo.h"
-#include "mlir/IR/BuiltinTypes.h"
 
 namespace mlir::w4a16 {
 #define GEN_PASS_DEF_W4A16TILEMATMULPASS
@@ -39,7 +39,7 @@ struct MRange {
   }
   std::optional<MRange> intersect(MRange other) const {
     int64_t lo = std::max(min, other.min);
-    int64_t hi = max == kUnbounded ? other.max
+    int64_t hi = max == kUnbounded         ? other.max
                  : other.max == kUnbounded ? max
                                            : std::min(max, other.max);
     if (hi != kUnbounded && hi < lo)
@@ -191,7 +191,8 @@ struct TileMatmulPass
                     scheme.isPerChannel() ? ::w4a16::kValuesPerWord
                                           : scheme.getGroupSize()};
 
-    if (auto existing = op->getAttrOfType<ArrayAttr>(TilingAttr::getOpAttrName())) {
+    if (auto existing =
+            op->getAttrOfType<ArrayAttr>(TilingAttr::getOpAttrName())) {
       for (Attribute attr : existing) {
         auto tiling = dyn_cast<TilingAttr>(attr);
         if (!tiling)
