@@ -46,6 +46,8 @@ demo: build
 
 # Formats C++ sources with the pinned formatter (Debian clang-format-22).
 format:
+	@command -v clang-format-22 >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang-format-22)
 	git ls-files '*.h' '*.cpp' '*.hip' | xargs clang-format-22 -i
 
 clean:
