@@ -211,9 +211,8 @@ mlir::w4a16::compileModule(StringRef ir, StringRef sourceName,
       return failure();
     CompileArtifacts artifacts;
     std::vector<KernelLaunch> launches;
-    FailureOr<std::string> binary =
-        compileForGPU(ir, sourceName, options, "bin", diagnostics,
-                      &artifacts.ir, &launches);
+    FailureOr<std::string> binary = compileForGPU(
+        ir, sourceName, options, "bin", diagnostics, &artifacts.ir, &launches);
     if (failed(binary))
       return failure();
     FailureOr<std::string> isa =

@@ -78,7 +78,8 @@ bool findHotLoop(llvm::ArrayRef<StringRef> body, InstructionMix &hot) {
     for (size_t label = 0; label < branch; ++label) {
       if (body[label] != (target + ":").str())
         continue;
-      InstructionMix mix = mlir::w4a16::countInstructions(body.slice(label, branch - label + 1));
+      InstructionMix mix =
+          mlir::w4a16::countInstructions(body.slice(label, branch - label + 1));
       int64_t ops = mix.wmma + mix.dot2;
       size_t size = branch - label;
       if (ops > 0 && (ops > bestOps || (ops == bestOps && size < bestSize))) {
@@ -94,8 +95,7 @@ bool findHotLoop(llvm::ArrayRef<StringRef> body, InstructionMix &hot) {
 
 } // namespace
 
-InstructionMix
-mlir::w4a16::countInstructions(llvm::ArrayRef<StringRef> lines) {
+InstructionMix mlir::w4a16::countInstructions(llvm::ArrayRef<StringRef> lines) {
   InstructionMix mix;
   for (StringRef line : lines) {
     line = line.trim();

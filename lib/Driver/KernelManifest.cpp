@@ -1,12 +1,12 @@
 //===- KernelManifest.cpp - Manifest and static report of a compile -------===//
 
 #include "w4a16/Driver/KernelManifest.h"
-#include "w4a16/Dialect/W4A16/IR/W4A16Attrs.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "w4a16/Conversion/W4A16ToGPU/W4A16ToGPU.h"
+#include "w4a16/Dialect/W4A16/IR/W4A16Attrs.h"
 #include "w4a16/Driver/IsaStats.h"
 #include "w4a16/Target/TargetInfo.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -48,7 +48,8 @@ std::string formula(Value value, Value m, bool nested = false) {
   Operation *def = value.getDefiningOp();
   auto binary = [&](StringRef symbol) {
     std::string text = formula(def->getOperand(0), m, true) + " " +
-                       symbol.str() + " " + formula(def->getOperand(1), m, true);
+                       symbol.str() + " " +
+                       formula(def->getOperand(1), m, true);
     return nested ? "(" + text + ")" : text;
   };
   if (isa_and_present<arith::CeilDivUIOp>(def))
@@ -78,8 +79,7 @@ const KernelStats *findStats(ArrayRef<KernelStats> stats, StringRef name) {
   return nullptr;
 }
 
-const KernelArgument *findArgument(const KernelLaunch &launch,
-                                   StringRef name) {
+const KernelArgument *findArgument(const KernelLaunch &launch, StringRef name) {
   for (const KernelArgument &arg : launch.arguments)
     if (arg.name == name)
       return &arg;
@@ -127,8 +127,7 @@ mlir::w4a16::collectLaunches(ModuleOp module) {
   WalkResult walk = module.walk([&](gpu::LaunchFuncOp op) {
     auto tiling = op->getAttrOfType<TilingAttr>(kLaunchTilingAttrName);
     auto names = op->getAttrOfType<ArrayAttr>(kLaunchArgNamesAttrName);
-    if (!tiling || !names ||
-        names.size() != op.getKernelOperands().size()) {
+    if (!tiling || !names || names.size() != op.getKernelOperands().size()) {
       op.emitError("launch of '")
           << op.getKernelName().getValue()
           << "' is not described by the w4a16 conversion (tiling and "
@@ -141,8 +140,8 @@ mlir::w4a16::collectLaunches(ModuleOp module) {
     launch.symbol = op.getKernelName().getValue().str();
     launch.tiling = detach(tiling);
     Value m;
-    for (auto [operand, name] :
-         llvm::zip(op.getKernelOperands(), names.getAsValueRange<StringAttr>())) {
+    for (auto [operand, name] : llvm::zip(
+             op.getKernelOperands(), names.getAsValueRange<StringAttr>())) {
       KernelArgument arg;
       arg.name = name.str();
       arg.type = printType(operand.getType());
@@ -223,8 +222,7 @@ mlir::w4a16::buildManifest(ArrayRef<KernelLaunch> launches,
         {"strategy", tiling.strategy},
         {"m_range", mRangeJson(tiling)},
         {"grid", json::Array{launch.grid[0], launch.grid[1], launch.grid[2]}},
-        {"workgroup_size", json::Array{launch.workgroup[0],
-                                       launch.workgroup[1],
+        {"workgroup_size", json::Array{launch.workgroup[0], launch.workgroup[1],
                                        launch.workgroup[2]}},
         {"lds_bytes", kernel->ldsBytes},
         {"scratch_bytes", kernel->scratchBytes},
@@ -282,8 +280,7 @@ std::string mlir::w4a16::buildReport(ArrayRef<KernelLaunch> launches,
     const KernelArgument *scales = findArgument(launch, "scales");
     if (!x || !qweight || !scales || x->shape.size() != 2)
       continue;
-    int64_t m =
-        x->shape[0] == ShapedType::kDynamic ? tiling.mMin : x->shape[0];
+    int64_t m = x->shape[0] == ShapedType::kDynamic ? tiling.mMin : x->shape[0];
     int64_t k = x->shape[1];
     int64_t n = scales->shape.back();
     // Weights, scales, zeros, activations and outputs (in the activation
@@ -291,8 +288,7 @@ std::string mlir::w4a16::buildReport(ArrayRef<KernelLaunch> launches,
     double bytes = memrefBytes(qweight, m) + memrefBytes(scales, m) +
                    memrefBytes(findArgument(launch, "zeros"), m) +
                    memrefBytes(x, m) + double(m) * n * x->elementBytes;
-    double waveIterations = double(k) * n /
-                            (weightsPerLane * target.waveSize) *
+    double waveIterations = double(k) * n / (weightsPerLane * target.waveSize) *
                             llvm::divideCeil(m, tiling.tileM);
     // Issue cycles of the whole loop body (one tile_k step of every wave).
     int64_t loopCycles = mix.valuIssues + kWmmaIssueCycles * mix.wmma;
@@ -300,13 +296,14 @@ std::string mlir::w4a16::buildReport(ArrayRef<KernelLaunch> launches,
     double memoryUs = bytes / (target.dramGBPerSecond * 1e3);
     double issueUs = cycles / (target.numSimds() * target.clockGHz * 1e3);
     os << llvm::formatv(
-        "  model at M = {0}, K = {1}, N = {2}: {3:f2} MB / {4:f0} GB/s = {5:f2} "
+        "  model at M = {0}, K = {1}, N = {2}: {3:f2} MB / {4:f0} GB/s = "
+        "{5:f2} "
         "us; {6} wave-iterations x {7} cycles / ({8} SIMDs x {9:f1} GHz) = "
         "{10:f2} us; modelled {11:f2} us ({12}-bound)\n",
         m, k, n, bytes / 1e6, target.dramGBPerSecond, memoryUs,
-        int64_t(waveIterations), loopCycles,
-        target.numSimds(), target.clockGHz, issueUs,
-        std::max(memoryUs, issueUs), memoryUs >= issueUs ? "memory" : "issue");
+        int64_t(waveIterations), loopCycles, target.numSimds(), target.clockGHz,
+        issueUs, std::max(memoryUs, issueUs),
+        memoryUs >= issueUs ? "memory" : "issue");
   }
   return text;
 }

@@ -48,8 +48,7 @@ static bool writeFile(StringRef path, StringRef contents) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::ParseCommandLineOptions(argc, argv,
-                              "w4a16 IR to a gfx11 code object\n");
+  cl::ParseCommandLineOptions(argc, argv, "w4a16 IR to a gfx11 code object\n");
   ErrorOr<std::unique_ptr<MemoryBuffer>> input =
       MemoryBuffer::getFileOrSTDIN(inputFile);
   if (!input) {

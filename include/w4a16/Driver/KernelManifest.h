@@ -1,4 +1,5 @@
-//===- KernelManifest.h - Manifest and static report of a compile -*- C++ -*-===//
+//===- KernelManifest.h - Manifest and static report of a compile -*- C++
+//-*-===//
 //
 // Describes the kernels of a GPU compile for a host program (the JSON
 // manifest, docs/ABI.md) and for a reader (the static report), from the
