@@ -8,6 +8,8 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "w4a16/Driver/IsaStats.h"
+#include "w4a16/Driver/KernelManifest.h"
 #include "w4a16/InitAll.h"
 #include "w4a16/Pipelines/Pipelines.h"
 #include "w4a16/Target/TargetInfo.h"
@@ -88,22 +90,33 @@ runOnText(StringRef ir, StringRef sourceName, DiagnosticList &diagnostics,
 }
 
 /// Runs the torch-facing GPU pipeline (raise, then code generation) emitting
-/// `format`, and returns the bytes of the one gpu.binary object it produced.
-FailureOr<std::string> compileForGPU(StringRef ir, StringRef sourceName,
-                                     StringRef chipset, StringRef format,
-                                     DiagnosticList &diagnostics,
-                                     std::string *loweredIr = nullptr) {
+/// `format`, and returns the bytes of the one gpu.binary object it produced;
+/// `launches`, if given, receives the kernel launches of the host code.
+FailureOr<std::string>
+compileForGPU(StringRef ir, StringRef sourceName,
+              const CompileOptions &compileOptions, StringRef format,
+              DiagnosticList &diagnostics, std::string *loweredIr = nullptr,
+              std::vector<KernelLaunch> *launches = nullptr) {
   std::string object;
   FailureOr<std::string> lowered = runOnText(
       ir, sourceName, diagnostics,
       [&](OpPassManager &pm) {
         GPUPipelineOptions options;
-        options.chipset = chipset.str();
+        options.chipset = compileOptions.chipset;
+        for (int64_t bound : compileOptions.mRange)
+          options.mRange.push_back(bound);
         options.format = format.str();
         buildTorchGPUPipeline(pm, options);
         return success();
       },
       [&](ModuleOp module) {
+        if (launches) {
+          FailureOr<std::vector<KernelLaunch>> collected =
+              collectLaunches(module);
+          if (failed(collected))
+            return failure();
+          *launches = std::move(*collected);
+        }
         SmallVector<gpu::BinaryOp> binaries(module.getOps<gpu::BinaryOp>());
         if (binaries.size() != 1 || binaries.front().getObjects().size() != 1) {
           recordError("expected the GPU pipeline to produce exactly one "
@@ -197,16 +210,28 @@ mlir::w4a16::compileModule(StringRef ir, StringRef sourceName,
     if (failed(verifyChipset(options.chipset, diagnostics)))
       return failure();
     CompileArtifacts artifacts;
+    std::vector<KernelLaunch> launches;
     FailureOr<std::string> binary = compileForGPU(
-        ir, sourceName, options.chipset, "bin", diagnostics, &artifacts.ir);
+        ir, sourceName, options, "bin", diagnostics, &artifacts.ir, &launches);
     if (failed(binary))
       return failure();
     FailureOr<std::string> isa =
-        compileForGPU(ir, sourceName, options.chipset, "isa", diagnostics);
+        compileForGPU(ir, sourceName, options, "isa", diagnostics);
     if (failed(isa))
       return failure();
+    const TargetInfo &target = cantFail(lookupTarget(options.chipset));
+    std::vector<KernelStats> stats = parseIsa(*isa);
+    std::string error;
+    FailureOr<std::string> manifest =
+        buildManifest(launches, stats, target, error);
+    if (failed(manifest)) {
+      recordError(error, diagnostics);
+      return failure();
+    }
     artifacts.binary = std::move(*binary);
     artifacts.isa = std::move(*isa);
+    artifacts.manifest = std::move(*manifest);
+    artifacts.report = buildReport(launches, stats, target);
     return artifacts;
   }
   }

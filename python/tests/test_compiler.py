@@ -262,3 +262,21 @@ def test_compile_torch_gptq_linear_to_code_object(chipset):
     assert "matmul_0_decode:" in result.isa
     assert "v_dot2" in result.isa
     assert "gpu.binary @w4a16_kernels" in result.ir
+
+
+def test_compile_manifest_and_report():
+    with open(GPTQ_LINEAR_TORCH) as f:
+        result = compiler.compile(f.read(), chipset="gfx1100")
+    manifest = result.manifest
+    assert isinstance(manifest, dict) and manifest["chip"] == "gfx1100"
+    kernels = {k["symbol"]: k for k in manifest["kernels"]}
+    assert set(kernels) == {"matmul_0_decode", "matmul_0_splitk_reduce"}
+    decode = kernels["matmul_0_decode"]
+    assert decode["launch_index"] == 0 and decode["scratch_bytes"] == 0
+    assert [a["name"] for a in decode["args"]][:3] == ["x", "qweight",
+                                                       "scales"]
+    # Arguments are laid out back to back and fill the kernarg segment.
+    last = decode["args"][-1]
+    assert last["offset"] + last["size"] == decode["kernarg_bytes"]
+    assert "kernel matmul_0_decode (decode, chip gfx1100)" in result.report
+    assert "dot2 16," in result.report

@@ -46,6 +46,9 @@ struct CompileOptions {
   /// The AMD GPU to generate code for (GPU backend only).
   std::string chipset = "gfx1100";
   Backend backend = Backend::GPU;
+  /// Run-time range {min, max} of a dynamic M (GPU backend only; empty: the
+  /// tiling pass's default).
+  std::vector<int64_t> mRange;
 };
 
 /// Everything a compilation produces. Fields a backend does not produce stay
@@ -57,9 +60,10 @@ struct CompileArtifacts {
   std::string binary;
   /// Its assembly.
   std::string isa;
-  /// JSON description of the kernels in `binary`.
+  /// JSON description of the kernels in `binary` (docs/ABI.md).
   std::string manifest;
-  /// Human-readable summary of the choices the compiler made.
+  /// Static report: per kernel resources, hot-loop instruction mix per 32
+  /// weights per lane and the modelled time on the chip.
   std::string report;
 };
 

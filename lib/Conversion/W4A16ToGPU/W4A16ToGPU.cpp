@@ -403,6 +403,15 @@ gpu::GPUFuncOp DecodeLowering::buildReduceKernel() {
   return func;
 }
 
+/// Names the launch's arguments and records the tiling it implements, for the
+/// compile driver's manifest (see W4A16ToGPU.h).
+void describeLaunch(gpu::LaunchFuncOp launch, TilingAttr tiling,
+                    ArrayRef<StringRef> argNames) {
+  Builder b(launch.getContext());
+  launch->setAttr(kLaunchTilingAttrName, tiling);
+  launch->setAttr(kLaunchArgNamesAttrName, b.getStrArrayAttr(argNames));
+}
+
 /// Collapses leading batch dimensions into M.
 Value collapseToMatrix(ImplicitLocOpBuilder &b, Value tensor) {
   auto type = cast<RankedTensorType>(tensor.getType());
@@ -442,12 +451,17 @@ void DecodeLowering::buildLaunches(gpu::GPUFuncOp main,
   mainArgs.append({workspace, m});
   Value one = cIndex(b, 1);
   int64_t tileN = tiling.getTileN();
-  gpu::LaunchFuncOp::create(
+  auto mainLaunch = gpu::LaunchFuncOp::create(
       b, main,
       gpu::KernelDim3{cIndex(b, (n + tileN - 1) / tileN),
                       cIndex(b, tiling.getSplitK()), one},
       gpu::KernelDim3{cIndex(b, tiling.getWorkgroupSize()), one, one},
       Value(), mainArgs);
+  SmallVector<StringRef> mainNames = {"x", "qweight", "scales"};
+  if (op.getZeros())
+    mainNames.push_back("zeros");
+  mainNames.append({"workspace", "m"});
+  describeLaunch(mainLaunch, tiling, mainNames);
 
   auto initType = cast<RankedTensorType>(init.getType());
   auto outType = cast<MemRefType>(reduce.getArgumentTypes()[1]);
@@ -456,10 +470,11 @@ void DecodeLowering::buildLaunches(gpu::GPUFuncOp main,
   Value blocks = arith::CeilDivUIOp::create(
       b, arith::MulIOp::create(b, m, cIndex(b, n)),
       cIndex(b, kReduceWorkgroupSize));
-  gpu::LaunchFuncOp::create(
+  auto reduceLaunch = gpu::LaunchFuncOp::create(
       b, reduce, gpu::KernelDim3{blocks, one, one},
       gpu::KernelDim3{cIndex(b, kReduceWorkgroupSize), one, one}, Value(),
       ValueRange{workspace, initBuffer, out, m});
+  describeLaunch(reduceLaunch, tiling, {"workspace", "init", "out", "m"});
   memref::DeallocOp::create(b, workspace);
   auto dynamicInitType = RankedTensorType::get(outType.getShape(),
                                                outType.getElementType());

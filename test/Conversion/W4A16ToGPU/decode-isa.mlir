@@ -4,8 +4,8 @@
 // The decode kernel compiles to real gfx11 code: 16-byte weight loads and
 // v_dot2 in the K loop, no scratch.
 
-// GFX1100: chip = "gfx1100"
-// GFX1151: chip = "gfx1151"
+// GFX1100: gpu.binary @w4a16_kernels [#gpu.object<#rocdl.target<O = 3, chip = "gfx1100">
+// GFX1151: gpu.binary @w4a16_kernels [#gpu.object<#rocdl.target<O = 3, chip = "gfx1151">
 // CHECK-SAME: matmul_0_decode:
 // CHECK-SAME: global_load_b128
 // CHECK-SAME: v_dot2{{(acc)?}}_f32_f16

@@ -10,6 +10,13 @@ namespace mlir::w4a16 {
 #define GEN_PASS_DECL_CONVERTW4A16TOGPUPASS
 #include "w4a16/Conversion/Passes.h.inc"
 
+/// Discardable attributes of every gpu.launch_func the conversion creates,
+/// read by the compile driver to describe the kernels: the
+/// #w4a16.tiling the kernel implements and the names of its arguments.
+inline constexpr llvm::StringLiteral kLaunchTilingAttrName = "w4a16.tiling";
+inline constexpr llvm::StringLiteral kLaunchArgNamesAttrName =
+    "w4a16.arg_names";
+
 } // namespace mlir::w4a16
 
 #endif // W4A16_CONVERSION_W4A16TOGPU_W4A16TOGPU_H

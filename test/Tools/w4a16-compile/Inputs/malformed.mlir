@@ -1,0 +1,3 @@
+// Not valid IR: the function signature never closes.
+
+func.func @f(%x: tensor<4xf16> {
