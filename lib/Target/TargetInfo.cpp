@@ -39,12 +39,12 @@ constexpr TargetInfo gfx11(llvm::StringLiteral chip, int64_t cus,
 }
 
 const TargetInfo kTargets[] = {
-    gfx11("gfx1100", 96, 1536, 809.0, 2.5),  // RX 7900 XTX
-    gfx11("gfx1101", 60, 1536, 624.0, 2.4),  // RX 7800 XT
-    gfx11("gfx1102", 32, 1024, 288.0, 2.6),  // RX 7600
-    gfx11("gfx1103", 12, 1024, 120.0, 2.7),  // Radeon 780M (DDR5/LPDDR5X)
-    gfx11("gfx1150", 16, 1024, 120.0, 2.9),  // Radeon 890M
-    gfx11("gfx1151", 40, 1536, 232.0, 2.9),  // Strix Halo 8060S
+    gfx11("gfx1100", 96, 1536, 809.0, 2.5), // RX 7900 XTX
+    gfx11("gfx1101", 60, 1536, 624.0, 2.4), // RX 7800 XT
+    gfx11("gfx1102", 32, 1024, 288.0, 2.6), // RX 7600
+    gfx11("gfx1103", 12, 1024, 120.0, 2.7), // Radeon 780M (DDR5/LPDDR5X)
+    gfx11("gfx1150", 16, 1024, 120.0, 2.9), // Radeon 890M
+    gfx11("gfx1151", 40, 1536, 232.0, 2.9), // Strix Halo 8060S
 };
 
 /// Chips known to have a different matrix-instruction operand layout.
@@ -59,11 +59,9 @@ int64_t TargetInfo::wavesPerSimd(int64_t vgprs) const {
 }
 
 std::string mlir::w4a16::supportedChipList() {
-  return llvm::join(llvm::map_range(kTargets,
-                                    [](const TargetInfo &t) {
-                                      return t.chip;
-                                    }),
-                    ", ");
+  return llvm::join(
+      llvm::map_range(kTargets, [](const TargetInfo &t) { return t.chip; }),
+      ", ");
 }
 
 llvm::Expected<const TargetInfo &>

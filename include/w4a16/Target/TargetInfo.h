@@ -1,4 +1,5 @@
-//===- TargetInfo.h - Facts about the GPUs w4a16 generates code for -*- C++ -*-===//
+//===- TargetInfo.h - Facts about the GPUs w4a16 generates code for -*- C++
+//-*-===//
 //
 // The one place that knows chip names. Every pass asks `lookupTarget` for the
 // facts of a chip (matrix instruction shape, register and LDS budgets, sizes

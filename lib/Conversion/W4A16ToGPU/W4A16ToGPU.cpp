@@ -13,8 +13,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "w4a16/Conversion/W4A16ToGPU/W4A16ToGPU.h"
-#include "w4a16/Dialect/W4A16/IR/W4A16Ops.h"
-#include "w4a16/Target/TargetInfo.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -24,6 +22,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "w4a16/Dialect/W4A16/IR/W4A16Ops.h"
+#include "w4a16/Target/TargetInfo.h"
 #include <numeric>
 
 namespace mlir::w4a16 {
@@ -54,7 +54,8 @@ MagicBias getMagicBias(Type activation) {
 }
 
 StringRef getDot2Intrinsic(Type activation) {
-  return activation.isF16() ? "llvm.amdgcn.fdot2" : "llvm.amdgcn.fdot2.f32.bf16";
+  return activation.isF16() ? "llvm.amdgcn.fdot2"
+                            : "llvm.amdgcn.fdot2.f32.bf16";
 }
 
 /// Builds the kernels of one matmul and their launches.
@@ -63,8 +64,7 @@ public:
   DecodeLowering(MatmulOp op, TilingAttr tiling, gpu::GPUModuleOp kernels,
                  StringRef name, int64_t waveSize)
       : op(op), tiling(tiling), kernels(kernels), name(name),
-        waveSize(waveSize), scheme(op.getScheme()), k(op.getK()),
-        n(op.getN()),
+        waveSize(waveSize), scheme(op.getScheme()), k(op.getK()), n(op.getN()),
         activation(op.getInput().getType().getElementType()),
         waves(tiling.getWorkgroupSize() / waveSize) {}
 
@@ -79,10 +79,10 @@ public:
       return op.emitOpError("GPU lowering needs act-order weights permuted "
                             "at load time; g_idx is not supported yet");
     if (tiling.getTileN() % (waveSize * kColumnsPerLoad) != 0)
-      return op.emitOpError() << "decode tile_n = " << tiling.getTileN()
-                              << " must be a multiple of "
-                              << waveSize * kColumnsPerLoad
-                              << " (one 16-byte load per lane)";
+      return op.emitOpError()
+             << "decode tile_n = " << tiling.getTileN()
+             << " must be a multiple of " << waveSize * kColumnsPerLoad
+             << " (one 16-byte load per lane)";
     if (tiling.getTileK() != waves * kRowsPerWord)
       return op.emitOpError() << "decode tile_k = " << tiling.getTileK()
                               << " must be one packed row per wave ("
@@ -142,8 +142,7 @@ Value DecodeLowering::dequantZeros(ImplicitLocOpBuilder &b, Value zeros,
   auto wordsType = VectorType::get({kColumnsPerLoad}, b.getI32Type());
   Value lastWord = cIndex(b, n / kRowsPerWord - 1);
   Value wordIndex = arith::MinUIOp::create(
-      b, arith::DivUIOp::create(b, column, cIndex(b, kRowsPerWord)),
-      lastWord);
+      b, arith::DivUIOp::create(b, column, cIndex(b, kRowsPerWord)), lastWord);
   Value word = memref::LoadOp::create(b, zeros, ValueRange{group, wordIndex});
   Value firstNibble = arith::IndexCastOp::create(
       b, b.getI32Type(),
@@ -181,9 +180,8 @@ Value DecodeLowering::loadColumns(ImplicitLocOpBuilder &b, VectorType type,
   std::iota(offsets.begin(), offsets.end(), 0);
   Value mask = arith::CmpIOp::create(
       b, arith::CmpIPredicate::slt,
-      arith::ConstantOp::create(b,
-                                DenseElementsAttr::get(offsetsType,
-                                                       ArrayRef(offsets))),
+      arith::ConstantOp::create(
+          b, DenseElementsAttr::get(offsetsType, ArrayRef(offsets))),
       vector::BroadcastOp::create(b, offsetsType, columnsLeft));
   Value zero = arith::ConstantOp::create(
       b, DenseElementsAttr::get(type, b.getZeroAttr(type.getElementType())));
@@ -193,7 +191,8 @@ Value DecodeLowering::loadColumns(ImplicitLocOpBuilder &b, VectorType type,
 
 Value DecodeLowering::dot2(ImplicitLocOpBuilder &b, Value x, Value w,
                            Value acc) {
-  Value noClamp = LLVM::ConstantOp::create(b, b.getI1Type(), b.getBoolAttr(false));
+  Value noClamp =
+      LLVM::ConstantOp::create(b, b.getI1Type(), b.getBoolAttr(false));
   return LLVM::CallIntrinsicOp::create(
              b, b.getF32Type(), b.getStringAttr(getDot2Intrinsic(activation)),
              ValueRange{x, w, acc, noClamp})
@@ -209,9 +208,8 @@ gpu::GPUFuncOp DecodeLowering::buildMainKernel() {
   auto inputType = MemRefType::get({ShapedType::kDynamic, k}, activation);
   auto workspaceType = MemRefType::get(
       {tiling.getSplitK(), ShapedType::kDynamic, n}, b.getF32Type());
-  SmallVector<Type> argTypes = {
-      inputType, memrefOf(op.getQweight().getType()),
-      memrefOf(op.getScales().getType())};
+  SmallVector<Type> argTypes = {inputType, memrefOf(op.getQweight().getType()),
+                                memrefOf(op.getScales().getType())};
   if (op.getZeros())
     argTypes.push_back(memrefOf(op.getZeros().getType()));
   argTypes.append({workspaceType, b.getIndexType()});
@@ -219,9 +217,8 @@ gpu::GPUFuncOp DecodeLowering::buildMainKernel() {
       ctx, gpu::GPUDialect::getWorkgroupAddressSpace());
   auto ldsType = MemRefType::get({waves, tileM, tileN}, b.getF32Type(),
                                  MemRefLayoutAttrInterface(), workgroup);
-  auto func = gpu::GPUFuncOp::create(b, name + "_decode",
-                                     b.getFunctionType(argTypes, {}),
-                                     TypeRange{ldsType});
+  auto func = gpu::GPUFuncOp::create(
+      b, name + "_decode", b.getFunctionType(argTypes, {}), TypeRange{ldsType});
   func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
   func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
       {static_cast<int32_t>(tiling.getWorkgroupSize()), 1, 1}));
@@ -285,16 +282,16 @@ gpu::GPUFuncOp DecodeLowering::buildMainKernel() {
                   splatI32(lb, wordsType, 0x000F000F)),
               splatI32(lb, wordsType, magic.pairBits));
           weights.push_back(arith::SubFOp::create(
-              lb, vector::BitCastOp::create(lb, pairsType, bits),
-              biasedZeros));
+              lb, vector::BitCastOp::create(lb, pairsType, bits), biasedZeros));
         }
         SmallVector<Value> results;
-        Value kOffset = arith::MulIOp::create(lb, row, cIndex(lb, kRowsPerWord));
+        Value kOffset =
+            arith::MulIOp::create(lb, row, cIndex(lb, kRowsPerWord));
         for (int64_t mi = 0; mi < tileM; ++mi) {
           // Rows past M re-read the last row; their results are dropped.
           Value xRow = arith::MinUIOp::create(lb, cIndex(lb, mi), lastRow);
-          Value xv = vector::LoadOp::create(lb, rowType, x,
-                                            ValueRange{xRow, kOffset});
+          Value xv =
+              vector::LoadOp::create(lb, rowType, x, ValueRange{xRow, kOffset});
           SmallVector<Value> xPairs;
           for (int64_t j = 0; j < kRowsPerWord / 2; ++j)
             xPairs.push_back(vector::ShuffleOp::create(
@@ -340,8 +337,7 @@ gpu::GPUFuncOp DecodeLowering::buildMainKernel() {
             lb, arith::MulIOp::create(lb, tileIndex, cIndex(lb, tileN)),
             localColumn);
         Value inside = arith::AndIOp::create(
-            lb,
-            arith::CmpIOp::create(lb, arith::CmpIPredicate::ult, mi, m),
+            lb, arith::CmpIOp::create(lb, arith::CmpIPredicate::ult, mi, m),
             arith::CmpIOp::create(lb, arith::CmpIPredicate::ult, globalColumn,
                                   cIndex(lb, n)));
         scf::IfOp::create(lb, inside, [&](OpBuilder &thenBuilder, Location) {
@@ -424,8 +420,7 @@ Value collapseToMatrix(ImplicitLocOpBuilder &b, Value tensor) {
   return tensor::CollapseShapeOp::create(b, tensor, groups);
 }
 
-void DecodeLowering::buildLaunches(gpu::GPUFuncOp main,
-                                   gpu::GPUFuncOp reduce) {
+void DecodeLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
   ImplicitLocOpBuilder b(op.getLoc(), op);
   // Read-only buffers of the operands, cast to the kernel's (dynamic M) type.
   auto toBuffer = [&](Value tensor, Type kernelType) -> Value {
@@ -442,11 +437,12 @@ void DecodeLowering::buildLaunches(gpu::GPUFuncOp main,
   ArrayRef<Type> mainTypes = main.getArgumentTypes();
   SmallVector<Value> mainArgs;
   SmallVector<Value> weightOperands = {input, op.getQweight(), op.getScales(),
-                                      op.getZeros()};
+                                       op.getZeros()};
   for (auto [i, tensor] : llvm::enumerate(weightOperands))
     if (tensor)
       mainArgs.push_back(toBuffer(tensor, mainTypes[i]));
-  auto workspaceType = cast<MemRefType>(main.getArgumentTypes()[mainArgs.size()]);
+  auto workspaceType =
+      cast<MemRefType>(main.getArgumentTypes()[mainArgs.size()]);
   Value workspace = memref::AllocOp::create(b, workspaceType, ValueRange{m});
   mainArgs.append({workspace, m});
   Value one = cIndex(b, 1);
@@ -455,8 +451,8 @@ void DecodeLowering::buildLaunches(gpu::GPUFuncOp main,
       b, main,
       gpu::KernelDim3{cIndex(b, (n + tileN - 1) / tileN),
                       cIndex(b, tiling.getSplitK()), one},
-      gpu::KernelDim3{cIndex(b, tiling.getWorkgroupSize()), one, one},
-      Value(), mainArgs);
+      gpu::KernelDim3{cIndex(b, tiling.getWorkgroupSize()), one, one}, Value(),
+      mainArgs);
   SmallVector<StringRef> mainNames = {"x", "qweight", "scales"};
   if (op.getZeros())
     mainNames.push_back("zeros");
@@ -467,17 +463,17 @@ void DecodeLowering::buildLaunches(gpu::GPUFuncOp main,
   auto outType = cast<MemRefType>(reduce.getArgumentTypes()[1]);
   Value initBuffer = toBuffer(init, outType);
   Value out = memref::AllocOp::create(b, outType, ValueRange{m});
-  Value blocks = arith::CeilDivUIOp::create(
-      b, arith::MulIOp::create(b, m, cIndex(b, n)),
-      cIndex(b, kReduceWorkgroupSize));
+  Value blocks =
+      arith::CeilDivUIOp::create(b, arith::MulIOp::create(b, m, cIndex(b, n)),
+                                 cIndex(b, kReduceWorkgroupSize));
   auto reduceLaunch = gpu::LaunchFuncOp::create(
       b, reduce, gpu::KernelDim3{blocks, one, one},
       gpu::KernelDim3{cIndex(b, kReduceWorkgroupSize), one, one}, Value(),
       ValueRange{workspace, initBuffer, out, m});
   describeLaunch(reduceLaunch, tiling, {"workspace", "init", "out", "m"});
   memref::DeallocOp::create(b, workspace);
-  auto dynamicInitType = RankedTensorType::get(outType.getShape(),
-                                               outType.getElementType());
+  auto dynamicInitType =
+      RankedTensorType::get(outType.getShape(), outType.getElementType());
   Value result = bufferization::ToTensorOp::create(
       b, dynamicInitType, out, /*restrict=*/true, /*writable=*/true);
   if (dynamicInitType != initType)
