@@ -88,13 +88,14 @@ template <> struct ElementTraits<_Float16> : ElementVectors<_Float16> {
 
   W4A16_UK_DEVICE static Zero zero(uint32_t z) {
     // Sign, exponent of 1024 (ulp 1) / 64 (ulp 1/16), z in the mantissa.
-    const uint32_t low = 0xE400u | z, high = 0xD400u | (z << 4);
+    const uint32_t low = kF16SignBit | kF16MagicBits | z;
+    const uint32_t high = 0xD400u | (z << 4);
     return {bits<Pair>(low | low << 16), bits<Pair>(high | high << 16)};
   }
 
   W4A16_UK_DEVICE static void dequantWord(uint32_t word, Zero zero,
                                           Pair out[4]) {
-    constexpr uint32_t kMagic1024 = 0x64006400u;
+    constexpr uint32_t kMagic1024 = pairOf(kF16MagicBits);
     const Pair kSixteenth = {0.0625f16, 0.0625f16};
     const uint32_t upper = word >> 8;
     out[0] =
@@ -125,10 +126,12 @@ template <> struct ElementTraits<__bf16> : ElementVectors<__bf16> {
     float offsetPlusZ;
   };
 
-  W4A16_UK_DEVICE static Zero zero(uint32_t z) { return {128.0f + (float)z}; }
+  W4A16_UK_DEVICE static Zero zero(uint32_t z) {
+    return {static_cast<float>(kBf16MagicBias + z)};
+  }
 
   W4A16_UK_DEVICE static void dequantWord(uint32_t word, Zero, Pair out[4]) {
-    constexpr uint32_t kMagic128 = 0x43004300u;
+    constexpr uint32_t kMagic128 = pairOf(kBf16MagicBits);
 #pragma unroll
     for (int j = 0; j < 4; ++j)
       out[j] = bits<Pair>(((word >> (4 * j)) & kLowNibbles) | kMagic128);

@@ -76,6 +76,18 @@ constexpr PackedPosition zeroPosition(PackedLayout layout, int64_t g,
   return {g, n / kValuesPerWord, nibbleShift(layout, n % kValuesPerWord)};
 }
 
+/// Magic-number dequantization (formats.md): OR-ing a 4-bit value q into the
+/// low mantissa bits of these 16-bit patterns gives the float bias + q
+/// exactly, in f16 (1024 + q) and in bf16 (128 + q).
+inline constexpr uint32_t kF16MagicBits = 0x6400;
+inline constexpr uint32_t kF16SignBit = 0x8000;
+inline constexpr int64_t kF16MagicBias = 1024;
+inline constexpr uint32_t kBf16MagicBits = 0x4300;
+inline constexpr int64_t kBf16MagicBias = 128;
+
+/// A 16-bit pattern repeated in both halves of a 32-bit word (a packed pair).
+constexpr uint32_t pairOf(uint32_t bits16) { return bits16 | bits16 << 16; }
+
 /// Extracts the 4-bit value at `shift` from a packed word.
 constexpr uint32_t extractNibble(uint32_t word, int64_t shift) {
   return (word >> shift) & 0xFu;

@@ -49,8 +49,9 @@ struct MagicBias {
   int64_t bias;
 };
 MagicBias getMagicBias(Type activation) {
-  return activation.isF16() ? MagicBias{0x64006400u, 1024}
-                            : MagicBias{0x43004300u, 128};
+  using namespace ::w4a16;
+  return activation.isF16() ? MagicBias{pairOf(kF16MagicBits), kF16MagicBias}
+                            : MagicBias{pairOf(kBf16MagicBits), kBf16MagicBias};
 }
 
 StringRef getDot2Intrinsic(Type activation) {
