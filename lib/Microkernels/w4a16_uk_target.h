@@ -15,6 +15,8 @@
 #ifndef W4A16_UK_TARGET_H
 #define W4A16_UK_TARGET_H
 
+#include "w4a16/Support/Gfx11WmmaLayout.h"
+
 #include <cstdint>
 
 #if defined(__AMDGCN__)
@@ -186,10 +188,10 @@ W4A16_UK_DEVICE inline float8 mmaStep(Frag aFrag, Frag bFrag, float8 c) {
   // pairInGroup + j]. Every lane fetches the four candidates from its source
   // lane and keeps the one for its column, so that no register array is indexed
   // at run time.
-  const uint32_t col = lane % 16;
+  const uint32_t col = gfx11::accF32Column(lane);
 #pragma unroll
   for (uint32_t v = 0; v < 8; ++v) {
-    const uint32_t row = 2 * v + lane / 16;
+    const uint32_t row = gfx11::accF32Row(lane, v);
     const uint32_t src = (row % 8) * 4 + (col % 8) / 2;
     const uint32_t reg = (v / 4) * 2;
     uint32_t candidates[2][2];

@@ -39,7 +39,7 @@ W4A16_UK_DEVICE inline void wmma(W4A16_UK_PARAMS(T)) {
                 "one fragment-layout load feeds two WMMA steps of one tile");
 
   const int64_t lane = laneId();
-  const T *aRow = clampedRow(a, lda, lane % kTileN, rows_valid);
+  const T *aRow = clampedRow(a, lda, gfx11::operandIndexOfLane(lane), rows_valid);
   using Words8 = uint32_t __attribute__((ext_vector_type(8)));
   const Frag ones = bits<Frag>((Words8)Traits::kOnePairBits);
 
@@ -50,7 +50,7 @@ W4A16_UK_DEVICE inline void wmma(W4A16_UK_PARAMS(T)) {
     for (int t = 0; t < kTiles; ++t)
       quant[t] = loadColumnQuant(scales, ld_scales, qzeros, ld_zeros,
                                  zero_kind, group,
-                                 column + t * kTileN + lane % kTileN);
+                                 column + t * kTileN + gfx11::operandIndexOfLane(lane));
 
     float8 dot[kTiles] = {};
     float8 activationSum = {};
@@ -69,7 +69,7 @@ W4A16_UK_DEVICE inline void wmma(W4A16_UK_PARAMS(T)) {
 #pragma unroll
       for (int t = 0; t < kTiles; ++t) {
         const uint4v words = loadColumnWords<L>(
-            qweight, ldq, k, column + t * kTileN + lane % kTileN);
+            qweight, ldq, k, column + t * kTileN + gfx11::operandIndexOfLane(lane));
 #pragma unroll
         for (int s = 0; s < 2; ++s) {
           Pair b[8];

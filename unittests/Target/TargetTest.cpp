@@ -95,6 +95,22 @@ static void checkLayout(MLIRContext &context) {
   check(covered.size() == 256 && covered.begin()->first == 0 &&
             covered.rbegin()->first == 15,
         "f32 accumulator covers the 16x16 tile exactly once");
+
+  // The maps the emitters use and the integer layout the microkernels use
+  // (Support/Gfx11WmmaLayout.h) agree on every lane and element.
+  namespace layout = ::w4a16::gfx11;
+  bool agree = true;
+  for (int64_t lane = 0; lane < kWaveLanes; ++lane) {
+    int64_t index = layout::operandIndexOfLane(lane);
+    for (int64_t e = 0; e < kOperandElements; ++e)
+      agree &= evaluate(a, lane, e) == std::make_pair(index, e) &&
+               evaluate(b, lane, e) == std::make_pair(e, index);
+    for (int64_t v = 0; v < kAccF32Elements; ++v)
+      agree &=
+          evaluate(c32, lane, v) == std::make_pair(layout::accF32Row(lane, v),
+                                                   layout::accF32Column(lane));
+  }
+  check(agree, "the affine maps equal Support/Gfx11WmmaLayout.h everywhere");
 }
 
 int main() {

@@ -1,7 +1,8 @@
 //===- WmmaLayout.h - gfx11 WMMA operand lane layout ------------*- C++ -*-===//
 //
-// The one definition of which lane of a wave32 holds which element of the
-// operands of RDNA3 `v_wmma_*_16x16x16_*` (shared/notes/rdna3.md):
+// The gfx11 WMMA lane layout (defined on integers in
+// w4a16/Support/Gfx11WmmaLayout.h, against which these maps are unit tested)
+// as affine maps for IR emitters:
 //   A (16x16, M x K): lane l holds row l % 16, element e is column (k) e.
 //   B (16x16, K x N): lane l holds column l % 16, element e is row (k) e.
 //   Lanes 16-31 hold the same A and B data as lanes 0-15.
@@ -19,13 +20,14 @@
 
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/OpDefinition.h"
+#include "w4a16/Support/Gfx11WmmaLayout.h"
 #include "llvm/ADT/SmallVector.h"
 
 namespace mlir {
 class OpBuilder;
 namespace w4a16::gfx11 {
 
-constexpr int64_t kWmmaSize = 16;
+constexpr int64_t kWmmaSize = ::w4a16::gfx11::kWmmaTile;
 constexpr int64_t kWaveLanes = 32;
 /// Elements per lane of the A and B operands (vector<16xf16|bf16>).
 constexpr int64_t kOperandElements = 16;
