@@ -38,13 +38,12 @@ void mlir::w4a16::buildCPUPipeline(OpPassManager &pm) {
   bufferization::buildBufferDeallocationPipeline(pm, deallocation);
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  pm.addPass(createLowerAffinePass());
   // bf16 has no native host arithmetic: expand its extf/truncf to integer ops.
   arith::ArithExpandOpsPassOptions expand;
   expand.includeBf16 = true;
   pm.addPass(arith::createArithExpandOpsPass(expand));
   pm.addPass(memref::createExpandStridedMetadataPass());
-  // Expanding dynamic memref shapes introduces affine.apply again.
+  // After the strided-metadata expansion, which adds affine.apply of its own.
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
