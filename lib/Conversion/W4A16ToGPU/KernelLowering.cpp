@@ -1,0 +1,276 @@
+//===- KernelLowering.cpp - Shared skeleton of the w4a16 GPU kernels ------===//
+
+#include "KernelLowering.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "w4a16/Conversion/W4A16ToGPU/W4A16ToGPU.h"
+#include "w4a16/Support/PackedFormat.h"
+#include <numeric>
+
+using namespace mlir;
+using namespace mlir::w4a16;
+using namespace mlir::w4a16::gpukernels;
+
+namespace {
+constexpr int64_t kReduceWorkgroupSize = 256;
+} // namespace
+
+Value gpukernels::cIndex(ImplicitLocOpBuilder &b, int64_t v) {
+  return arith::ConstantIndexOp::create(b, v);
+}
+
+Value gpukernels::splatI32(ImplicitLocOpBuilder &b, VectorType type,
+                           uint32_t v) {
+  return arith::ConstantOp::create(
+      b, DenseElementsAttr::get(type, b.getI32IntegerAttr(v)));
+}
+
+MemRefType gpukernels::memrefOf(RankedTensorType type) {
+  return MemRefType::get(type.getShape(), type.getElementType());
+}
+
+MagicBias gpukernels::getMagicBias(Type activation) {
+  using namespace ::w4a16;
+  return activation.isF16() ? MagicBias{pairOf(kF16MagicBits), kF16MagicBias}
+                            : MagicBias{pairOf(kBf16MagicBits), kBf16MagicBias};
+}
+
+SplitKLowering::SplitKLowering(MatmulOp op, TilingAttr tiling,
+                               gpu::GPUModuleOp kernels, StringRef name,
+                               const TargetInfo &target)
+    : op(op), tiling(tiling), kernels(kernels), name(name), target(target),
+      scheme(op.getScheme()), k(op.getK()), n(op.getN()),
+      activation(op.getInput().getType().getElementType()),
+      waves(tiling.getWorkgroupSize() / target.waveSize) {}
+
+SplitKLowering::~SplitKLowering() = default;
+
+LogicalResult SplitKLowering::checkSupported() {
+  if (scheme.getLayout() != WeightLayout::Gptq)
+    return op.emitOpError("GPU lowering of the awq layout is not "
+                          "implemented yet");
+  if (scheme.getZeroPoint() == ZeroPointKind::Float)
+    return op.emitOpError("GPU lowering of float zero points is not "
+                          "implemented yet");
+  if (op.getGIdx())
+    return op.emitOpError("GPU lowering needs act-order weights permuted "
+                          "at load time; g_idx is not supported yet");
+  return success();
+}
+
+LogicalResult SplitKLowering::lower() {
+  if (failed(checkSupported()))
+    return failure();
+  gpu::GPUFuncOp main = buildMainKernel();
+  gpu::GPUFuncOp reduce = buildReduceKernel();
+  buildLaunches(main, reduce);
+  return success();
+}
+
+gpu::GPUFuncOp SplitKLowering::buildMainKernel() {
+  ImplicitLocOpBuilder b(op.getLoc(), op.getContext());
+  b.setInsertionPointToEnd(kernels.getBody());
+  auto inputType = MemRefType::get({ShapedType::kDynamic, k}, activation);
+  auto workspaceType = MemRefType::get(
+      {tiling.getSplitK(), ShapedType::kDynamic, n}, b.getF32Type());
+  SmallVector<Type> argTypes = {inputType, memrefOf(op.getQweight().getType()),
+                                memrefOf(op.getScales().getType())};
+  if (op.getZeros())
+    argTypes.push_back(memrefOf(op.getZeros().getType()));
+  argTypes.append({workspaceType, b.getIndexType()});
+  auto func = gpu::GPUFuncOp::create(b, name + "_" + getKernelSuffix().str(),
+                                     b.getFunctionType(argTypes, {}),
+                                     getWorkgroupBuffers(b));
+  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
+      {static_cast<int32_t>(tiling.getWorkgroupSize()), 1, 1}));
+  Block &body = func.getBody().front();
+  b.setInsertionPointToStart(&body);
+  MainKernelArgs args;
+  args.x = body.getArgument(0);
+  args.qweight = body.getArgument(1);
+  args.scales = body.getArgument(2);
+  args.zeros = op.getZeros() ? body.getArgument(3) : Value();
+  args.workspace = body.getArgument(argTypes.size() - 2);
+  args.m = body.getArgument(argTypes.size() - 1);
+  buildMainKernelBody(b, func, args);
+  gpu::ReturnOp::create(b);
+  return func;
+}
+
+/// Loads `type` from memref[row, column...]; columns past N are masked off
+/// (read as zero) unless every tile is whole.
+Value SplitKLowering::loadColumns(ImplicitLocOpBuilder &b, VectorType type,
+                                  Value memref, Value row, Value column) {
+  if (n % tiling.getTileN() == 0)
+    return vector::LoadOp::create(b, type, memref, ValueRange{row, column});
+  // Lane i of the vector is column + i: inside while i < N - column.
+  auto offsetsType = VectorType::get(type.getShape(), b.getI32Type());
+  Value columnsLeft = arith::IndexCastOp::create(
+      b, b.getI32Type(), arith::SubIOp::create(b, cIndex(b, n), column));
+  SmallVector<int32_t> offsets(type.getNumElements());
+  std::iota(offsets.begin(), offsets.end(), 0);
+  Value mask = arith::CmpIOp::create(
+      b, arith::CmpIPredicate::slt,
+      arith::ConstantOp::create(
+          b, DenseElementsAttr::get(offsetsType, ArrayRef(offsets))),
+      vector::BroadcastOp::create(b, offsetsType, columnsLeft));
+  Value zero = arith::ConstantOp::create(
+      b, DenseElementsAttr::get(type, b.getZeroAttr(type.getElementType())));
+  return vector::MaskedLoadOp::create(b, type, memref, ValueRange{row, column},
+                                      mask, zero);
+}
+
+gpu::GPUFuncOp SplitKLowering::buildReduceKernel() {
+  MLIRContext *ctx = op.getContext();
+  ImplicitLocOpBuilder b(op.getLoc(), ctx);
+  b.setInsertionPointToEnd(kernels.getBody());
+  Type outElement = op.getInit().getType().getElementType();
+  auto workspaceType = MemRefType::get(
+      {tiling.getSplitK(), ShapedType::kDynamic, n}, b.getF32Type());
+  auto outType = MemRefType::get({ShapedType::kDynamic, n}, outElement);
+  auto func = gpu::GPUFuncOp::create(
+      b, name + "_splitk_reduce",
+      b.getFunctionType({workspaceType, outType, outType, b.getIndexType()},
+                        {}));
+  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
+      {static_cast<int32_t>(kReduceWorkgroupSize), 1, 1}));
+  Block &body = func.getBody().front();
+  b.setInsertionPointToStart(&body);
+  Value workspace = body.getArgument(0), init = body.getArgument(1),
+        out = body.getArgument(2), m = body.getArgument(3);
+  Value index = arith::AddIOp::create(
+      b,
+      arith::MulIOp::create(b, gpu::BlockIdOp::create(b, gpu::Dimension::x),
+                            cIndex(b, kReduceWorkgroupSize)),
+      gpu::ThreadIdOp::create(b, gpu::Dimension::x));
+  Value total = arith::MulIOp::create(b, m, cIndex(b, n));
+  Value inside =
+      arith::CmpIOp::create(b, arith::CmpIPredicate::ult, index, total);
+  scf::IfOp::create(b, inside, [&](OpBuilder &nested, Location loc) {
+    ImplicitLocOpBuilder lb(loc, nested);
+    Value row = arith::DivUIOp::create(lb, index, cIndex(lb, n));
+    Value column = arith::RemUIOp::create(lb, index, cIndex(lb, n));
+    Value sum = memref::LoadOp::create(lb, init, ValueRange{row, column});
+    if (!outElement.isF32())
+      sum = arith::ExtFOp::create(lb, lb.getF32Type(), sum);
+    for (int64_t s = 0; s < tiling.getSplitK(); ++s)
+      sum = arith::AddFOp::create(
+          lb, sum,
+          memref::LoadOp::create(lb, workspace,
+                                 ValueRange{cIndex(lb, s), row, column}));
+    if (!outElement.isF32())
+      sum = arith::TruncFOp::create(lb, outElement, sum);
+    memref::StoreOp::create(lb, sum, out, ValueRange{row, column});
+    scf::YieldOp::create(lb);
+  });
+  gpu::ReturnOp::create(b);
+  return func;
+}
+
+/// Names the launch's arguments and records the tiling it implements, for the
+/// compile driver's manifest (see W4A16ToGPU.h).
+static void describeLaunch(gpu::LaunchFuncOp launch, TilingAttr tiling,
+                           ArrayRef<StringRef> argNames) {
+  Builder b(launch.getContext());
+  launch->setAttr(kLaunchTilingAttrName, tiling);
+  launch->setAttr(kLaunchArgNamesAttrName, b.getStrArrayAttr(argNames));
+}
+
+/// Collapses leading batch dimensions into M.
+static Value collapseToMatrix(ImplicitLocOpBuilder &b, Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  if (type.getRank() == 2)
+    return tensor;
+  SmallVector<ReassociationIndices> groups(2);
+  for (int64_t i = 0; i + 1 < type.getRank(); ++i)
+    groups[0].push_back(i);
+  groups[1].push_back(type.getRank() - 1);
+  return tensor::CollapseShapeOp::create(b, tensor, groups);
+}
+
+void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
+  ImplicitLocOpBuilder b(op.getLoc(), op);
+  // Read-only buffers of the operands, cast to the kernel's (dynamic M) type.
+  auto toBuffer = [&](Value tensor, Type kernelType) -> Value {
+    auto type = cast<RankedTensorType>(tensor.getType());
+    Value buffer = bufferization::ToBufferOp::create(b, memrefOf(type), tensor,
+                                                     /*read_only=*/true);
+    if (buffer.getType() != kernelType)
+      buffer = memref::CastOp::create(b, kernelType, buffer);
+    return buffer;
+  };
+  Value input = collapseToMatrix(b, op.getInput());
+  Value init = collapseToMatrix(b, op.getInit());
+  Value m = tensor::DimOp::create(b, input, 0);
+  ArrayRef<Type> mainTypes = main.getArgumentTypes();
+  SmallVector<Value> mainArgs;
+  SmallVector<Value> weightOperands = {input, op.getQweight(), op.getScales(),
+                                       op.getZeros()};
+  for (auto [i, tensor] : llvm::enumerate(weightOperands))
+    if (tensor)
+      mainArgs.push_back(toBuffer(tensor, mainTypes[i]));
+  auto workspaceType =
+      cast<MemRefType>(main.getArgumentTypes()[mainArgs.size()]);
+  Value workspace = memref::AllocOp::create(b, workspaceType, ValueRange{m});
+  mainArgs.append({workspace, m});
+  Value one = cIndex(b, 1);
+  auto mainLaunch = gpu::LaunchFuncOp::create(
+      b, main, getMainGrid(b, m),
+      gpu::KernelDim3{cIndex(b, tiling.getWorkgroupSize()), one, one}, Value(),
+      mainArgs);
+  SmallVector<StringRef> mainNames = {"x", "qweight", "scales"};
+  if (op.getZeros())
+    mainNames.push_back("zeros");
+  mainNames.append({"workspace", "m"});
+  describeLaunch(mainLaunch, tiling, mainNames);
+
+  auto initType = cast<RankedTensorType>(init.getType());
+  auto outType = cast<MemRefType>(reduce.getArgumentTypes()[1]);
+  Value initBuffer = toBuffer(init, outType);
+  Value out = memref::AllocOp::create(b, outType, ValueRange{m});
+  Value blocks =
+      arith::CeilDivUIOp::create(b, arith::MulIOp::create(b, m, cIndex(b, n)),
+                                 cIndex(b, kReduceWorkgroupSize));
+  auto reduceLaunch = gpu::LaunchFuncOp::create(
+      b, reduce, gpu::KernelDim3{blocks, one, one},
+      gpu::KernelDim3{cIndex(b, kReduceWorkgroupSize), one, one}, Value(),
+      ValueRange{workspace, initBuffer, out, m});
+  describeLaunch(reduceLaunch, tiling, {"workspace", "init", "out", "m"});
+  memref::DeallocOp::create(b, workspace);
+  auto dynamicInitType =
+      RankedTensorType::get(outType.getShape(), outType.getElementType());
+  Value result = bufferization::ToTensorOp::create(
+      b, dynamicInitType, out, /*restrict=*/true, /*writable=*/true);
+  if (dynamicInitType != initType)
+    result = tensor::CastOp::create(b, initType, result);
+  auto resultType = op.getResult().getType();
+  if (resultType != initType)
+    result = tensor::ExpandShapeOp::create(
+        b, resultType, result,
+        cast<tensor::CollapseShapeOp>(init.getDefiningOp())
+            .getReassociationIndices(),
+        tensor::getMixedSizes(b, b.getLoc(), op.getInit()));
+  op.getResult().replaceAllUsesWith(result);
+  op.erase();
+}
+
+std::unique_ptr<SplitKLowering>
+gpukernels::createLowering(MatmulOp op, TilingAttr tiling,
+                           gpu::GPUModuleOp kernels, StringRef name,
+                           const TargetInfo &target) {
+  switch (tiling.getStrategy()) {
+  case TilingStrategy::Decode:
+    return createDecodeLowering(op, tiling, kernels, name, target);
+  default:
+    op.emitOpError() << "GPU lowering of the "
+                     << stringifyTilingStrategy(tiling.getStrategy())
+                     << " strategy is not implemented yet";
+    return nullptr;
+  }
+}

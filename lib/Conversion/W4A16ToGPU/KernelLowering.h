@@ -1,0 +1,102 @@
+//===- KernelLowering.h - Shared skeleton of the w4a16 GPU kernels -*- C++
+//-*-===//
+//
+// Every strategy lowers one tiled w4a16.matmul to the same skeleton: a main
+// kernel that writes deterministic f32 split-K partials into a workspace
+// [split_k, M, N], a reduce kernel that adds them to the init in a fixed
+// order and rounds once, and the host launches. A strategy supplies the main
+// kernel's body and grid; this class owns the argument list, the workspace,
+// the reduce kernel and the launch descriptions read by the compile driver.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef W4A16_LIB_CONVERSION_W4A16TOGPU_KERNELLOWERING_H
+#define W4A16_LIB_CONVERSION_W4A16TOGPU_KERNELLOWERING_H
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "w4a16/Dialect/W4A16/IR/W4A16Ops.h"
+#include "w4a16/Target/TargetInfo.h"
+#include <memory>
+
+namespace mlir::w4a16::gpukernels {
+
+Value cIndex(ImplicitLocOpBuilder &b, int64_t v);
+Value splatI32(ImplicitLocOpBuilder &b, VectorType type, uint32_t v);
+MemRefType memrefOf(RankedTensorType type);
+
+/// The exponent bits that make a 4-bit integer q read as bias + q in the
+/// activation type (0x6400 | q is 1024 + q in f16, 0x4300 | q is 128 + q in
+/// bf16), as two 16-bit lanes of an i32, and that bias.
+struct MagicBias {
+  uint32_t pairBits;
+  int64_t bias;
+};
+MagicBias getMagicBias(Type activation);
+
+/// The main kernel's arguments, in ABI order (docs/ABI.md):
+/// x [M, K], qweight, scales, zeros (if any), workspace [split_k, M, N], M.
+struct MainKernelArgs {
+  Value x, qweight, scales, zeros, workspace, m;
+};
+
+class SplitKLowering {
+public:
+  SplitKLowering(MatmulOp op, TilingAttr tiling, gpu::GPUModuleOp kernels,
+                 StringRef name, const TargetInfo &target);
+  virtual ~SplitKLowering();
+
+  /// Checks what the strategy supports (with a diagnostic on `op`), then
+  /// builds both kernels and replaces `op` by the launches.
+  LogicalResult lower();
+
+protected:
+  /// Diagnoses operand kinds and tile shapes the strategy cannot lower.
+  virtual LogicalResult checkSupported();
+  /// Fills the body of `func` (created by `lower` with the common arguments
+  /// and `getWorkgroupBuffers()`); `b` is at the start of the body.
+  virtual void buildMainKernelBody(ImplicitLocOpBuilder &b, gpu::GPUFuncOp func,
+                                   const MainKernelArgs &args) = 0;
+  /// Workgroup (LDS) buffers of the main kernel.
+  virtual SmallVector<Type> getWorkgroupBuffers(Builder &b) = 0;
+  /// The main kernel's grid for `m` rows.
+  virtual gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value m) = 0;
+  /// Suffix of the main kernel's symbol (e.g. "decode").
+  virtual StringRef getKernelSuffix() const = 0;
+
+  /// Loads `type` from memref[row, column...]; columns past N are masked off
+  /// (read as zero) unless every tile is whole.
+  Value loadColumns(ImplicitLocOpBuilder &b, VectorType type, Value memref,
+                    Value row, Value column);
+
+  MatmulOp op;
+  TilingAttr tiling;
+  gpu::GPUModuleOp kernels;
+  std::string name;
+  const TargetInfo &target;
+  QuantSchemeAttr scheme;
+  int64_t k, n;
+  Type activation;
+  int64_t waves;
+
+private:
+  gpu::GPUFuncOp buildMainKernel();
+  gpu::GPUFuncOp buildReduceKernel();
+  void buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce);
+};
+
+/// The lowering of `tiling`'s strategy, or null after a diagnostic on `op`
+/// when the strategy has no GPU lowering.
+std::unique_ptr<SplitKLowering> createLowering(MatmulOp op, TilingAttr tiling,
+                                               gpu::GPUModuleOp kernels,
+                                               StringRef name,
+                                               const TargetInfo &target);
+
+/// Strategy factories (one file each).
+std::unique_ptr<SplitKLowering>
+createDecodeLowering(MatmulOp op, TilingAttr tiling, gpu::GPUModuleOp kernels,
+                     StringRef name, const TargetInfo &target);
+
+} // namespace mlir::w4a16::gpukernels
+
+#endif // W4A16_LIB_CONVERSION_W4A16TOGPU_KERNELLOWERING_H
