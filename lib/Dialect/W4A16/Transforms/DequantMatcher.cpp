@@ -373,11 +373,15 @@ LogicalResult DequantMatcher::matchWeight(Element weight) {
   if (!isIntToFloat(weight.getOperand(quantizedSide)))
     return fail("neither factor of the product is (q - z) or q");
   foundQuantizedFactor = true;
-  if (failed(matchDifference(weight.getOperand(quantizedSide))))
-    return failure();
+  LogicalResult matched =
+      succeeded(matchDifference(weight.getOperand(quantizedSide))) &&
+              succeeded(matchScale(weight.getOperand(1 - quantizedSide)))
+          ? success()
+          : failure();
+  // A conflicting gather is why the other read did not match.
   if (!tracer.getGatherConflict().empty())
     return fail(tracer.getGatherConflict());
-  return matchScale(weight.getOperand(1 - quantizedSide));
+  return matched;
 }
 
 LogicalResult DequantMatcher::matchDifference(Element difference) {

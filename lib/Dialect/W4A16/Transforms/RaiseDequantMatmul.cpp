@@ -439,9 +439,16 @@ LogicalResult RaiseDequantMatmulPass::raiseWithWeight(linalg::LinalgOp op,
   // Raising must remove the dequantization, not duplicate it.
   llvm::SmallPtrSet<Operation *, 16> chain(tracer.getTraversed().begin(),
                                            tracer.getTraversed().end());
+  // A gather reads its table from inside its body.
+  auto inChain = [&](Operation *user) {
+    for (; user; user = user->getParentOp())
+      if (chain.contains(user))
+        return true;
+    return false;
+  };
   for (Operation *producer : tracer.getTraversed())
     for (Operation *user : producer->getUsers())
-      if (user != op.getOperation() && !chain.contains(user)) {
+      if (user != op.getOperation() && !inChain(user)) {
         reason = "the dequantized weights have another user";
         return failure();
       }
