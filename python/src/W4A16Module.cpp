@@ -53,7 +53,8 @@ py::list toPython(const DiagnosticList &records) {
 
 void raiseCompileError(const CompileFailure &failure) {
   py::module_ compiler = py::module_::import("w4a16.compiler");
-  py::object error = compiler.attr("CompileError")(toPython(failure.diagnostics));
+  py::object error =
+      compiler.attr("CompileError")(toPython(failure.diagnostics));
   PyErr_SetObject(error.get_type().ptr(), error.ptr());
 }
 
@@ -87,9 +88,9 @@ PYBIND11_MODULE(_w4a16, m) {
         std::string text;
         {
           py::gil_scoped_release release;
-          text = unwrap(
-              runPipelineOnText(ir, pipeline, sourceName, diagnostics),
-              diagnostics);
+          text =
+              unwrap(runPipelineOnText(ir, pipeline, sourceName, diagnostics),
+                     diagnostics);
         }
         return py::make_tuple(text, toPython(diagnostics));
       },
