@@ -41,13 +41,20 @@ const char *severityName(mlir::DiagnosticSeverity severity) {
   return "unknown";
 }
 
-void raiseCompileError(const CompileFailure &failure) {
+/// The diagnostics as a list of w4a16.compiler.Diagnostic.
+py::list toPython(const DiagnosticList &records) {
   py::module_ compiler = py::module_::import("w4a16.compiler");
   py::list diagnostics;
-  for (const DiagnosticRecord &diag : failure.diagnostics)
+  for (const DiagnosticRecord &diag : records)
     diagnostics.append(compiler.attr("Diagnostic")(
         severityName(diag.severity), diag.location, diag.message));
-  py::object error = compiler.attr("CompileError")(diagnostics);
+  return diagnostics;
+}
+
+void raiseCompileError(const CompileFailure &failure) {
+  py::module_ compiler = py::module_::import("w4a16.compiler");
+  py::object error =
+      compiler.attr("CompileError")(toPython(failure.diagnostics));
   PyErr_SetObject(error.get_type().ptr(), error.ptr());
 }
 
@@ -78,13 +85,18 @@ PYBIND11_MODULE(_w4a16, m) {
       [](const std::string &ir, const std::string &pipeline,
          const std::string &sourceName) {
         DiagnosticList diagnostics;
-        py::gil_scoped_release release;
-        return unwrap(runPipelineOnText(ir, pipeline, sourceName, diagnostics),
-                      diagnostics);
+        std::string text;
+        {
+          py::gil_scoped_release release;
+          text =
+              unwrap(runPipelineOnText(ir, pipeline, sourceName, diagnostics),
+                     diagnostics);
+        }
+        return py::make_tuple(text, toPython(diagnostics));
       },
       py::arg("ir"), py::arg("pipeline"), py::arg("source_name"),
       "Parses `ir`, runs the textual pass pipeline on it and returns the "
-      "printed module.");
+      "printed module and the diagnostics (warnings, remarks) emitted.");
 
   m.def(
       "has_pass",
@@ -111,6 +123,7 @@ PYBIND11_MODULE(_w4a16, m) {
         result["isa"] = artifacts.isa;
         result["manifest"] = artifacts.manifest;
         result["report"] = artifacts.report;
+        result["diagnostics"] = toPython(diagnostics);
         return result;
       },
       py::arg("ir"), py::arg("chipset"), py::arg("backend"),

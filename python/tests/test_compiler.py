@@ -247,6 +247,35 @@ def test_raise_quantized_matmuls():
     assert "arith.uitofp" not in raised
 
 
+PLAIN_MATMUL = """\
+func.func @f(%x: tensor<2x64xf16>, %w: tensor<64x16xf16>,
+             %init: tensor<2x16xf16>) -> tensor<2x16xf16> {
+  %0 = linalg.matmul ins(%x, %w : tensor<2x64xf16>, tensor<64x16xf16>)
+         outs(%init : tensor<2x16xf16>) -> tensor<2x16xf16>
+  return %0 : tensor<2x16xf16>
+}
+"""
+
+
+def test_diagnostics_of_a_successful_run_are_python_warnings():
+    # `explain` says, as a remark, why a plain f16 matmul is not raised.
+    with pytest.warns(compiler.CompilerDiagnostic) as caught:
+        out = compiler.run_pipeline(
+            PLAIN_MATMUL, "w4a16-raise-dequant-matmul{explain=true}",
+            "m.mlir")
+    assert "linalg.matmul" in out
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 1, messages
+    assert re.match(r"m\.mlir:\d+:\d+: remark: not raised: ", messages[0]), \
+        messages[0]
+
+
+def test_quiet_run_issues_no_warning(recwarn):
+    compiler.run_pipeline(PLAIN_MATMUL, "w4a16-raise-dequant-matmul", "m.mlir")
+    assert not [w for w in recwarn
+                if issubclass(w.category, compiler.CompilerDiagnostic)]
+
+
 GPTQ_LINEAR_TORCH = os.path.join(os.path.dirname(__file__), "..", "..",
                                  "examples", "gptq-linear-torch.mlir")
 

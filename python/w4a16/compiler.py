@@ -3,8 +3,9 @@ dequant+matmul patterns of torch-mlir's output into w4a16 ops, and whole
 compilations. The work happens in C++ (w4a16/Driver); this module normalizes
 inputs and shapes results."""
 import json
-from dataclasses import dataclass
-from typing import NamedTuple, Optional
+import warnings
+from dataclasses import dataclass, field
+from typing import NamedTuple, Optional, Tuple
 
 BACKENDS = ("gpu", "cpu")
 RAISE_PASS = "w4a16-raise-dequant-matmul"
@@ -32,6 +33,26 @@ class CompileError(Exception):
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
 
+class CompilerDiagnostic(UserWarning):
+    """A warning or remark MLIR emitted while the compilation succeeded (an
+    error raises CompileError instead)."""
+
+
+def _surface(diagnostics):
+    """Issues each diagnostic of a successful run, with the notes that follow
+    it, as one CompilerDiagnostic warning; returns them all as a tuple."""
+    diagnostics = tuple(diagnostics)
+    messages = []
+    for diagnostic in diagnostics:
+        if diagnostic.severity == "note" and messages:
+            messages[-1] += "\n" + str(diagnostic)
+        else:
+            messages.append(str(diagnostic))
+    for message in messages:
+        warnings.warn(message, CompilerDiagnostic, stacklevel=3)
+    return diagnostics
+
+
 # Imported after CompileError: the native module raises it.
 from . import _w4a16  # noqa: E402
 
@@ -39,7 +60,9 @@ from . import _w4a16  # noqa: E402
 @dataclass(frozen=True)
 class CompileResult:
     """What `compile` produced. Artifacts a backend does not produce are None:
-    the CPU backend gives only `ir` (LLVM dialect for the host)."""
+    the CPU backend gives only `ir` (LLVM dialect for the host). `warnings`:
+    the warnings and remarks emitted on the way (each also issued as a
+    CompilerDiagnostic Python warning)."""
     backend: str
     chipset: Optional[str]
     ir: str
@@ -47,6 +70,7 @@ class CompileResult:
     isa: Optional[str]
     manifest: Optional[dict]
     report: Optional[str]
+    warnings: Tuple[Diagnostic, ...] = field(default=())
 
 
 def module_text(module):
@@ -66,8 +90,12 @@ def module_text(module):
 def run_pipeline(module, pipeline, source_name=DEFAULT_SOURCE_NAME):
     """Runs a textual pass pipeline (`"canonicalize,cse"` or
     `"builtin.module(canonicalize,cse)"`) on `module` and returns the printed
-    result. Raises CompileError."""
-    return _w4a16.run_pipeline(module_text(module), pipeline, source_name)
+    result. Raises CompileError; warnings and remarks become
+    CompilerDiagnostic Python warnings."""
+    text, diagnostics = _w4a16.run_pipeline(module_text(module), pipeline,
+                                            source_name)
+    _surface(diagnostics)
+    return text
 
 
 def has_pass(name):
@@ -98,4 +126,5 @@ def compile(module, chipset="gfx1100", backend="gpu",
         isa=artifacts["isa"] or None,
         manifest=json.loads(artifacts["manifest"]) if artifacts["manifest"]
         else None,
-        report=artifacts["report"] or None)
+        report=artifacts["report"] or None,
+        warnings=_surface(artifacts["diagnostics"]))

@@ -17,7 +17,7 @@ RUNNER_LIBS = os.environ.get(
     "/usr/lib/llvm-22/lib/libmlir_runner_utils.so")
 
 _NUMPY_DTYPES = {"f16": np.float16, "bf16": np.uint16, "f32": np.float32,
-                 "i32": np.int32}
+                 "i32": np.int32, "i64": np.int64, "i8": np.int8}
 
 
 def tensor_type(shape, element):

@@ -3,15 +3,12 @@
 // Finds contractions whose weight operand is a 4-bit group-quantized weight
 // dequantized in upstream dialects and replaces them by w4a16.matmul.
 //
-// The weight operand is followed back one element at a time. An element is
-// described at canonical coordinates (k, n, rows...) by affine index maps,
-// across reshapes, transposes, broadcasts and into the bodies of elementwise
-// linalg.generic producers, down to reads of "leaf" tensors. The scalar
-// computation found there is matched against (q - z) * s, and every index
-// relation and shift is then checked exhaustively over K and N against the
-// definitions in PackedFormat.h; only then is anything rewritten.
+// Recognition and proofs are in DequantMatcher; this file finds the
+// contractions, maps their loops to canonical coordinates and rewrites.
 //
 //===----------------------------------------------------------------------===//
+
+#include "DequantMatcher.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -22,7 +19,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "w4a16/Dialect/W4A16/IR/W4A16Ops.h"
 #include "w4a16/Dialect/W4A16/Transforms/Passes.h"
-#include "w4a16/Support/PackedFormat.h"
+#include "w4a16/Support/Pack.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -33,715 +30,9 @@ namespace mlir::w4a16 {
 
 using namespace mlir;
 using namespace mlir::w4a16;
+using namespace mlir::w4a16::raising;
 
 namespace {
-
-/// Canonical coordinates of a weight element: K row, N column; the
-/// contraction's row (batch and M) dimensions follow and must not matter.
-constexpr unsigned kDimK = 0;
-constexpr unsigned kDimN = 1;
-constexpr unsigned kNumWeightDims = 2;
-constexpr int64_t kPerWord = ::w4a16::kValuesPerWord;
-constexpr int64_t kNibbleMask = (int64_t(1) << ::w4a16::kBitsPerValue) - 1;
-
-//===----------------------------------------------------------------------===//
-// Index arithmetic
-//===----------------------------------------------------------------------===//
-
-/// Value of a quasi-affine expression without symbols at integer `dims`.
-int64_t evaluate(AffineExpr expr, ArrayRef<int64_t> dims) {
-  if (auto constant = dyn_cast<AffineConstantExpr>(expr))
-    return constant.getValue();
-  if (auto dim = dyn_cast<AffineDimExpr>(expr))
-    return dims[dim.getPosition()];
-  auto binary = cast<AffineBinaryOpExpr>(expr);
-  int64_t lhs = evaluate(binary.getLHS(), dims);
-  int64_t rhs = evaluate(binary.getRHS(), dims);
-  switch (expr.getKind()) {
-  case AffineExprKind::Add:
-    return lhs + rhs;
-  case AffineExprKind::Mul:
-    return lhs * rhs;
-  case AffineExprKind::FloorDiv:
-    return llvm::divideFloorSigned(lhs, rhs);
-  case AffineExprKind::CeilDiv:
-    return llvm::divideCeilSigned(lhs, rhs);
-  case AffineExprKind::Mod:
-    return lhs - rhs * llvm::divideFloorSigned(lhs, rhs);
-  default:
-    llvm_unreachable("maps built here have no symbols");
-  }
-}
-
-SmallVector<int64_t> evaluate(AffineMap map, ArrayRef<int64_t> dims) {
-  return llvm::map_to_vector(
-      map.getResults(), [&](AffineExpr expr) { return evaluate(expr, dims); });
-}
-
-/// Bit mask of the dimensions `expr` depends on.
-uint64_t usedDims(AffineExpr expr) {
-  uint64_t mask = 0;
-  expr.walk([&](AffineExpr sub) {
-    if (auto dim = dyn_cast<AffineDimExpr>(sub))
-      mask |= uint64_t(1) << dim.getPosition();
-  });
-  return mask;
-}
-
-bool isStaticNonEmpty(RankedTensorType type) {
-  return type.hasStaticShape() && type.getNumElements() > 0;
-}
-
-/// Indices of the dims in `group` of `shape` whose linear index is `linear`.
-SmallVector<AffineExpr> delinearize(AffineExpr linear, ArrayRef<int64_t> shape,
-                                    ArrayRef<int64_t> group) {
-  SmallVector<AffineExpr> indices;
-  int64_t stride = 1;
-  for (int64_t dim : group)
-    stride *= shape[dim];
-  for (auto [i, dim] : llvm::enumerate(group)) {
-    stride /= shape[dim];
-    AffineExpr index = linear.floorDiv(stride);
-    indices.push_back(i == 0 ? index : index % shape[dim]);
-  }
-  return indices;
-}
-
-/// Linear index, over the dims in `group` of `shape`, of `indices`.
-AffineExpr linearize(ArrayRef<AffineExpr> indices, ArrayRef<int64_t> shape,
-                     ArrayRef<int64_t> group) {
-  AffineExpr linear;
-  for (int64_t dim : group)
-    linear = linear ? linear * shape[dim] + indices[dim] : indices[dim];
-  return linear;
-}
-
-//===----------------------------------------------------------------------===//
-// Following weight elements back through the IR
-//===----------------------------------------------------------------------===//
-
-/// An element of a tensor nothing elementwise produced (an argument, a
-/// constant, the result of some other op): canonical dims -> its indices.
-struct TensorRead {
-  Value tensor;
-  AffineMap indices;
-
-  RankedTensorType getType() const {
-    return cast<RankedTensorType>(tensor.getType());
-  }
-};
-
-/// A scalar of the traced computation: either a value computed in the body
-/// of an elementwise linalg.generic (or defined outside any body) whose loop
-/// indices are `loops` of the canonical dims, or a leaf tensor read.
-struct Element {
-  Value value;
-  AffineMap loops;
-  TensorRead read;
-
-  bool isRead() const { return !value; }
-  template <typename OpTy> OpTy getDefiningOp() const {
-    return value ? value.getDefiningOp<OpTy>() : OpTy();
-  }
-  Element getOperand(unsigned i) const {
-    return {value.getDefiningOp()->getOperand(i), loops, {}};
-  }
-};
-
-/// The loops (as a map from result indices) of an elementwise generic's
-/// result `resultNumber`, if that result is computed element by element.
-std::optional<AffineMap> elementwiseLoops(linalg::GenericOp generic,
-                                          unsigned resultNumber) {
-  if (generic.getNumReductionLoops() != 0 || !generic.hasPureTensorSemantics())
-    return std::nullopt;
-  OpOperand *init = generic.getDpsInitOperand(resultNumber);
-  if (!generic.getMatchingBlockArgument(init).use_empty())
-    return std::nullopt;
-  AffineMap map = generic.getMatchingIndexingMap(init);
-  if (!map.isPermutation())
-    return std::nullopt;
-  return inversePermutation(map);
-}
-
-class ElementTracer {
-public:
-  /// The element of `tensor` at `indices`, followed back through shape-only
-  /// ops and into elementwise producers.
-  Element readTensor(Value tensor, AffineMap indices);
-
-  /// `element` with block arguments of generic inputs replaced by what they
-  /// read.
-  Element follow(Element element);
-
-  /// Producers the traced elements went through, nearest the consumer first.
-  ArrayRef<Operation *> getTraversed() const { return traversed.getArrayRef(); }
-
-private:
-  void visit(Operation *op) { traversed.insert(op); }
-
-  llvm::SetVector<Operation *> traversed;
-};
-
-Element ElementTracer::readTensor(Value tensor, AffineMap indices) {
-  MLIRContext *context = tensor.getContext();
-  while (Operation *producer = tensor.getDefiningOp()) {
-    SmallVector<AffineExpr> sourceIndices;
-    Value source;
-    if (auto castOp = dyn_cast<tensor::CastOp>(producer)) {
-      source = castOp.getSource();
-      if (!isa<RankedTensorType>(source.getType()))
-        break;
-      llvm::append_range(sourceIndices, indices.getResults());
-    } else if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(producer)) {
-      if (!isStaticNonEmpty(collapse.getSrcType()))
-        break;
-      source = collapse.getSrc();
-      for (auto [group, index] : llvm::zip_equal(
-               collapse.getReassociationIndices(), indices.getResults()))
-        llvm::append_range(
-            sourceIndices,
-            delinearize(index, collapse.getSrcType().getShape(), group));
-    } else if (auto expand = dyn_cast<tensor::ExpandShapeOp>(producer)) {
-      if (!isStaticNonEmpty(expand.getResultType()))
-        break;
-      source = expand.getSrc();
-      for (ReassociationIndices group : expand.getReassociationIndices())
-        sourceIndices.push_back(linearize(
-            indices.getResults(), expand.getResultType().getShape(), group));
-    } else if (auto transpose = dyn_cast<linalg::TransposeOp>(producer)) {
-      if (!transpose.hasPureTensorSemantics())
-        break;
-      source = transpose.getInput();
-      // Dim i of the result is dim permutation[i] of the input.
-      sourceIndices.resize(indices.getNumResults());
-      for (auto [i, inputDim] : llvm::enumerate(transpose.getPermutation()))
-        sourceIndices[inputDim] = indices.getResult(i);
-    } else if (auto broadcast = dyn_cast<linalg::BroadcastOp>(producer)) {
-      if (!broadcast.hasPureTensorSemantics())
-        break;
-      source = broadcast.getInput();
-      for (auto [i, index] : llvm::enumerate(indices.getResults()))
-        if (!llvm::is_contained(broadcast.getDimensions(), int64_t(i)))
-          sourceIndices.push_back(index);
-    } else if (auto generic = dyn_cast<linalg::GenericOp>(producer)) {
-      unsigned resultNumber = cast<OpResult>(tensor).getResultNumber();
-      std::optional<AffineMap> loops = elementwiseLoops(generic, resultNumber);
-      if (!loops)
-        break;
-      visit(producer);
-      Value yielded =
-          generic.getBody()->getTerminator()->getOperand(resultNumber);
-      return follow({yielded, loops->compose(indices), {}});
-    } else {
-      break;
-    }
-    visit(producer);
-    tensor = source;
-    indices = simplifyAffineMap(
-        AffineMap::get(indices.getNumDims(), 0, sourceIndices, context));
-  }
-  return {Value(), AffineMap(), {tensor, indices}};
-}
-
-Element ElementTracer::follow(Element element) {
-  if (element.isRead())
-    return element;
-  auto arg = dyn_cast<BlockArgument>(element.value);
-  if (!arg)
-    return element;
-  auto generic = dyn_cast<linalg::GenericOp>(arg.getOwner()->getParentOp());
-  if (!generic || arg.getArgNumber() >= generic.getNumDpsInputs())
-    return element;
-  OpOperand *input = generic.getDpsInputOperand(arg.getArgNumber());
-  return readTensor(input->get(), generic.getMatchingIndexingMap(input).compose(
-                                      element.loops));
-}
-
-//===----------------------------------------------------------------------===//
-// Integer elements that must be compile-time functions of (k, n)
-//===----------------------------------------------------------------------===//
-
-/// An integer element (a shift amount) as a function of canonical
-/// coordinates, compiled once from the IR so that it can be checked at
-/// every K or N.
-using IntegerFn = std::function<std::optional<int64_t>(ArrayRef<int64_t>)>;
-
-/// Compiles `element` if it is built from integer constants, loop indices,
-/// constant tensors and integer arithmetic; `dims` receives the canonical
-/// dims it depends on.
-FailureOr<IntegerFn> compileInteger(ElementTracer &tracer, Element element,
-                                    uint64_t &dims) {
-  element = tracer.follow(element);
-  if (element.isRead()) {
-    DenseIntElementsAttr data;
-    if (!matchPattern(element.read.tensor, m_Constant(&data)))
-      return failure();
-    AffineMap indices = element.read.indices;
-    for (AffineExpr index : indices.getResults())
-      dims |= usedDims(index);
-    SmallVector<int64_t> strides = computeStrides(data.getType().getShape());
-    return IntegerFn([=](ArrayRef<int64_t> point) -> std::optional<int64_t> {
-      int64_t linear = 0;
-      for (auto [index, size, stride] : llvm::zip_equal(
-               evaluate(indices, point), data.getType().getShape(), strides)) {
-        if (index < 0 || index >= size)
-          return std::nullopt;
-        linear += index * stride;
-      }
-      return (*(data.value_begin<APInt>() + linear)).getSExtValue();
-    });
-  }
-  APInt constant;
-  if (matchPattern(element.value, m_ConstantInt(&constant))) {
-    int64_t value = constant.getSExtValue();
-    return IntegerFn([=](ArrayRef<int64_t>) { return value; });
-  }
-  if (auto index = element.getDefiningOp<linalg::IndexOp>()) {
-    AffineExpr loop = element.loops.getResult(index.getDim());
-    dims |= usedDims(loop);
-    return IntegerFn([=](ArrayRef<int64_t> point) -> std::optional<int64_t> {
-      return evaluate(loop, point);
-    });
-  }
-  Operation *op = element.value.getDefiningOp();
-  if (!op ||
-      !isa<arith::IndexCastOp, arith::ExtSIOp, arith::ExtUIOp, arith::TruncIOp,
-           arith::AddIOp, arith::SubIOp, arith::MulIOp>(op))
-    return failure();
-  SmallVector<IntegerFn> operands;
-  for (unsigned i = 0, e = op->getNumOperands(); i < e; ++i) {
-    FailureOr<IntegerFn> operand =
-        compileInteger(tracer, element.getOperand(i), dims);
-    if (failed(operand))
-      return failure();
-    operands.push_back(*operand);
-  }
-  // Results stay exact only while they fit the result type: check it.
-  Type resultType = op->getResult(0).getType();
-  unsigned width = resultType.isIndex()
-                       ? 63
-                       : std::min(resultType.getIntOrFloatBitWidth(), 63u);
-  bool unsignedOperand = isa<arith::ExtUIOp>(op);
-  auto combine = [op](int64_t lhs, int64_t rhs) {
-    if (isa<arith::AddIOp>(op))
-      return lhs + rhs;
-    if (isa<arith::SubIOp>(op))
-      return lhs - rhs;
-    return lhs * rhs;
-  };
-  return IntegerFn([=](ArrayRef<int64_t> point) -> std::optional<int64_t> {
-    std::optional<int64_t> result = operands[0](point);
-    if (operands.size() == 2) {
-      std::optional<int64_t> rhs = operands[1](point);
-      if (!result || !rhs)
-        return std::nullopt;
-      result = combine(*result, *rhs);
-    }
-    if (!result || (unsignedOperand && *result < 0) ||
-        !llvm::isIntN(width, *result))
-      return std::nullopt;
-    return result;
-  });
-}
-
-//===----------------------------------------------------------------------===//
-// Matching (q - z) * s
-//===----------------------------------------------------------------------===//
-
-/// A 4-bit value taken from an int32 word: (word >> shift) & 15.
-struct PackedNibble {
-  TensorRead word;
-  Element shift;
-};
-
-/// What the dequantized weight element was recognised as.
-struct DequantMatch {
-  /// Exactly one of: nibbles of int32 words, or narrow (i4) values in any
-  /// layout.
-  std::optional<PackedNibble> packedWeight;
-  std::optional<TensorRead> narrowWeight;
-
-  ZeroPointKind zeroPoint = ZeroPointKind::None;
-  std::optional<PackedNibble> packedZero;
-  bool gptqV1 = false;
-  std::optional<TensorRead> floatZero;
-  /// A constant zero point other than 0 or 8.
-  std::optional<double> constantZero;
-
-  TensorRead scale;
-};
-
-/// Whether `read` has an element type w4a16 accepts for scales and zeros.
-bool isOperandFloat(const TensorRead &read) {
-  Type element = read.getType().getElementType();
-  return element.isF16() || element.isBF16() || element.isF32();
-}
-
-/// Remembers why the last step failed, for the pass's `explain` remarks.
-class FailureReason {
-public:
-  StringRef getReason() const { return reason; }
-
-protected:
-  LogicalResult fail(const Twine &why) {
-    reason = why.str();
-    return failure();
-  }
-
-  std::string reason;
-};
-
-class DequantMatcher : public FailureReason {
-public:
-  explicit DequantMatcher(ElementTracer &tracer) : tracer(tracer) {}
-
-  /// Matches the element of the weight operand as (q - z) * s.
-  LogicalResult matchWeight(Element weight);
-
-  const DequantMatch &getMatch() const { return match; }
-  /// Whether the weight was a product with a quantized factor (the failure,
-  /// if any, is then about the details).
-  bool looksQuantized() const { return foundQuantizedFactor; }
-
-private:
-  Element follow(Element element) { return tracer.follow(element); }
-  /// Skips exact widenings and, with `allowRounding`, roundings of floats.
-  Element skipFloatCasts(Element element, bool allowRounding);
-  /// Whether `element` (after extensions) converts an integer to float.
-  bool isIntToFloat(Element element);
-
-  LogicalResult matchDifference(Element difference);
-  LogicalResult matchQuantized(Element quantized);
-  LogicalResult matchPackedNibble(Element nibble, PackedNibble &result,
-                                  StringRef what);
-  LogicalResult matchZero(Element zero);
-  LogicalResult matchScale(Element scale);
-  LogicalResult setConstantZero(double value);
-
-  ElementTracer &tracer;
-  DequantMatch match;
-  bool foundQuantizedFactor = false;
-};
-
-Element DequantMatcher::skipFloatCasts(Element element, bool allowRounding) {
-  while (true) {
-    element = follow(element);
-    if (auto ext = element.getDefiningOp<arith::ExtFOp>()) {
-      element = element.getOperand(0);
-      continue;
-    }
-    if (allowRounding && element.getDefiningOp<arith::TruncFOp>()) {
-      element = element.getOperand(0);
-      continue;
-    }
-    return element;
-  }
-}
-
-bool DequantMatcher::isIntToFloat(Element element) {
-  element = skipFloatCasts(element, /*allowRounding=*/false);
-  return element.getDefiningOp<arith::UIToFPOp>() ||
-         element.getDefiningOp<arith::SIToFPOp>() ||
-         element.getDefiningOp<arith::SubFOp>();
-}
-
-LogicalResult DequantMatcher::matchWeight(Element weight) {
-  weight = skipFloatCasts(weight, /*allowRounding=*/true);
-  auto mul = weight.getDefiningOp<arith::MulFOp>();
-  if (!mul)
-    return fail("the operand is not a product (q - z) * s");
-  // The quantized factor is the one built from an integer.
-  unsigned quantizedSide = isIntToFloat(weight.getOperand(0)) ? 0 : 1;
-  if (!isIntToFloat(weight.getOperand(quantizedSide)))
-    return fail("neither factor of the product is (q - z) or q");
-  foundQuantizedFactor = true;
-  if (failed(matchDifference(weight.getOperand(quantizedSide))))
-    return failure();
-  return matchScale(weight.getOperand(1 - quantizedSide));
-}
-
-LogicalResult DequantMatcher::matchDifference(Element difference) {
-  difference = skipFloatCasts(difference, /*allowRounding=*/false);
-  if (!difference.getDefiningOp<arith::SubFOp>())
-    return matchQuantized(difference);
-  if (failed(matchQuantized(difference.getOperand(0))))
-    return fail("the minuend of (q - z) is not the quantized value: " + reason);
-  return matchZero(difference.getOperand(1));
-}
-
-LogicalResult DequantMatcher::matchQuantized(Element quantized) {
-  quantized = skipFloatCasts(quantized, /*allowRounding=*/false);
-  if (!quantized.getDefiningOp<arith::UIToFPOp>() &&
-      !quantized.getDefiningOp<arith::SIToFPOp>())
-    return fail("not an integer converted to float");
-  Element integer = follow(quantized.getOperand(0));
-  if (integer.getDefiningOp<arith::ExtUIOp>()) {
-    Element narrow = follow(integer.getOperand(0));
-    if (!narrow.isRead() || !narrow.read.getType().getElementType().isInteger(
-                                ::w4a16::kBitsPerValue))
-      return fail("the zero-extended weight is not read from an i4 tensor");
-    match.narrowWeight = narrow.read;
-    return success();
-  }
-  PackedNibble nibble;
-  if (failed(matchPackedNibble(integer, nibble, "weight")))
-    return failure();
-  match.packedWeight = nibble;
-  return success();
-}
-
-LogicalResult DequantMatcher::matchPackedNibble(Element nibble,
-                                                PackedNibble &result,
-                                                StringRef what) {
-  nibble = follow(nibble);
-  if (!nibble.getDefiningOp<arith::AndIOp>())
-    return fail(what + " is not (word >> shift) & 15");
-  // The mask may be either operand.
-  for (unsigned maskSide : {1, 0}) {
-    Element mask = follow(nibble.getOperand(maskSide));
-    APInt maskValue;
-    if (mask.isRead() || !matchPattern(mask.value, m_ConstantInt(&maskValue)))
-      continue;
-    if (maskValue != kNibbleMask)
-      return fail(what + " mask is " + Twine(maskValue.getSExtValue()) +
-                  ", not 15");
-    Element shifted = follow(nibble.getOperand(1 - maskSide));
-    if (!shifted.getDefiningOp<arith::ShRSIOp>() &&
-        !shifted.getDefiningOp<arith::ShRUIOp>())
-      return fail(what + " is masked but not shifted right");
-    Element word = follow(shifted.getOperand(0));
-    if (!word.isRead() || !word.read.getType().getElementType().isInteger(32))
-      return fail(what + " is not shifted out of an int32 tensor");
-    result = {word.read, shifted.getOperand(1)};
-    return success();
-  }
-  return fail(what + " is masked by a value that is not a constant");
-}
-
-LogicalResult DequantMatcher::setConstantZero(double value) {
-  if (value == 0.0)
-    match.zeroPoint = ZeroPointKind::None;
-  else if (value == double(::w4a16::kSymmetricZeroPoint))
-    match.zeroPoint = ZeroPointKind::Symmetric;
-  else {
-    match.zeroPoint = ZeroPointKind::Float;
-    match.constantZero = value;
-  }
-  return success();
-}
-
-LogicalResult DequantMatcher::matchZero(Element zero) {
-  zero = skipFloatCasts(zero, /*allowRounding=*/false);
-  if (zero.isRead()) {
-    if (!isOperandFloat(zero.read))
-      return fail("the zero point is read from a tensor that is not f16, "
-                  "bf16 or f32");
-    SplatElementsAttr splat;
-    if (matchPattern(zero.read.tensor, m_Constant(&splat)))
-      return setConstantZero(splat.getSplatValue<APFloat>().convertToDouble());
-    match.zeroPoint = ZeroPointKind::Float;
-    match.floatZero = zero.read;
-    return success();
-  }
-  FloatAttr floatConstant;
-  if (matchPattern(zero.value, m_Constant(&floatConstant)))
-    return setConstantZero(floatConstant.getValueAsDouble());
-  if (!zero.getDefiningOp<arith::UIToFPOp>() &&
-      !zero.getDefiningOp<arith::SIToFPOp>())
-    return fail("the zero point is not a constant, a float tensor or an "
-                "unpacked integer");
-  Element integer = follow(zero.getOperand(0));
-  APInt intConstant;
-  if (!integer.isRead() &&
-      matchPattern(integer.value, m_ConstantInt(&intConstant)))
-    return setConstantZero(double(intConstant.getSExtValue()));
-  if (integer.getDefiningOp<arith::AddIOp>()) {
-    // GPTQ v1 checkpoints store zero - 1.
-    for (unsigned oneSide : {1, 0}) {
-      Element one = follow(integer.getOperand(oneSide));
-      if (!one.isRead() && matchPattern(one.value, m_One())) {
-        match.gptqV1 = true;
-        integer = integer.getOperand(1 - oneSide);
-        break;
-      }
-    }
-    if (!match.gptqV1)
-      return fail("the zero point adds something other than 1");
-  }
-  PackedNibble nibble;
-  if (failed(matchPackedNibble(integer, nibble, "zero point")))
-    return failure();
-  match.zeroPoint = ZeroPointKind::Packed;
-  match.packedZero = nibble;
-  return success();
-}
-
-LogicalResult DequantMatcher::matchScale(Element scale) {
-  scale = skipFloatCasts(scale, /*allowRounding=*/false);
-  if (!scale.isRead() || !isOperandFloat(scale.read))
-    return fail("the scale is not read from an f16, bf16 or f32 tensor");
-  match.scale = scale.read;
-  return success();
-}
-
-//===----------------------------------------------------------------------===//
-// Proving the match equal to the dialect's definition
-//===----------------------------------------------------------------------===//
-
-/// Checks a match against w4a16 semantics for a K x N weight, by evaluating
-/// every index relation at every K and every N. Reads may depend on k or n
-/// per index but not on both, which keeps this O(K + N).
-class SchemeProver : public FailureReason {
-public:
-  SchemeProver(ElementTracer &tracer, int64_t k, int64_t n,
-               unsigned numCanonicalDims)
-      : tracer(tracer), extents{k, n}, numDims(numCanonicalDims) {}
-
-  /// Derives the scheme of `match`, or fails with the reason.
-  FailureOr<QuantSchemeAttr> prove(MLIRContext *context,
-                                   const DequantMatch &match);
-
-  /// K rows per group (K when per-channel), valid after prove().
-  int64_t getGroupRows() const { return groupRows; }
-
-private:
-  /// Each index of `read` depends on at most one of k and n, and on no
-  /// contraction row.
-  LogicalResult checkSeparable(const TensorRead &read, StringRef what);
-  /// Whether every index of `read` that depends on `dim` is the same at x
-  /// and at block * floor(x / block), for every x along `dim`.
-  bool isBlockConstant(const TensorRead &read, unsigned dim, int64_t block);
-  /// The smallest x > 0 along k where some index of `read` changes.
-  int64_t firstChangeAlongK(const TensorRead &read);
-  /// Whether `nibble`'s word and shift place value x along `dim` exactly as
-  /// `layout` packs position x % 8 of a word.
-  LogicalResult provePacking(const PackedNibble &nibble,
-                             ::w4a16::PackedLayout layout, unsigned dim,
-                             StringRef what);
-
-  SmallVector<int64_t> point(unsigned dim, int64_t x) const {
-    SmallVector<int64_t> coordinates(numDims, 0);
-    coordinates[dim] = x;
-    return coordinates;
-  }
-
-  ElementTracer &tracer;
-  int64_t extents[kNumWeightDims];
-  unsigned numDims;
-  int64_t groupRows = 0;
-};
-
-LogicalResult SchemeProver::checkSeparable(const TensorRead &read,
-                                           StringRef what) {
-  for (AffineExpr index : read.indices.getResults()) {
-    uint64_t dims = usedDims(index);
-    if (dims >> kNumWeightDims)
-      return fail(what + " varies along a batch or row dimension");
-    if (dims == ((1u << kDimK) | (1u << kDimN)))
-      return fail(what + " has an index mixing K and N");
-  }
-  return success();
-}
-
-bool SchemeProver::isBlockConstant(const TensorRead &read, unsigned dim,
-                                   int64_t block) {
-  for (AffineExpr index : read.indices.getResults()) {
-    if (!(usedDims(index) & (uint64_t(1) << dim)))
-      continue;
-    for (int64_t x = 0; x < extents[dim]; ++x)
-      if (evaluate(index, point(dim, x)) !=
-          evaluate(index, point(dim, x / block * block)))
-        return false;
-  }
-  return true;
-}
-
-int64_t SchemeProver::firstChangeAlongK(const TensorRead &read) {
-  SmallVector<int64_t> first = evaluate(read.indices, point(kDimK, 0));
-  for (int64_t x = 1; x < extents[kDimK]; ++x)
-    if (evaluate(read.indices, point(kDimK, x)) != first)
-      return x;
-  return extents[kDimK];
-}
-
-LogicalResult SchemeProver::provePacking(const PackedNibble &nibble,
-                                         ::w4a16::PackedLayout layout,
-                                         unsigned dim, StringRef what) {
-  if (extents[dim] % kPerWord != 0)
-    return fail(what + " packs a dimension that is not a multiple of 8");
-  uint64_t shiftDims = 0;
-  FailureOr<IntegerFn> shift = compileInteger(tracer, nibble.shift, shiftDims);
-  if (failed(shift))
-    return fail(what + " shift is not a compile-time function of (k, n)");
-  if (shiftDims & ~(uint64_t(1) << dim))
-    return fail(what + " shift varies along the wrong dimension");
-  for (int64_t x = 0; x < extents[dim]; ++x) {
-    std::optional<int64_t> amount = (*shift)(point(dim, x));
-    if (amount != ::w4a16::nibbleShift(layout, x % kPerWord))
-      return fail(what + " shift order is not the " +
-                  stringifyWeightLayout(static_cast<WeightLayout>(layout)) +
-                  " one");
-  }
-  if (!isBlockConstant(nibble.word, dim, kPerWord))
-    return fail(what + " word changes inside a group of 8 packed values");
-  return success();
-}
-
-FailureOr<QuantSchemeAttr> SchemeProver::prove(MLIRContext *context,
-                                               const DequantMatch &match) {
-  int64_t k = extents[kDimK];
-  ::w4a16::PackedLayout layout = ::w4a16::PackedLayout::Gptq;
-  if (match.packedWeight) {
-    if (failed(checkSeparable(match.packedWeight->word, "the packed weight")))
-      return failure();
-    // GPTQ packs along K, AWQ along N: the shift decides which it can be.
-    if (failed(provePacking(*match.packedWeight, ::w4a16::PackedLayout::Gptq,
-                            kDimK, "the weight"))) {
-      std::string gptqReason = reason;
-      if (failed(provePacking(*match.packedWeight, ::w4a16::PackedLayout::Awq,
-                              kDimN, "the weight")))
-        return fail(gptqReason + "; " + reason);
-      layout = ::w4a16::PackedLayout::Awq;
-    }
-  } else if (failed(checkSeparable(*match.narrowWeight, "the weight"))) {
-    return failure();
-  }
-
-  // Scales and zeros share the group: the finest change along K sets it.
-  SmallVector<const TensorRead *> grouped = {&match.scale};
-  if (match.packedZero)
-    grouped.push_back(&match.packedZero->word);
-  if (match.floatZero)
-    grouped.push_back(&*match.floatZero);
-  groupRows = k;
-  for (const TensorRead *read : grouped) {
-    if (failed(checkSeparable(*read, "a scale or zero point")))
-      return failure();
-    groupRows = std::min(groupRows, firstChangeAlongK(*read));
-  }
-  if (groupRows % kPerWord != 0 || k % groupRows != 0)
-    return fail("scales or zero points change every " + Twine(groupRows) +
-                " K rows, which is not a group size (a multiple of 8 "
-                "dividing K = " +
-                Twine(k) + ")");
-  for (const TensorRead *read : grouped)
-    if (!isBlockConstant(*read, kDimK, groupRows))
-      return fail("a scale or zero point is not constant over groups of " +
-                  Twine(groupRows) + " K rows");
-  if (match.packedZero) {
-    if (failed(
-            provePacking(*match.packedZero, layout, kDimN, "the zero point")))
-      return failure();
-  }
-  if (match.gptqV1 && layout != ::w4a16::PackedLayout::Gptq)
-    return fail("a zero point stored minus one is only defined for gptq");
-
-  // One group over all of K is per-channel.
-  int64_t groupSize = groupRows == k ? QuantSchemeAttr::kPerChannel : groupRows;
-  return QuantSchemeAttr::get(context, static_cast<WeightLayout>(layout),
-                              ::w4a16::kBitsPerValue, groupSize,
-                              match.zeroPoint, match.gptqV1);
-}
 
 //===----------------------------------------------------------------------===//
 // Building the operands of w4a16.matmul
@@ -757,12 +48,19 @@ SmallVector<Value> applyIndices(OpBuilder &b, Location loc, AffineMap map,
 }
 
 /// A tensor of `shape` whose element at t is element read.indices(toCanonical
-/// (t)) of read.tensor: the tensor itself when that is the identity, a
-/// gathering linalg.generic otherwise.
+/// (t)) of read.tensor, as `elementType` (null: the same type; else an
+/// integer type the read's integer is truncated or sign-extended to): the
+/// tensor itself when that is the identity, a gathering linalg.generic
+/// otherwise.
 Value gather(OpBuilder &b, Location loc, const TensorRead &read,
-             ArrayRef<int64_t> shape, AffineMap toCanonical) {
+             ArrayRef<int64_t> shape, AffineMap toCanonical,
+             Type elementType = {}) {
+  Type readElement = read.getType().getElementType();
+  if (!elementType)
+    elementType = readElement;
   AffineMap indices = simplifyAffineMap(read.indices.compose(toCanonical));
-  bool identity = read.getType().getShape() == shape;
+  bool identity =
+      read.getType().getShape() == shape && elementType == readElement;
   for (auto [dim, index] : llvm::enumerate(indices.getResults())) {
     if (!identity)
       break;
@@ -775,7 +73,6 @@ Value gather(OpBuilder &b, Location loc, const TensorRead &read,
   if (identity)
     return read.tensor;
 
-  Type elementType = read.getType().getElementType();
   Value empty = tensor::EmptyOp::create(b, loc, shape, elementType);
   unsigned rank = shape.size();
   return linalg::GenericOp::create(
@@ -790,21 +87,62 @@ Value gather(OpBuilder &b, Location loc, const TensorRead &read,
                Value element = tensor::ExtractOp::create(
                    nb, nloc, read.tensor,
                    applyIndices(nb, nloc, indices, loops));
+               if (elementType.getIntOrFloatBitWidth() <
+                   readElement.getIntOrFloatBitWidth())
+                 element =
+                     arith::TruncIOp::create(nb, nloc, elementType, element);
+               else if (elementType != readElement)
+                 element =
+                     arith::ExtSIOp::create(nb, nloc, elementType, element);
                linalg::YieldOp::create(nb, nloc, element);
              })
       .getResult(0);
 }
 
-/// GPTQ int32 words [K/8, N] packing the i4 values read.tensor[read.indices
-/// (k, n)], built by a linalg.generic.
-Value packNarrowWeights(OpBuilder &b, Location loc, const TensorRead &read,
-                        int64_t k, int64_t n, unsigned numCanonicalDims) {
+/// The canonical point of weight (k, n).
+SmallVector<int64_t> weightPoint(int64_t k, int64_t n, unsigned numDims) {
+  SmallVector<int64_t> point(numDims, 0);
+  point[kDimK] = k;
+  point[kDimN] = n;
+  return point;
+}
+
+/// GPTQ int32 words [K/8, N] packing the values weight.read.tensor
+/// [weight.read.indices(k, n)] & 15: a constant packed here when the values
+/// are, a linalg.generic otherwise.
+Value packUnpackedWeights(OpBuilder &b, Location loc,
+                          const UnpackedWeight &weight, int64_t k, int64_t n,
+                          unsigned numCanonicalDims) {
   constexpr auto gptq = ::w4a16::PackedLayout::Gptq;
+  const TensorRead &read = weight.read;
   Type i32 = b.getI32Type();
-  Value empty =
-      tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{k / kPerWord, n}, i32);
+  auto packedType = RankedTensorType::get({k / kPerWord, n}, i32);
+  if (weight.constant) {
+    SmallVector<int64_t> strides = computeStrides(read.getType().getShape());
+    auto values = weight.constant.getValues<APInt>();
+    std::vector<uint8_t> nibbles(k * n);
+    for (int64_t row = 0; row < k; ++row)
+      for (int64_t col = 0; col < n; ++col) {
+        int64_t linear = linearize(
+            evaluate(read.indices, weightPoint(row, col, numCanonicalDims)),
+            strides);
+        nibbles[row * n + col] = values[linear].getZExtValue() &
+                                 ((1u << ::w4a16::kBitsPerValue) - 1);
+      }
+    std::vector<uint32_t> words(k * n / kPerWord);
+    bool packed =
+        ::w4a16::packWeights(gptq, nibbles.data(), k, n, words.data());
+    assert(packed && "masked values of a K multiple of 8 always pack");
+    (void)packed;
+    SmallVector<APInt> elements = llvm::map_to_vector(
+        words, [](uint32_t word) { return APInt(32, word); });
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(packedType, elements));
+  }
+  Value empty = tensor::EmptyOp::create(b, loc, packedType.getShape(), i32);
+  unsigned width = read.getType().getElementTypeBitWidth();
   return linalg::GenericOp::create(
-             b, loc, empty.getType(), ValueRange{}, ValueRange{empty},
+             b, loc, packedType, ValueRange{}, ValueRange{empty},
              ArrayRef<AffineMap>{b.getMultiDimIdentityMap(2)},
              SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
              [&](OpBuilder &nb, Location nloc, ValueRange) {
@@ -812,6 +150,8 @@ Value packNarrowWeights(OpBuilder &b, Location loc, const TensorRead &read,
                                 linalg::IndexOp::create(nb, nloc, 1)};
                AffineExpr row = nb.getAffineDimExpr(0);
                AffineExpr col = nb.getAffineDimExpr(1);
+               Value mask = arith::ConstantIntOp::create(
+                   nb, nloc, i32, (1 << ::w4a16::kBitsPerValue) - 1);
                Value word = arith::ConstantIntOp::create(nb, nloc, i32, 0);
                for (int64_t i = 0; i < kPerWord; ++i) {
                  SmallVector<AffineExpr> canonical(
@@ -825,8 +165,13 @@ Value packNarrowWeights(OpBuilder &b, Location loc, const TensorRead &read,
                      nb, nloc, read.tensor,
                      applyIndices(nb, nloc, read.indices.compose(toCanonical),
                                   loops));
+                 // Only the low 4 bits are the weight (the matcher proved it).
+                 if (width < 32)
+                   value = arith::ExtUIOp::create(nb, nloc, i32, value);
+                 else if (width > 32)
+                   value = arith::TruncIOp::create(nb, nloc, i32, value);
                  Value shifted = arith::ShLIOp::create(
-                     nb, nloc, arith::ExtUIOp::create(nb, nloc, i32, value),
+                     nb, nloc, arith::AndIOp::create(nb, nloc, value, mask),
                      arith::ConstantIntOp::create(
                          nb, nloc, i32, ::w4a16::nibbleShift(gptq, i)));
                  word = arith::OrIOp::create(nb, nloc, word, shifted);
@@ -951,11 +296,11 @@ FailureOr<ContractionRoles> analyzeContraction(linalg::LinalgOp op,
     return failWith("the contraction is empty");
 
   MLIRContext *context = op.getContext();
-  unsigned numCanonical = kNumWeightDims + roles.rowLoops.size();
+  unsigned numCanonical = kNumFixedDims + roles.rowLoops.size();
   SmallVector<AffineExpr> loops(op.getNumLoops());
   loops[roles.nLoop] = getAffineDimExpr(kDimN, context);
   for (auto [i, loop] : llvm::enumerate(roles.rowLoops))
-    loops[loop] = getAffineDimExpr(kNumWeightDims + i, context);
+    loops[loop] = getAffineDimExpr(kNumFixedDims + i, context);
   SmallVector<int64_t> kShape = llvm::map_to_vector(
       roles.kLoops, [&](unsigned loop) { return ranges[loop]; });
   SmallVector<int64_t> kGroup =
@@ -1094,9 +439,16 @@ LogicalResult RaiseDequantMatmulPass::raiseWithWeight(linalg::LinalgOp op,
   // Raising must remove the dequantization, not duplicate it.
   llvm::SmallPtrSet<Operation *, 16> chain(tracer.getTraversed().begin(),
                                            tracer.getTraversed().end());
+  // A gather reads its table from inside its body.
+  auto inChain = [&](Operation *user) {
+    for (; user; user = user->getParentOp())
+      if (chain.contains(user))
+        return true;
+    return false;
+  };
   for (Operation *producer : tracer.getTraversed())
     for (Operation *user : producer->getUsers())
-      if (user != op.getOperation() && !chain.contains(user)) {
+      if (user != op.getOperation() && !inChain(user)) {
         reason = "the dequantized weights have another user";
         return failure();
       }
@@ -1108,43 +460,57 @@ LogicalResult RaiseDequantMatmulPass::raiseWithWeight(linalg::LinalgOp op,
   int64_t k = roles->k, n = roles->n, groupRows = prover.getGroupRows();
   int64_t groups = k / groupRows;
   AffineExpr t0 = b.getAffineDimExpr(0), t1 = b.getAffineDimExpr(1);
-  auto toCanonical = [&](AffineExpr kExpr, AffineExpr nExpr) {
-    SmallVector<AffineExpr> canonical(numCanonical, b.getAffineConstantExpr(0));
+  AffineExpr zero = b.getAffineConstantExpr(0);
+  auto toCanonical = [&](AffineExpr kExpr, AffineExpr nExpr,
+                         AffineExpr groupExpr) {
+    SmallVector<AffineExpr> canonical(numCanonical, zero);
     canonical[kDimK] = kExpr;
     canonical[kDimN] = nExpr;
+    canonical[kDimGroup] = groupExpr;
     return AffineMap::get(2, 0, canonical, context);
   };
   Value qweight;
-  if (match.narrowWeight)
+  if (match.unpackedWeight)
     qweight =
-        packNarrowWeights(b, loc, *match.narrowWeight, k, n, numCanonical);
+        packUnpackedWeights(b, loc, *match.unpackedWeight, k, n, numCanonical);
   else if (scheme->getLayout() == WeightLayout::Gptq)
     qweight = gather(b, loc, match.packedWeight->word, {k / kPerWord, n},
-                     toCanonical(t0 * kPerWord, t1));
+                     toCanonical(t0 * kPerWord, t1, zero));
   else
     qweight = gather(b, loc, match.packedWeight->word, {k, n / kPerWord},
-                     toCanonical(t0, t1 * kPerWord));
-  AffineMap groupToCanonical = toCanonical(t0 * groupRows, t1);
-  Value scales = gather(b, loc, match.scale, {groups, n}, groupToCanonical);
+                     toCanonical(t0, t1 * kPerWord, zero));
+  // Scales and zeros of group t0: at its first K row, or at g = t0 when they
+  // are gathered by g_idx.
+  bool actOrder = prover.getGroupedDim() == kDimGroup;
+  auto groupToCanonical = [&](AffineExpr nExpr) {
+    return actOrder ? toCanonical(zero, nExpr, t0)
+                    : toCanonical(t0 * groupRows, nExpr, zero);
+  };
+  Value scales = gather(b, loc, match.scale, {groups, n}, groupToCanonical(t1));
   Value zeros;
   if (match.packedZero)
     zeros = gather(b, loc, match.packedZero->word, {groups, n / kPerWord},
-                   toCanonical(t0 * groupRows, t1 * kPerWord));
+                   groupToCanonical(t1 * kPerWord));
   else if (match.floatZero)
-    zeros = gather(b, loc, *match.floatZero, {groups, n}, groupToCanonical);
+    zeros = gather(b, loc, *match.floatZero, {groups, n}, groupToCanonical(t1));
   else if (match.constantZero)
     zeros = arith::ConstantOp::create(
         b, loc,
         DenseElementsAttr::get(
             RankedTensorType::get({groups, n}, b.getF32Type()),
             b.getF32FloatAttr(*match.constantZero)));
+  Value gIdx;
+  if (actOrder)
+    gIdx = gather(
+        b, loc, *tracer.getGroupIndex(), {k},
+        AffineMap::get(1, 0, toCanonical(t0, zero, zero).getResults(), context),
+        b.getI32Type());
 
   unsigned numRows = roles->rowLoops.size();
   Value input = toMatrixOperand(b, loc, activation, numRows);
   Value matmulInit = toMatrixOperand(b, loc, init, numRows);
   Value result = MatmulOp::create(b, loc, matmulInit.getType(), input, *scheme,
-                                  qweight, scales, zeros,
-                                  /*g_idx=*/Value(), matmulInit);
+                                  qweight, scales, zeros, gIdx, matmulInit);
   if (numRows == 0)
     result = tensor::CollapseShapeOp::create(
         b, loc, init.getType(), result,

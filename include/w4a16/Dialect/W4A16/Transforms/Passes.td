@@ -16,12 +16,19 @@ def RaiseDequantMatmulPass : Pass<"w4a16-raise-dequant-matmul"> {
     `(q - z) * s` with
 
     - `q` a 4-bit value: `(word >> shift) & 15` of an int32 tensor whose
-      shift order is exactly the GPTQ or AWQ one (`nibbleShift`), or an
-      `i4` value (any layout; repacked to GPTQ);
+      shift order is exactly the GPTQ or AWQ one (`nibbleShift`), or one
+      value per integer element (any layout; packed to GPTQ) that is
+      provably 4-bit: an `i4` tensor, an `andi 15` or `trunci` to `i4` on
+      the way, or a constant whose values are all below 16 (packed at
+      compile time);
     - `z` absent, a constant (8 gives `symmetric`), a float tensor, or a
-      packed int32 nibble in the layout's zero order (`+ 1`: GPTQ v1);
+      packed int32 nibble in the layout's zero order (`+ 1`: GPTQ v1),
+      subtracted in floats or, as AutoGPTQ does, in integers of at least 6
+      bits before `sitofp`;
     - `s` a float tensor constant over groups of K rows (a multiple of 8
-      dividing K) or over all of K.
+      dividing K) or over all of K, or, with act-order, `s` and `z` both
+      gathered (`tensor.extract` at `g_idx[k]`) by the same element of one
+      `[K]` index tensor, which becomes the `g_idx` operand.
 
     Every index relation and shift is checked exhaustively over K and N
     against the dialect's definition before anything is rewritten. The
