@@ -40,5 +40,5 @@ tool_dirs = [config.w4a16_tools_dir, config.llvm_tools_dir]
 # Python tests call the tools by name.
 llvm_config.with_environment("PATH", tool_dirs, append_path=True)
 config.environment["W4A16_RUNNER_LIBS"] = runner_libs
-tools = ["w4a16-opt", "w4a16-compile", "w4a16-target-unittests", "mlir-runner", "mlir-opt"]
+tools = ["w4a16-opt", "w4a16-compile", "w4a16-target-unittests", "w4a16-driver-unittests", "mlir-runner", "mlir-opt"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -1,11 +1,19 @@
 //===- DecodeLowering.cpp - The decode (dot2 GEMV) kernel -----------------===//
 //
 // The decode kernel (M <= 8) reads each packed row once with 16-byte loads
-// (4 columns x 8 K per lane), dequantizes exactly in the activation type
-// (0x6400 | q is 1024 + q in f16, 0x4300 | q is 128 + q in bf16; subtracting
-// the equally biased zero gives the exact q - z), accumulates dot2 products
-// in f32, applies the group scale in f32, reduces the waves of a workgroup
-// through LDS and writes f32 split-K partials.
+// (4 columns x 8 K per lane). Each wave walks contiguous segments of rows
+// that lie inside one group, so the scales and zeros are read, and applied,
+// once per segment, using
+//   sum_k (q - z) s x = s (sum_k (bias + q) x - sum_k (bias + z) x).
+// The first sum is v_dot2 on the magic-number weights (0x6400 | q is
+// 1024 + q in f16, 0x4300 | q is 128 + q in bf16) with no per-weight float
+// math; in f16 the odd nibbles are read in place as 1024 + 16 q (mask
+// 0x00F000F0), so one shift serves two pairs, and their chain is divided by
+// 16 (exact) at the segment's end. The second sum is a dot2 of the
+// activations with constants, shared by the columns. The products are exact
+// and every sum is f32, so the only rounding beyond the reference's is that
+// of the biased f32 sums (about log2(bias) bits of the 24, far below the
+// output's). Waves are reduced through LDS into f32 split-K partials.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +24,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "w4a16/Support/PackedFormat.h"
+#include <numeric>
 
 using namespace mlir;
 using namespace mlir::w4a16;
@@ -26,6 +35,10 @@ namespace {
 /// Columns (packed words) per 16-byte weight load.
 constexpr int64_t kColumnsPerLoad = 4;
 constexpr int64_t kRowsPerWord = ::w4a16::kValuesPerWord;
+/// Pair j of a word holds nibbles j and j + 4 (K rows j and j + 4), one per
+/// 16-bit half.
+constexpr int64_t kPairsPerWord = kRowsPerWord / 2;
+constexpr uint32_t kPairMask = 0x000F000F;
 
 StringRef getDot2Intrinsic(Type activation) {
   return activation.isF16() ? "llvm.amdgcn.fdot2"
@@ -37,6 +50,8 @@ public:
   using SplitKLowering::SplitKLowering;
 
 protected:
+  bool supportsFloatZeros() const override { return true; }
+
   LogicalResult checkSupported() override {
     if (failed(SplitKLowering::checkSupported()))
       return failure();
@@ -72,25 +87,47 @@ protected:
                            const MainKernelArgs &args) override;
 
 private:
-  Value dequantZeros(ImplicitLocOpBuilder &b, Value zeros, Value group,
-                     Value column);
+  /// f16 reads the odd pairs in place as bias + 16 q; bf16's 7-bit mantissa
+  /// has no room for 16 q, so there every pair is shifted down.
+  bool readsTimes16(int64_t pair) const {
+    return activation.isF16() && pair % 2 == 1;
+  }
+  /// Packed rows a wave walks with one group's scales and zeros.
+  int64_t getSegmentRows() const;
+  /// The zero points of the 4 columns of a load as f32.
+  Value loadZeros(ImplicitLocOpBuilder &b, Value zeros, Value group,
+                  Value column);
   Value dot2(ImplicitLocOpBuilder &b, Value x, Value w, Value acc);
 };
 
 } // namespace
 
-/// Returns (biased zero of column c, same) for the 4 columns of a load as
-/// vector<8 x activation>: packed zeros nibble-extracted, or the symmetric
-/// zero 8, or 0.
-Value DecodeLowering::dequantZeros(ImplicitLocOpBuilder &b, Value zeros,
-                                   Value group, Value column) {
-  MagicBias magic = getMagicBias(activation);
-  auto pairType = VectorType::get({2 * kColumnsPerLoad}, activation);
+int64_t DecodeLowering::getSegmentRows() const {
+  int64_t groupRows = scheme.getEffectiveGroupSize(k) / kRowsPerWord;
+  int64_t rowsPerSplit = k / kRowsPerWord / tiling.getSplitK();
+  // Whole groups where the split has enough for every wave, else halves.
+  int64_t rows = std::gcd(groupRows, rowsPerSplit);
+  while (rows % 2 == 0 && rows * waves > rowsPerSplit)
+    rows /= 2;
+  return rows;
+}
+
+Value DecodeLowering::loadZeros(ImplicitLocOpBuilder &b, Value zeros,
+                                Value group, Value column) {
+  auto zerosType = VectorType::get({kColumnsPerLoad}, b.getF32Type());
   if (!zeros) {
-    int64_t zero = scheme.getZeroPoint() == ZeroPointKind::Symmetric ? 8 : 0;
+    int64_t zero = scheme.getZeroPoint() == ZeroPointKind::Symmetric
+                       ? ::w4a16::kSymmetricZeroPoint
+                       : 0;
     return arith::ConstantOp::create(
-        b, DenseElementsAttr::get(
-               pairType, b.getFloatAttr(activation, magic.bias + zero)));
+        b, DenseElementsAttr::get(zerosType, b.getF32FloatAttr(zero)));
+  }
+  if (scheme.getZeroPoint() == ZeroPointKind::Float) {
+    Type element = cast<MemRefType>(zeros.getType()).getElementType();
+    Value loaded = loadColumns(b, VectorType::get({kColumnsPerLoad}, element),
+                               zeros, group, column);
+    return element.isF32() ? loaded
+                           : arith::ExtFOp::create(b, zerosType, loaded);
   }
   // Packed zeros: columns c..c+3 are nibbles c%8.. of word c/8 (c % 4 == 0).
   auto wordsType = VectorType::get({kColumnsPerLoad}, b.getI32Type());
@@ -105,7 +142,8 @@ Value DecodeLowering::dequantZeros(ImplicitLocOpBuilder &b, Value zeros,
       b, vector::BroadcastOp::create(b, wordsType, firstNibble),
       arith::ConstantOp::create(
           b, DenseElementsAttr::get(wordsType, ArrayRef<int32_t>{0, 1, 2, 3})));
-  shifts = arith::MulIOp::create(b, shifts, splatI32(b, wordsType, 4));
+  shifts = arith::MulIOp::create(
+      b, shifts, splatI32(b, wordsType, ::w4a16::kBitsPerValue));
   Value nibbles = arith::AndIOp::create(
       b,
       arith::ShRUIOp::create(b, vector::BroadcastOp::create(b, wordsType, word),
@@ -113,11 +151,7 @@ Value DecodeLowering::dequantZeros(ImplicitLocOpBuilder &b, Value zeros,
       splatI32(b, wordsType, 0xF));
   if (scheme.getGptqV1())
     nibbles = arith::AddIOp::create(b, nibbles, splatI32(b, wordsType, 1));
-  // Both halves of each word: (bias + z, bias + z), exact integers.
-  Value pairs = arith::OrIOp::create(
-      b, arith::MulIOp::create(b, nibbles, splatI32(b, wordsType, 0x10001)),
-      splatI32(b, wordsType, magic.pairBits));
-  return vector::BitCastOp::create(b, pairType, pairs);
+  return arith::UIToFPOp::create(b, zerosType, nibbles);
 }
 
 Value DecodeLowering::dot2(ImplicitLocOpBuilder &b, Value x, Value w,
@@ -141,88 +175,174 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   Value tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
   Value lane = arith::RemUIOp::create(b, tid, cIndex(b, target.waveSize));
   Value wave = arith::DivUIOp::create(b, tid, cIndex(b, target.waveSize));
+  // The wave index is uniform: saying so keeps the rows, the activations and
+  // the loop control in scalar registers.
+  Value uniformWave = gpu::SubgroupBroadcastOp::create(
+      b, wave, /*lane=*/Value(), gpu::BroadcastType::first_active_lane);
   Value tileIndex = gpu::BlockIdOp::create(b, gpu::Dimension::x);
   Value split = gpu::BlockIdOp::create(b, gpu::Dimension::y);
   Value laneColumn = arith::MulIOp::create(b, lane, cIndex(b, kColumnsPerLoad));
   Value column = arith::AddIOp::create(
       b, arith::MulIOp::create(b, tileIndex, cIndex(b, tileN)), laneColumn);
   int64_t rowsPerSplit = k / kRowsPerWord / tiling.getSplitK();
+  int64_t segmentRows = getSegmentRows();
+  int64_t groupRows = scheme.getEffectiveGroupSize(k) / kRowsPerWord;
   Value splitBegin = arith::MulIOp::create(b, split, cIndex(b, rowsPerSplit));
-  Value rowBegin = arith::AddIOp::create(b, splitBegin, wave);
-  Value rowEnd = arith::AddIOp::create(b, splitBegin, cIndex(b, rowsPerSplit));
   Value lastRow = arith::SubIOp::create(b, m, cIndex(b, 1));
 
-  auto accType = VectorType::get({kColumnsPerLoad}, b.getF32Type());
+  Type f32 = b.getF32Type();
+  auto accType = VectorType::get({kColumnsPerLoad}, f32);
   auto wordsType = VectorType::get({kColumnsPerLoad}, b.getI32Type());
   auto pairsType = VectorType::get({2 * kColumnsPerLoad}, activation);
+  auto pairType = VectorType::get({2}, activation);
   auto rowType = VectorType::get({kRowsPerWord}, activation);
   auto scalesElement = op.getScales().getType().getElementType();
   auto scalesType = VectorType::get({kColumnsPerLoad}, scalesElement);
   Value zeroAcc = arith::ConstantOp::create(
       b, DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
-  SmallVector<Value> inits(tileM, zeroAcc);
-  int64_t groupRows = scheme.getEffectiveGroupSize(k);
+  Value zeroSum = arith::ConstantOp::create(b, b.getF32FloatAttr(0));
   MagicBias magic = getMagicBias(activation);
+  Value ones = arith::ConstantOp::create(
+      b, DenseElementsAttr::get(pairType, b.getFloatAttr(activation, 1)));
+  // The pair classes: bias + q, and (f16) bias + 16 q.
+  int64_t classes = activation.isF16() ? 2 : 1;
 
-  auto loop = scf::ForOp::create(
-      b, rowBegin, rowEnd, cIndex(b, waves), inits,
-      [&](OpBuilder &nested, Location loc, Value row, ValueRange accs) {
-        ImplicitLocOpBuilder lb(loc, nested);
-        Value words = loadColumns(lb, wordsType, qweight, row, column);
-        Value group = arith::DivUIOp::create(
-            lb, arith::MulIOp::create(lb, row, cIndex(lb, kRowsPerWord)),
-            cIndex(lb, groupRows));
-        Value scaleVec = loadColumns(lb, scalesType, scales, group, column);
+  // Per output row of the tile and pair class, the running sums of one
+  // segment: the dot2 chains of the 4 columns and the activation sum.
+  SmallVector<Value> segmentInits;
+  for (int64_t i = 0; i < tileM * classes; ++i)
+    segmentInits.append({zeroAcc, zeroSum});
+
+  SmallVector<Value> inits(tileM, zeroAcc);
+  auto segmentLoop = scf::ForOp::create(
+      b, uniformWave, cIndex(b, rowsPerSplit / segmentRows), cIndex(b, waves),
+      inits,
+      [&](OpBuilder &nested, Location loc, Value segment, ValueRange accs) {
+        ImplicitLocOpBuilder sb(loc, nested);
+        Value segmentBegin = arith::AddIOp::create(
+            sb, splitBegin,
+            arith::MulIOp::create(sb, segment, cIndex(sb, segmentRows)));
+        Value group =
+            arith::DivUIOp::create(sb, segmentBegin, cIndex(sb, groupRows));
+        Value scaleVec = loadColumns(sb, scalesType, scales, group, column);
         if (!scalesElement.isF32())
-          scaleVec = arith::ExtFOp::create(lb, accType, scaleVec);
-        Value biasedZeros = dequantZeros(lb, zeros, group, column);
-        // Nibble j and j+4 of every word as (bias + q) pairs, minus
-        // (bias + z): exact q - z, paired with x[j], x[j + 4].
-        SmallVector<Value> weights;
-        for (int64_t j = 0; j < kRowsPerWord / 2; ++j) {
-          Value bits = arith::OrIOp::create(
-              lb,
-              arith::AndIOp::create(
-                  lb,
-                  arith::ShRUIOp::create(lb, words,
-                                         splatI32(lb, wordsType, 4 * j)),
-                  splatI32(lb, wordsType, 0x000F000F)),
-              splatI32(lb, wordsType, magic.pairBits));
-          weights.push_back(arith::SubFOp::create(
-              lb, vector::BitCastOp::create(lb, pairsType, bits), biasedZeros));
-        }
+          scaleVec = arith::ExtFOp::create(sb, accType, scaleVec);
+        Value zeroVec = loadZeros(sb, zeros, group, column);
+
+        auto rowLoop = scf::ForOp::create(
+            sb, segmentBegin,
+            arith::AddIOp::create(sb, segmentBegin, cIndex(sb, segmentRows)),
+            cIndex(sb, 1), segmentInits,
+            [&](OpBuilder &rowBuilder, Location rowLoc, Value row,
+                ValueRange sums) {
+              ImplicitLocOpBuilder lb(rowLoc, rowBuilder);
+              Value words = loadColumns(lb, wordsType, qweight, row, column);
+              // Pair j of every word as (bias + q_j, bias + q_{j+4}), or
+              // bias + 16 q for the pairs read in place one nibble up.
+              SmallVector<Value> weightPairs;
+              llvm::SmallDenseMap<int64_t, Value> shiftedWords = {{0, words}};
+              for (int64_t j = 0; j < kPairsPerWord; ++j) {
+                int64_t shift =
+                    ::w4a16::kBitsPerValue * (readsTimes16(j) ? j - 1 : j);
+                Value &shifted = shiftedWords[shift];
+                if (!shifted)
+                  shifted = arith::ShRUIOp::create(
+                      lb, words, splatI32(lb, wordsType, shift));
+                uint32_t mask = readsTimes16(j) ? kPairMask << 4 : kPairMask;
+                Value bits = arith::OrIOp::create(
+                    lb,
+                    arith::AndIOp::create(lb, shifted,
+                                          splatI32(lb, wordsType, mask)),
+                    splatI32(lb, wordsType, magic.pairBits));
+                weightPairs.push_back(
+                    vector::BitCastOp::create(lb, pairsType, bits));
+              }
+              Value kOffset =
+                  arith::MulIOp::create(lb, row, cIndex(lb, kRowsPerWord));
+              SmallVector<Value> results;
+              for (int64_t mi = 0; mi < tileM; ++mi) {
+                // Rows past M re-read the last row; their results are
+                // dropped. 16 bytes at a multiple of 8 elements: aligned, so
+                // a uniform row is a scalar load.
+                Value xRow =
+                    arith::MinUIOp::create(lb, cIndex(lb, mi), lastRow);
+                Value xv = vector::LoadOp::create(
+                    lb, rowType, x, ValueRange{xRow, kOffset},
+                    /*nontemporal=*/false, llvm::Align(16));
+                SmallVector<Value> rowSums(
+                    sums.slice(2 * classes * mi, 2 * classes));
+                for (int64_t j = 0; j < kPairsPerWord; ++j) {
+                  Value xPair = vector::ShuffleOp::create(
+                      lb, xv, xv, ArrayRef<int64_t>{j, j + kPairsPerWord});
+                  int64_t pairClass = readsTimes16(j) ? 1 : 0;
+                  Value &chain = rowSums[2 * pairClass];
+                  for (int64_t c = 0; c < kColumnsPerLoad; ++c) {
+                    Value w = vector::ShuffleOp::create(
+                        lb, weightPairs[j], weightPairs[j],
+                        ArrayRef<int64_t>{2 * c, 2 * c + 1});
+                    Value acc = vector::ExtractOp::create(lb, chain, c);
+                    chain = vector::InsertOp::create(
+                        lb, dot2(lb, xPair, w, acc), chain, c);
+                  }
+                  Value &xSum = rowSums[2 * pairClass + 1];
+                  xSum = dot2(lb, xPair, ones, xSum);
+                }
+                results.append(rowSums);
+              }
+              scf::YieldOp::create(lb, results);
+            });
+
+        // One packed row per iteration, as the report's accounting (tile_k)
+        // assumes: short segments would otherwise unroll into their epilogue.
+        auto noUnroll = LLVM::LoopAnnotationAttr::get(
+            sb.getContext(), {}, {}, {},
+            LLVM::LoopUnrollAttr::get(sb.getContext(), sb.getBoolAttr(true), {},
+                                      {}, {}, {}, {}, {}),
+            {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});
+        // Named as llvm.br's own attribute: scf-to-cf copies it onto the
+        // back edge, and the LLVM lowering of cf.br keeps it.
+        rowLoop->setAttr(LLVM::BrOp::getLoopAnnotationAttrName(OperationName(
+                             LLVM::BrOp::getOperationName(), sb.getContext())),
+                         noUnroll);
+
+        // s (sum (bias + q) x - sum (bias + z) x), in f32; the bias + 16 q
+        // class is scaled back by 1/16 (exact).
+        auto splat = [&](double value) -> Value {
+          return arith::ConstantOp::create(
+              sb, DenseElementsAttr::get(accType, sb.getF32FloatAttr(value)));
+        };
         SmallVector<Value> results;
-        Value kOffset =
-            arith::MulIOp::create(lb, row, cIndex(lb, kRowsPerWord));
         for (int64_t mi = 0; mi < tileM; ++mi) {
-          // Rows past M re-read the last row; their results are dropped.
-          Value xRow = arith::MinUIOp::create(lb, cIndex(lb, mi), lastRow);
-          Value xv =
-              vector::LoadOp::create(lb, rowType, x, ValueRange{xRow, kOffset});
-          SmallVector<Value> xPairs;
-          for (int64_t j = 0; j < kRowsPerWord / 2; ++j)
-            xPairs.push_back(vector::ShuffleOp::create(
-                lb, xv, xv, ArrayRef<int64_t>{j, j + kRowsPerWord / 2}));
-          Value rowDots = zeroAcc;
-          for (int64_t c = 0; c < kColumnsPerLoad; ++c) {
-            Value acc = arith::ConstantOp::create(lb, lb.getF32FloatAttr(0));
-            for (int64_t j = 0; j < kRowsPerWord / 2; ++j)
-              acc = dot2(lb, xPairs[j],
-                         vector::ShuffleOp::create(
-                             lb, weights[j], weights[j],
-                             ArrayRef<int64_t>{2 * c, 2 * c + 1}),
-                         acc);
-            rowDots = vector::InsertOp::create(lb, acc, rowDots, c);
+          Value dots, correction;
+          for (int64_t pairClass = 0; pairClass < classes; ++pairClass) {
+            int64_t sumIndex = 2 * (classes * mi + pairClass);
+            Value chain = rowLoop.getResult(sumIndex);
+            // (bias + z) sum x, with this class's bias.
+            Value biasedZeros = arith::AddFOp::create(
+                sb, zeroVec,
+                splat(pairClass == 0 ? magic.bias : magic.bias / 16));
+            Value classCorrection = arith::MulFOp::create(
+                sb, biasedZeros,
+                vector::BroadcastOp::create(sb, accType,
+                                            rowLoop.getResult(sumIndex + 1)));
+            if (pairClass == 0) {
+              dots = chain;
+              correction = classCorrection;
+              continue;
+            }
+            dots = vector::FMAOp::create(sb, chain, splat(1.0 / 16), dots);
+            correction = arith::AddFOp::create(sb, correction, classCorrection);
           }
-          results.push_back(
-              vector::FMAOp::create(lb, rowDots, scaleVec, accs[mi]));
+          results.push_back(vector::FMAOp::create(
+              sb, arith::SubFOp::create(sb, dots, correction), scaleVec,
+              accs[mi]));
         }
-        scf::YieldOp::create(lb, results);
+        scf::YieldOp::create(sb, results);
       });
 
   // Sum the waves of the workgroup through LDS, then one thread per output.
   for (int64_t mi = 0; mi < tileM; ++mi)
-    vector::StoreOp::create(b, loop.getResult(mi), lds,
+    vector::StoreOp::create(b, segmentLoop.getResult(mi), lds,
                             ValueRange{wave, cIndex(b, mi), laneColumn});
   gpu::BarrierOp::create(b);
   int64_t outputs = tileM * tileN;

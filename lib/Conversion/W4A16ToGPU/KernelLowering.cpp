@@ -53,9 +53,10 @@ LogicalResult SplitKLowering::checkSupported() {
   if (scheme.getLayout() != WeightLayout::Gptq)
     return op.emitOpError("GPU lowering of the awq layout is not "
                           "implemented yet");
-  if (scheme.getZeroPoint() == ZeroPointKind::Float)
-    return op.emitOpError("GPU lowering of float zero points is not "
-                          "implemented yet");
+  if (scheme.getZeroPoint() == ZeroPointKind::Float && !supportsFloatZeros())
+    return op.emitOpError()
+           << "GPU lowering of float zero points is not implemented for the "
+           << stringifyTilingStrategy(tiling.getStrategy()) << " strategy";
   if (op.getGIdx())
     return op.emitOpError("GPU lowering needs act-order weights permuted "
                           "at load time; g_idx is not supported yet");

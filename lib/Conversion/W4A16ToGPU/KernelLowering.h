@@ -53,6 +53,8 @@ public:
 protected:
   /// Diagnoses operand kinds and tile shapes the strategy cannot lower.
   virtual LogicalResult checkSupported();
+  /// Whether the strategy applies float (unquantized) zero points.
+  virtual bool supportsFloatZeros() const { return false; }
   /// Fills the body of `func` (created by `lower` with the common arguments
   /// and `getWorkgroupBuffers()`); `b` is at the start of the body.
   virtual void buildMainKernelBody(ImplicitLocOpBuilder &b, gpu::GPUFuncOp func,

@@ -51,22 +51,91 @@ struct ConvertW4A16ToGPUPass
         return signalPassFailure();
   }
 
+  /// Lowers `op` with its only tiling, or, with several (a run-time M that
+  /// spans strategies), with one kernel set per tiling behind a host-side
+  /// branch on M.
   LogicalResult lowerMatmul(MatmulOp op, gpu::GPUModuleOp kernels,
                             size_t index) {
     auto tilings = op->getAttrOfType<ArrayAttr>(TilingAttr::getOpAttrName());
     if (!tilings || tilings.empty())
       return op.emitOpError("has no tiling; run --w4a16-tile-matmul first");
-    if (tilings.size() != 1)
-      return op.emitOpError("run-time dispatch over several M ranges is not "
-                            "implemented yet; give a static M or an m-range "
-                            "within one strategy");
-    auto tiling = cast<TilingAttr>(tilings[0]);
+    std::string name = ("matmul_" + Twine(index)).str();
+    if (tilings.size() == 1)
+      return lowerTiled(op, cast<TilingAttr>(tilings[0]), kernels, name);
+
+    SmallVector<TilingAttr> ranges =
+        llvm::to_vector(tilings.getAsRange<TilingAttr>());
+    llvm::sort(ranges, [](TilingAttr a, TilingAttr b) {
+      return a.getMMin() < b.getMMin();
+    });
+    for (auto [lower, upper] : llvm::zip(ranges, llvm::drop_begin(ranges)))
+      if (upper.getMMin() != lower.getMMax() + 1)
+        return op.emitOpError()
+               << "the tilings' M ranges must be contiguous for run-time "
+                  "dispatch; ["
+               << lower.getMMin() << ", " << lower.getMMax() << "] is followed "
+               << "by [" << upper.getMMin() << ", " << upper.getMMax() << "]";
+
+    // if (M <= m_max of range 0) {range 0} else if (M <= ...) ... else {last}
+    ImplicitLocOpBuilder b(op.getLoc(), op);
+    Value m = getRowCount(b, op.getInput());
+    SmallVector<MatmulOp> perRange;
+    Value result = buildDispatch(b, op, m, ranges, perRange);
+    op.getResult().replaceAllUsesWith(result);
+    op.erase();
+    for (auto [i, clone] : llvm::enumerate(perRange))
+      if (failed(lowerTiled(clone, ranges[i], kernels,
+                            (name + "_m" + Twine(ranges[i].getMMin())).str())))
+        return failure();
+    return success();
+  }
+
+  /// M: the product of the input's leading dimensions.
+  static Value getRowCount(ImplicitLocOpBuilder &b, Value input) {
+    auto type = cast<RankedTensorType>(input.getType());
+    Value m = arith::ConstantIndexOp::create(b, 1);
+    for (int64_t d = 0; d + 1 < type.getRank(); ++d)
+      m = arith::MulIOp::create(b, m, tensor::DimOp::create(b, input, d));
+    return m;
+  }
+
+  /// Nested scf.if on M, one clone of `op` per range (appended to `perRange`
+  /// in range order, each with that range's tiling); returns the result.
+  static Value buildDispatch(ImplicitLocOpBuilder &b, MatmulOp op, Value m,
+                             ArrayRef<TilingAttr> ranges,
+                             SmallVectorImpl<MatmulOp> &perRange) {
+    auto cloneFor = [&](ImplicitLocOpBuilder &builder, TilingAttr tiling) {
+      auto clone = cast<MatmulOp>(builder.clone(*op));
+      clone->setAttr(TilingAttr::getOpAttrName(),
+                     builder.getArrayAttr({tiling}));
+      perRange.push_back(clone);
+      return clone.getResult();
+    };
+    if (ranges.size() == 1)
+      return cloneFor(b, ranges.front());
+    Value inRange = arith::CmpIOp::create(
+        b, arith::CmpIPredicate::ule, m,
+        arith::ConstantIndexOp::create(b, ranges.front().getMMax()));
+    auto branch = scf::IfOp::create(b, op.getResult().getType(), inRange,
+                                    /*withElseRegion=*/true);
+    ImplicitLocOpBuilder thenBuilder =
+        ImplicitLocOpBuilder::atBlockBegin(op.getLoc(), branch.thenBlock());
+    scf::YieldOp::create(thenBuilder, cloneFor(thenBuilder, ranges.front()));
+    ImplicitLocOpBuilder elseBuilder =
+        ImplicitLocOpBuilder::atBlockBegin(op.getLoc(), branch.elseBlock());
+    scf::YieldOp::create(
+        elseBuilder,
+        buildDispatch(elseBuilder, op, m, ranges.drop_front(), perRange));
+    return branch.getResult(0);
+  }
+
+  static LogicalResult lowerTiled(MatmulOp op, TilingAttr tiling,
+                                  gpu::GPUModuleOp kernels, StringRef name) {
     auto target = lookupTarget(tiling.getChip());
     if (!target)
       return op.emitOpError() << llvm::toString(target.takeError());
     std::unique_ptr<gpukernels::SplitKLowering> lowering =
-        gpukernels::createLowering(op, tiling, kernels,
-                                   ("matmul_" + Twine(index)).str(), *target);
+        gpukernels::createLowering(op, tiling, kernels, name, *target);
     if (!lowering || failed(lowering->lower()))
       return failure();
     return success();

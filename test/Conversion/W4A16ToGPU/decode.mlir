@@ -19,16 +19,49 @@
 
 // CHECK: gpu.module @w4a16_kernels
 // CHECK: gpu.func @matmul_0_decode({{.*}}) workgroup(%{{.*}} : memref<8x3x128xf32, #gpu.address_space<workgroup>>) kernel attributes {known_block_size = array<i32: 256, 1, 1>}
-// The K loop: one 16-byte masked load of 4 packed words per lane per row.
+// A wave walks segments of rows inside one group (the uniform wave index is
+// broadcast so that rows and activations stay scalar); per segment the
+// group's scales and packed zeros are read once.
+// CHECK: gpu.subgroup_broadcast %{{.*}}, first_active_lane : index
 // CHECK: scf.for {{.*}} -> (vector<4xf32>, vector<4xf32>, vector<4xf32>)
-// CHECK: vector.maskedload {{.*}} : memref<64x200xi32>, vector<4xi1>, vector<4xi32> into vector<4xi32>
-// Exact dequant: (q | 0x6400) - (z | 0x6400) in f16, never a scaled bias.
-// CHECK: arith.ori %{{.*}}, %{{.*}} : vector<4xi32>
-// CHECK: vector.bitcast %{{.*}} : vector<4xi32> to vector<8xf16>
-// CHECK: arith.subf %{{.*}}, %{{.*}} : vector<8xf16>
+// CHECK: vector.maskedload {{.*}} : memref<16x200xf16>, vector<4xi1>, vector<4xf16> into vector<4xf16>
+// CHECK: memref.load {{.*}} : memref<16x25xi32>
+// CHECK: %[[ZEROS:.*]] = arith.uitofp {{.*}} : vector<4xi32> to vector<4xf32>
+// The row loop, not unrolled: per row of the tile two dot2 chains (pairs read
+// as 1024 + q and as 1024 + 16 q) and two activation sums.
+// CHECK: scf.for {{.*}} -> (vector<4xf32>, f32, vector<4xf32>, f32, vector<4xf32>, f32, vector<4xf32>, f32, vector<4xf32>, f32, vector<4xf32>, f32)
+// CHECK: %[[WORDS:.*]] = vector.maskedload {{.*}} : memref<64x200xi32>, vector<4xi1>, vector<4xi32> into vector<4xi32>
+// No float math per weight: mask, magic exponent 0x6400, dot2. Pairs 0 and 1
+// come from the word in place (masks 0x000F000F, 0x00F000F0), 2 and 3 from
+// one shift by 8.
+// CHECK-NOT: arith.subf
+// CHECK: arith.constant dense<983055> : vector<4xi32>
+// CHECK-NEXT: arith.andi %[[WORDS]], %{{.*}} : vector<4xi32>
+// CHECK-NEXT: arith.constant dense<1677747200> : vector<4xi32>
+// CHECK-NEXT: arith.ori
+// CHECK-NEXT: vector.bitcast %{{.*}} : vector<4xi32> to vector<8xf16>
+// CHECK-NEXT: arith.constant dense<15728880> : vector<4xi32>
+// CHECK-NEXT: arith.andi %[[WORDS]], %{{.*}} : vector<4xi32>
+// CHECK: arith.constant dense<8> : vector<4xi32>
+// CHECK-NEXT: %[[SHIFTED:.*]] = arith.shrui %[[WORDS]], %{{.*}} : vector<4xi32>
+// CHECK: arith.andi %[[SHIFTED]]
+// CHECK: arith.andi %[[SHIFTED]]
+// CHECK-NOT: arith.shrui
+// CHECK: vector.load %{{.*}} {alignment = 16 : i64} : memref<?x512xf16>, vector<8xf16>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 4] : vector<8xf16>, vector<8xf16>
 // CHECK: llvm.call_intrinsic "llvm.amdgcn.fdot2"(%{{.*}}) : (vector<2xf16>, vector<2xf16>, f32, i1) -> f32
-// The group scale is applied in f32.
-// CHECK: vector.fma %{{.*}}, %{{.*}}, %{{.*}} : vector<4xf32>
+// CHECK-NOT: arith.subf
+// CHECK: scf.yield
+// CHECK-NEXT: } {loop_annotation = #{{.*}}}
+// Per segment: s (chain + chain16 / 16 - (1024 + z) sum x - (64 + z) sum x16).
+// CHECK: arith.constant dense<1.024000e+03> : vector<4xf32>
+// CHECK-NEXT: arith.addf %[[ZEROS]], %{{.*}} : vector<4xf32>
+// CHECK: arith.constant dense<6.400000e+01> : vector<4xf32>
+// CHECK-NEXT: arith.addf %[[ZEROS]], %{{.*}} : vector<4xf32>
+// CHECK: arith.constant dense<6.250000e-02> : vector<4xf32>
+// CHECK-NEXT: vector.fma
+// CHECK: arith.subf %{{.*}}, %{{.*}} : vector<4xf32>
+// CHECK-NEXT: vector.fma %{{.*}}, %{{.*}}, %{{.*}} : vector<4xf32>
 // CHECK: scf.yield
 // CHECK: gpu.barrier
 // CHECK: memref.store %{{.*}}, %{{.*}} : memref<2x?x200xf32>

@@ -36,7 +36,23 @@ func.func @narrow_tile(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: ten
 // -----
 
 func.func @dispatch(%x: tensor<?x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<?x4096xf16>) -> tensor<?x4096xf16> {
-  // expected-error @+1 {{run-time dispatch over several M ranges is not implemented yet}}
+  // expected-error @+1 {{GPU lowering of the small_batch strategy is not implemented yet}}
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<?x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<?x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 8, tile_m = 8, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 32768>, #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 9, m_max = 64, tile_m = 64, tile_n = 128, tile_k = 32, split_k = 8, workgroup_size = 128, lds_bytes = 0>]} -> tensor<?x4096xf16>
   return %0 : tensor<?x4096xf16>
+}
+
+// -----
+
+func.func @dispatch_gap(%x: tensor<?x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<?x4096xf16>) -> tensor<?x4096xf16> {
+  // expected-error @+1 {{the tilings' M ranges must be contiguous for run-time dispatch; [1, 2] is followed by [4, 8]}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<?x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<?x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 4, m_max = 8, tile_m = 8, tile_n = 128, tile_k = 64, split_k = 2, workgroup_size = 256, lds_bytes = 32768>, #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 2, tile_m = 2, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 8192>]} -> tensor<?x4096xf16>
+  return %0 : tensor<?x4096xf16>
+}
+
+// -----
+
+func.func @act_order(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %z: tensor<32x4096xf16>, %g: tensor<4096xi32>, %i: tensor<1x4096xf16>) -> tensor<1x4096xf16> {
+  // expected-error @+1 {{GPU lowering needs act-order weights permuted at load time; g_idx is not supported yet}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = float> ins(%x, %w, %s : tensor<1x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) zeros(%z : tensor<32x4096xf16>) g_idx(%g : tensor<4096xi32>) outs(%i : tensor<1x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 4096>]} -> tensor<1x4096xf16>
+  return %0 : tensor<1x4096xf16>
 }

@@ -79,7 +79,10 @@
 
 // REPORT:      kernel matmul_0_decode (decode, chip gfx1100)
 // REPORT-NEXT:   VGPRs {{[0-9]+}}, SGPRs {{[0-9]+}}, LDS 4096 B, scratch 0 B, waves/SIMD {{[4-9]|1[0-6]}}
-// REPORT-NEXT:   inner K loop per 32 weights per lane: global loads b128 x2 b64 x1, WMMA 0, dot2 16, other VALU
+// The weights are the only vector load of the loop (the activations are
+// scalar loads); 16 dot2 on weights and 4 on the activation sums; issue-3
+// target: at most 40 VALU issues per 32 weights.
+// REPORT-NEXT:   inner K loop per 32 weights per lane: global loads b128 x1, WMMA 0, dot2 20, other VALU {{[0-9]+}}, VALU issues {{([0-9]|[1-3][0-9]|40)}}, LDS ops 0,
 // REPORT-NEXT:   model at M = 1, K = 4096, N = 4096: 8.67 MB / 809 GB/s = 10.71 us; 16384 wave-iterations x {{[0-9]+}} cycles / (192 SIMDs x 2.5 GHz) = {{.*}} us; modelled 10.71 us (memory-bound)
 // REPORT-NEXT: kernel matmul_0_splitk_reduce (decode, chip gfx1100)
 // REPORT-NEXT:   VGPRs {{[0-9]+}}, SGPRs {{[0-9]+}}, LDS 0 B, scratch 0 B, waves/SIMD 16

@@ -25,10 +25,11 @@
 // MANIFEST-NEXT: ],
 // MANIFEST:      "symbol": "matmul_0_splitk_reduce",
 
-// Eight rows per weight load: 8 x 16 dot2 per 32 weights.
+// Eight rows per weight load: 8 x (16 + 4 activation-sum) dot2 per 32
+// weights.
 // REPORT: kernel matmul_0_decode (decode, chip gfx1100)
 // REPORT: scratch 0 B
-// REPORT: dot2 128,
+// REPORT: dot2 160,
 // REPORT: model at M = 1, K = 4096, N = 4096
 
 func.func @decode_dynamic(%x: tensor<?x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %z: tensor<32x512xi32>, %i: tensor<?x4096xf16>) -> tensor<?x4096xf16> {

@@ -7,7 +7,7 @@
 
 // RDNA4: errors.mlir: error: chip 'gfx1200': RDNA4 (gfx12) WMMA uses a different operand layout and is not supported yet
 // CDNA: errors.mlir: error: unsupported chip 'gfx90a'; supported: gfx1100,
-// DISPATCH: errors.mlir:[[@LINE+5]]:8: error: 'w4a16.matmul' op run-time dispatch over several M ranges is not implemented yet
+// DISPATCH: errors.mlir:[[@LINE+5]]:8: error: 'w4a16.matmul' op GPU lowering of the small_batch strategy is not implemented yet
 // RANGE: error: --m-range takes two values, min,max
 // PARSE: malformed.mlir:3:{{[0-9]+}}: error:
 // MISSING: missing.mlir: error: {{[Nn]}}o such file or directory
