@@ -113,9 +113,9 @@ compileForGPU(StringRef ir, StringRef sourceName,
       [&](OpPassManager &pm) {
         GPUPipelineOptions options;
         setPipelineOptions(options, compileOptions, format);
-        return buildTorchGPUPipeline(
-            pm, options,
-            [&](const Twine &message) { recordError(message, diagnostics); });
+        return buildTorchGPUPipeline(pm, options, [&](const Twine &message) {
+          recordError(message, diagnostics);
+        });
       },
       [&](ModuleOp module) {
         if (launches) {
@@ -208,9 +208,10 @@ mlir::w4a16::compileModule(StringRef ir, StringRef sourceName,
   case Backend::GPU: {
     GPUPipelineOptions pipeline;
     setPipelineOptions(pipeline, options, "");
-    FailureOr<GPUTargets> targets = resolveGPUTargets(
-        pipeline,
-        [&](const Twine &message) { recordError(message, diagnostics); });
+    FailureOr<GPUTargets> targets =
+        resolveGPUTargets(pipeline, [&](const Twine &message) {
+          recordError(message, diagnostics);
+        });
     if (failed(targets))
       return failure();
     const TargetInfo &device = *targets->device;
@@ -230,9 +231,8 @@ mlir::w4a16::compileModule(StringRef ir, StringRef sourceName,
             : *binary;
     if (failed(isa))
       return failure();
-    std::vector<KernelStats> stats = device.vendor == GpuVendor::AMD
-                                         ? parseIsa(*isa)
-                                         : parsePtx(*isa);
+    std::vector<KernelStats> stats =
+        device.vendor == GpuVendor::AMD ? parseIsa(*isa) : parsePtx(*isa);
     std::string error;
     FailureOr<std::string> manifest =
         buildManifest(launches, stats, *targets->kernels, device, error);

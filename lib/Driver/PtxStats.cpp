@@ -62,8 +62,7 @@ std::vector<KernelStats> mlir::w4a16::parsePtx(StringRef ptx) {
     if (words.size() >= 2 && words[0] == ".param") {
       int64_t bytes = ptxTypeBytes(words[1]);
       KernelStats &kernel = kernels.back();
-      kernel.kernargBytes =
-          llvm::alignTo(kernel.kernargBytes, bytes) + bytes;
+      kernel.kernargBytes = llvm::alignTo(kernel.kernargBytes, bytes) + bytes;
     }
   }
   // MLIR names a kernel's workgroup buffers __wg_<kernel>_<index>.

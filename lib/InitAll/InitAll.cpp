@@ -51,12 +51,11 @@
 void mlir::w4a16::registerAllDialects(DialectRegistry &registry) {
   registry
       .insert<W4A16Dialect, affine::AffineDialect, amdgpu::AMDGPUDialect,
-              arith::ArithDialect,
-              bufferization::BufferizationDialect, cf::ControlFlowDialect,
-              func::FuncDialect, gpu::GPUDialect, LLVM::LLVMDialect,
-              linalg::LinalgDialect, memref::MemRefDialect, NVVM::NVVMDialect,
-              ROCDL::ROCDLDialect,
-              scf::SCFDialect, tensor::TensorDialect, vector::VectorDialect>();
+              arith::ArithDialect, bufferization::BufferizationDialect,
+              cf::ControlFlowDialect, func::FuncDialect, gpu::GPUDialect,
+              LLVM::LLVMDialect, linalg::LinalgDialect, memref::MemRefDialect,
+              NVVM::NVVMDialect, ROCDL::ROCDLDialect, scf::SCFDialect,
+              tensor::TensorDialect, vector::VectorDialect>();
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
       registry);

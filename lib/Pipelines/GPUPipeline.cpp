@@ -39,8 +39,9 @@ mlir::w4a16::resolveGPUTargets(const GPUPipelineOptions &options,
       kernels->mmaFamily != MmaFamily::Gfx11Wmma) {
     emitError("emulate='" + options.emulate +
               "' runs kernels built for a gfx11 chipset on an NVIDIA chip; "
-              "chipset='" + options.chipset + "' and emulate='" +
-              options.emulate + "' are not such a pair");
+              "chipset='" +
+              options.chipset + "' and emulate='" + options.emulate +
+              "' are not such a pair");
     return failure();
   }
   return GPUTargets{&*kernels, &*device};

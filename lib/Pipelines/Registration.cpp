@@ -19,8 +19,9 @@ static void registerGPUPipeline(
         GPUPipelineOptions options;
         if (failed(options.parseFromString(text)))
           return failure();
-        return build(pm, options,
-                     [&](const Twine &message) { (void)errorHandler(message); });
+        return build(pm, options, [&](const Twine &message) {
+          (void)errorHandler(message);
+        });
       },
       [](function_ref<void(const detail::PassOptions &)> describe) {
         describe(GPUPipelineOptions());

@@ -229,12 +229,10 @@ int w4a16_rt_free(w4a16_rt *rt, uint64_t address) {
 
 int w4a16_rt_copy_to_device(w4a16_rt *rt, uint64_t dst, const void *src,
                             size_t bytes) {
-  return check(rt, rt->api.copy_to_device(dst, src, bytes),
-               "copy to device");
+  return check(rt, rt->api.copy_to_device(dst, src, bytes), "copy to device");
 }
 
-int w4a16_rt_copy_to_host(w4a16_rt *rt, void *dst, uint64_t src,
-                          size_t bytes) {
+int w4a16_rt_copy_to_host(w4a16_rt *rt, void *dst, uint64_t src, size_t bytes) {
   return check(rt, rt->api.copy_to_host(dst, src, bytes), "copy to host");
 }
 

@@ -54,7 +54,8 @@ static bool writeFile(StringRef path, StringRef contents) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::ParseCommandLineOptions(argc, argv, "w4a16 IR to a gfx11 code object or NVIDIA PTX\n");
+  cl::ParseCommandLineOptions(
+      argc, argv, "w4a16 IR to a gfx11 code object or NVIDIA PTX\n");
   ErrorOr<std::unique_ptr<MemoryBuffer>> input =
       MemoryBuffer::getFileOrSTDIN(inputFile);
   if (!input) {

@@ -81,9 +81,9 @@ void addOneShotBufferization(OpPassManager &pm);
 void buildTorchCPUPipeline(OpPassManager &pm);
 
 /// The same front end followed by buildGPUPipeline.
-LogicalResult buildTorchGPUPipeline(OpPassManager &pm,
-                                    const GPUPipelineOptions &options,
-                                    function_ref<void(const Twine &)> emitError);
+LogicalResult
+buildTorchGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &options,
+                      function_ref<void(const Twine &)> emitError);
 
 /// Registers the pipelines above as named pass pipelines.
 void registerPipelines();

@@ -46,8 +46,7 @@ int w4a16_rt_malloc(w4a16_rt *rt, size_t bytes, uint64_t *address);
 int w4a16_rt_free(w4a16_rt *rt, uint64_t address);
 int w4a16_rt_copy_to_device(w4a16_rt *rt, uint64_t dst, const void *src,
                             size_t bytes);
-int w4a16_rt_copy_to_host(w4a16_rt *rt, void *dst, uint64_t src,
-                          size_t bytes);
+int w4a16_rt_copy_to_host(w4a16_rt *rt, void *dst, uint64_t src, size_t bytes);
 
 /* Launches `function` with `grid` blocks of `block` threads on the default
  * stream; `args` is the packed argument buffer (manifest offsets). */

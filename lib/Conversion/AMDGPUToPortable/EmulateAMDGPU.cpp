@@ -64,8 +64,8 @@ Value toF32(ImplicitLocOpBuilder &b, Value value) {
 /// a0 * b0 + a1 * b1 + c in f32.
 LogicalResult emulateDot2(LLVM::CallIntrinsicOp op) {
   OperandRange args = op.getArgs();
-  auto pairType = args.size() == 4 ? dyn_cast<VectorType>(args[0].getType())
-                                   : VectorType();
+  auto pairType =
+      args.size() == 4 ? dyn_cast<VectorType>(args[0].getType()) : VectorType();
   if (!pairType || pairType.getNumElements() != 2 ||
       args[1].getType() != pairType || !args[2].getType().isF32() ||
       op.getNumResults() != 1 || !op.getResult(0).getType().isF32())
@@ -140,8 +140,7 @@ private:
   memref::GlobalOp errorFlag;
 };
 
-SmallVector<Value> WmmaEmulator::words(ImplicitLocOpBuilder &b,
-                                       Value operand) {
+SmallVector<Value> WmmaEmulator::words(ImplicitLocOpBuilder &b, Value operand) {
   auto type = VectorType::get({gfx11::kOperandElements / 2}, b.getI32Type());
   Value packed = vector::BitCastOp::create(b, type, operand);
   SmallVector<Value> result;
@@ -156,9 +155,9 @@ void WmmaEmulator::checkDuplicated(ImplicitLocOpBuilder &b,
   Value mismatch = arith::ConstantIntOp::create(b, b.getI1Type(), 0);
   for (Value word : operandWords) {
     Value partner =
-        gpu::ShuffleOp::create(b, word, constI32(b, kHalfWave), width,
-                               gpu::ShuffleModeAttr::get(b.getContext(),
-                                                         gpu::ShuffleMode::XOR))
+        gpu::ShuffleOp::create(
+            b, word, constI32(b, kHalfWave), width,
+            gpu::ShuffleModeAttr::get(b.getContext(), gpu::ShuffleMode::XOR))
             .getShuffleResult();
     mismatch = arith::OrIOp::create(
         b, mismatch,
@@ -183,9 +182,9 @@ SmallVector<Value> WmmaEmulator::gather(ImplicitLocOpBuilder &b,
       b, DenseElementsAttr::get(wordsType, b.getI32IntegerAttr(0)));
   for (auto [w, word] : llvm::enumerate(from)) {
     Value moved =
-        gpu::ShuffleOp::create(b, word, sourceLane, width,
-                               gpu::ShuffleModeAttr::get(b.getContext(),
-                                                         gpu::ShuffleMode::IDX))
+        gpu::ShuffleOp::create(
+            b, word, sourceLane, width,
+            gpu::ShuffleModeAttr::get(b.getContext(), gpu::ShuffleMode::IDX))
             .getShuffleResult();
     packed = vector::InsertOp::create(b, moved, packed, int64_t(w));
   }
@@ -228,8 +227,8 @@ LogicalResult WmmaEmulator::emulate(amdgpu::WMMAOp op) {
   };
   Value result = op.getDestC();
   for (int64_t v = 0; v < gfx11::kAccF32Elements; ++v) {
-    auto [row, column] = gfx11::emitCoordinates(b, b.getLoc(), accMap, lane,
-                                                b.getIndexAttr(v));
+    auto [row, column] =
+        gfx11::emitCoordinates(b, b.getLoc(), accMap, lane, b.getIndexAttr(v));
     SmallVector<Value> aRow =
         gather(b, aWords, laneOf(row), aType, order.aElementOfK);
     SmallVector<Value> bColumn =
@@ -246,14 +245,14 @@ LogicalResult WmmaEmulator::emulate(amdgpu::WMMAOp op) {
 
 /// The module's error flag, created (initially 0) if missing.
 memref::GlobalOp getOrCreateErrorFlag(gpu::GPUModuleOp module) {
-  if (auto flag = module.lookupSymbol<memref::GlobalOp>(kEmulationErrorFlagName))
+  if (auto flag =
+          module.lookupSymbol<memref::GlobalOp>(kEmulationErrorFlagName))
     return flag;
   MLIRContext *ctx = module.getContext();
   OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
-  auto global = gpu::AddressSpaceAttr::get(
-      ctx, gpu::AddressSpace::Global);
-  auto type = MemRefType::get({}, b.getI32Type(), MemRefLayoutAttrInterface(),
-                              global);
+  auto global = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Global);
+  auto type =
+      MemRefType::get({}, b.getI32Type(), MemRefLayoutAttrInterface(), global);
   return memref::GlobalOp::create(
       b, module.getLoc(), kEmulationErrorFlagName, b.getStringAttr("public"),
       type,

@@ -1,4 +1,5 @@
-//===- EmulateAMDGPU.h - AMD-specific kernel ops to portable ops -*- C++ -*-===//
+//===- EmulateAMDGPU.h - AMD-specific kernel ops to portable ops -*- C++
+//-*-===//
 
 #ifndef W4A16_CONVERSION_AMDGPUTOPORTABLE_EMULATEAMDGPU_H
 #define W4A16_CONVERSION_AMDGPUTOPORTABLE_EMULATEAMDGPU_H
