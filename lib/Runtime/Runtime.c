@@ -10,6 +10,7 @@
 
 #include <dlfcn.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,45 +79,43 @@ static int bind(w4a16_rt *rt, void **slot, const char *symbol) {
   return 0;
 }
 
-#define BIND(field, symbol)                                                    \
-  if (bind(rt, (void **)&rt->api.field, symbol))                               \
-  return -1
+/* Each driver function of `struct driver` with its CUDA and HIP symbol. */
+static const struct {
+  size_t field;
+  const char *cuda, *hip;
+} kSymbols[] = {
+    {offsetof(struct driver, init), "cuInit", "hipInit"},
+    {offsetof(struct driver, cuda_error_string), "cuGetErrorString", NULL},
+    {offsetof(struct driver, hip_error_string), NULL, "hipGetErrorString"},
+    {offsetof(struct driver, load_data_ex), "cuModuleLoadDataEx",
+     "hipModuleLoadDataEx"},
+    {offsetof(struct driver, get_function), "cuModuleGetFunction",
+     "hipModuleGetFunction"},
+    {offsetof(struct driver, get_global), "cuModuleGetGlobal_v2",
+     "hipModuleGetGlobal"},
+    {offsetof(struct driver, malloc_), "cuMemAlloc_v2", "hipMalloc"},
+    {offsetof(struct driver, free_), "cuMemFree_v2", "hipFree"},
+    {offsetof(struct driver, copy_to_device), "cuMemcpyHtoD_v2",
+     "hipMemcpyHtoD"},
+    {offsetof(struct driver, copy_to_host), "cuMemcpyDtoH_v2", "hipMemcpyDtoH"},
+    {offsetof(struct driver, launch), "cuLaunchKernel",
+     "hipModuleLaunchKernel"},
+    {offsetof(struct driver, synchronize), "cuCtxSynchronize",
+     "hipDeviceSynchronize"},
+};
 
-static int bind_cuda(w4a16_rt *rt) {
-  BIND(init, "cuInit");
-  BIND(cuda_error_string, "cuGetErrorString");
-  BIND(load_data_ex, "cuModuleLoadDataEx");
-  BIND(get_function, "cuModuleGetFunction");
-  BIND(get_global, "cuModuleGetGlobal_v2");
-  BIND(malloc_, "cuMemAlloc_v2");
-  BIND(free_, "cuMemFree_v2");
-  BIND(copy_to_device, "cuMemcpyHtoD_v2");
-  BIND(copy_to_host, "cuMemcpyDtoH_v2");
-  BIND(launch, "cuLaunchKernel");
-  BIND(synchronize, "cuCtxSynchronize");
-  /* CU_LAUNCH_PARAM_BUFFER_POINTER, _SIZE, CU_LAUNCH_PARAM_END */
+static int bind_driver(w4a16_rt *rt, int cuda) {
+  for (size_t i = 0; i < sizeof kSymbols / sizeof kSymbols[0]; ++i) {
+    const char *symbol = cuda ? kSymbols[i].cuda : kSymbols[i].hip;
+    if (symbol &&
+        bind(rt, (void **)((char *)&rt->api + kSymbols[i].field), symbol))
+      return -1;
+  }
+  /* CU_LAUNCH_PARAM_BUFFER_POINTER, _SIZE and _END are 1, 2, 0; HIP's
+   * HIP_LAUNCH_PARAM_BUFFER_POINTER, _SIZE and _END are 1, 2, 3. */
   rt->api.param_buffer_pointer = (void *)1;
   rt->api.param_buffer_size = (void *)2;
-  rt->api.param_end = (void *)0;
-  return 0;
-}
-
-static int bind_hip(w4a16_rt *rt) {
-  BIND(init, "hipInit");
-  BIND(hip_error_string, "hipGetErrorString");
-  BIND(load_data_ex, "hipModuleLoadDataEx");
-  BIND(get_function, "hipModuleGetFunction");
-  BIND(get_global, "hipModuleGetGlobal");
-  BIND(malloc_, "hipMalloc");
-  BIND(free_, "hipFree");
-  BIND(copy_to_device, "hipMemcpyHtoD");
-  BIND(copy_to_host, "hipMemcpyDtoH");
-  BIND(launch, "hipModuleLaunchKernel");
-  BIND(synchronize, "hipDeviceSynchronize");
-  /* HIP_LAUNCH_PARAM_BUFFER_POINTER, _SIZE, _END */
-  rt->api.param_buffer_pointer = (void *)1;
-  rt->api.param_buffer_size = (void *)2;
-  rt->api.param_end = (void *)3;
+  rt->api.param_end = (void *)(uintptr_t)(cuda ? 0 : 3);
   return 0;
 }
 
@@ -168,7 +167,7 @@ int w4a16_rt_open(const char *backend, int device, w4a16_rt **out) {
     free(rt);
     return -1;
   }
-  if ((cuda ? bind_cuda(rt) : bind_hip(rt)) ||
+  if (bind_driver(rt, cuda) ||
       check(rt, rt->api.init(0), cuda ? "cuInit" : "hipInit") ||
       (cuda ? make_cuda_context_current(rt, device)
             : select_hip_device(rt, device))) {
