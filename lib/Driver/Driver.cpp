@@ -89,6 +89,16 @@ runOnText(StringRef ir, StringRef sourceName, DiagnosticList &diagnostics,
   return text;
 }
 
+void setPipelineOptions(GPUPipelineOptions &options,
+                        const CompileOptions &compileOptions,
+                        StringRef format) {
+  options.chipset = compileOptions.chipset;
+  options.emulate = compileOptions.emulate;
+  for (int64_t bound : compileOptions.mRange)
+    options.mRange.push_back(bound);
+  options.format = format.str();
+}
+
 /// Runs the torch-facing GPU pipeline (raise, then code generation) emitting
 /// `format`, and returns the bytes of the one gpu.binary object it produced;
 /// `launches`, if given, receives the kernel launches of the host code.
@@ -102,12 +112,10 @@ compileForGPU(StringRef ir, StringRef sourceName,
       ir, sourceName, diagnostics,
       [&](OpPassManager &pm) {
         GPUPipelineOptions options;
-        options.chipset = compileOptions.chipset;
-        for (int64_t bound : compileOptions.mRange)
-          options.mRange.push_back(bound);
-        options.format = format.str();
-        buildTorchGPUPipeline(pm, options);
-        return success();
+        setPipelineOptions(options, compileOptions, format);
+        return buildTorchGPUPipeline(pm, options, [&](const Twine &message) {
+          recordError(message, diagnostics);
+        });
       },
       [&](ModuleOp module) {
         if (launches) {
@@ -158,15 +166,6 @@ StringRef stripModuleAnchor(StringRef pipeline) {
   return text;
 }
 
-/// The chips the backend generates code for are those the target table knows.
-LogicalResult verifyChipset(StringRef chipset, DiagnosticList &diagnostics) {
-  llvm::Expected<const TargetInfo &> target = lookupTarget(chipset);
-  if (target)
-    return success();
-  recordError(llvm::toString(target.takeError()), diagnostics);
-  return failure();
-}
-
 } // namespace
 
 FailureOr<std::string>
@@ -207,23 +206,36 @@ mlir::w4a16::compileModule(StringRef ir, StringRef sourceName,
     return artifacts;
   }
   case Backend::GPU: {
-    if (failed(verifyChipset(options.chipset, diagnostics)))
+    GPUPipelineOptions pipeline;
+    setPipelineOptions(pipeline, options, "");
+    FailureOr<GPUTargets> targets =
+        resolveGPUTargets(pipeline, [&](const Twine &message) {
+          recordError(message, diagnostics);
+        });
+    if (failed(targets))
       return failure();
+    const TargetInfo &device = *targets->device;
     CompileArtifacts artifacts;
     std::vector<KernelLaunch> launches;
-    FailureOr<std::string> binary = compileForGPU(
-        ir, sourceName, options, "bin", diagnostics, &artifacts.ir, &launches);
+    // NVIDIA: the binary is PTX (the driver compiles it at load), which is
+    // also the assembly.
+    StringRef binaryFormat = device.vendor == GpuVendor::AMD ? "bin" : "isa";
+    FailureOr<std::string> binary =
+        compileForGPU(ir, sourceName, options, binaryFormat, diagnostics,
+                      &artifacts.ir, &launches);
     if (failed(binary))
       return failure();
     FailureOr<std::string> isa =
-        compileForGPU(ir, sourceName, options, "isa", diagnostics);
+        device.vendor == GpuVendor::AMD
+            ? compileForGPU(ir, sourceName, options, "isa", diagnostics)
+            : *binary;
     if (failed(isa))
       return failure();
-    const TargetInfo &target = cantFail(lookupTarget(options.chipset));
-    std::vector<KernelStats> stats = parseIsa(*isa);
+    std::vector<KernelStats> stats =
+        device.vendor == GpuVendor::AMD ? parseIsa(*isa) : parsePtx(*isa);
     std::string error;
     FailureOr<std::string> manifest =
-        buildManifest(launches, stats, target, error);
+        buildManifest(launches, stats, *targets->kernels, device, error);
     if (failed(manifest)) {
       recordError(error, diagnostics);
       return failure();
@@ -231,7 +243,9 @@ mlir::w4a16::compileModule(StringRef ir, StringRef sourceName,
     artifacts.binary = std::move(*binary);
     artifacts.isa = std::move(*isa);
     artifacts.manifest = std::move(*manifest);
-    artifacts.report = buildReport(launches, stats, target);
+    // The static report models gfx11 assembly only.
+    if (device.vendor == GpuVendor::AMD)
+      artifacts.report = buildReport(launches, stats, device);
     return artifacts;
   }
   }

@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "w4a16/Conversion/AMDGPUToPortable/EmulateAMDGPU.h"
 #include "w4a16/Conversion/W4A16ToGPU/W4A16ToGPU.h"
 #include "w4a16/Dialect/W4A16/IR/W4A16Attrs.h"
 #include "w4a16/Driver/IsaStats.h"
@@ -178,7 +179,9 @@ mlir::w4a16::collectLaunches(ModuleOp module) {
 FailureOr<std::string>
 mlir::w4a16::buildManifest(ArrayRef<KernelLaunch> launches,
                            ArrayRef<KernelStats> stats,
-                           const TargetInfo &target, std::string &error) {
+                           const TargetInfo &kernelsTarget,
+                           const TargetInfo &device, std::string &error) {
+  bool isAmd = device.vendor == GpuVendor::AMD;
   json::Array kernels;
   for (auto [index, launch] : llvm::enumerate(launches)) {
     const KernelStats *kernel = findStats(stats, launch.symbol);
@@ -214,9 +217,8 @@ mlir::w4a16::buildManifest(ArrayRef<KernelLaunch> launches,
       return failure();
     }
     const KernelTiling &tiling = launch.tiling;
-    kernels.push_back(json::Object{
+    json::Object described{
         {"symbol", launch.symbol},
-        {"descriptor", launch.symbol + ".kd"},
         {"function", launch.function},
         {"launch_index", int64_t(index)},
         {"strategy", tiling.strategy},
@@ -231,12 +233,19 @@ mlir::w4a16::buildManifest(ArrayRef<KernelLaunch> launches,
                                 {"tile_n", tiling.tileN},
                                 {"tile_k", tiling.tileK},
                                 {"split_k", tiling.splitK}}},
-        {"args", std::move(args)}});
+        {"args", std::move(args)}};
+    if (isAmd)
+      described["descriptor"] = launch.symbol + ".kd";
+    kernels.push_back(std::move(described));
   }
-  json::Object manifest{{"chip", target.chip},
-                        {"wave_size", target.waveSize},
-                        {"code_object", "amdhsa"},
+  json::Object manifest{{"chip", device.chip},
+                        {"kernel_chip", kernelsTarget.chip},
+                        {"wave_size", device.waveSize},
+                        {"code_object", isAmd ? "amdhsa" : "ptx"},
                         {"kernels", std::move(kernels)}};
+  // NVIDIA code runs the gfx11 kernels through --w4a16-emulate-amdgpu.
+  if (!isAmd)
+    manifest["error_flag"] = kEmulationErrorFlagName;
   return llvm::formatv("{0:2}", json::Value(std::move(manifest))).str();
 }
 

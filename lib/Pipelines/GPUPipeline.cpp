@@ -1,6 +1,7 @@
-//===- GPUPipeline.cpp - w4a16 to gfx11 code objects
-//-----------------------===//
+//===- GPUPipeline.cpp - w4a16 to gfx11 code objects or NVIDIA PTX --------===//
 
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/GPUToROCDL/GPUToROCDLPass.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
@@ -13,11 +14,80 @@
 #include "w4a16/Conversion/Passes.h"
 #include "w4a16/Dialect/W4A16/Transforms/Passes.h"
 #include "w4a16/Pipelines/Pipelines.h"
+#include "w4a16/Target/TargetInfo.h"
 
 using namespace mlir;
+using namespace mlir::w4a16;
 
-void mlir::w4a16::buildGPUPipeline(OpPassManager &pm,
-                                   const GPUPipelineOptions &options) {
+FailureOr<GPUTargets>
+mlir::w4a16::resolveGPUTargets(const GPUPipelineOptions &options,
+                               function_ref<void(const Twine &)> emitError) {
+  llvm::Expected<const TargetInfo &> kernels = lookupTarget(options.chipset);
+  if (!kernels) {
+    emitError(llvm::toString(kernels.takeError()));
+    return failure();
+  }
+  if (options.emulate.empty())
+    return GPUTargets{&*kernels, &*kernels};
+  llvm::Expected<const TargetInfo &> device = lookupTarget(options.emulate);
+  if (!device) {
+    emitError("emulate: " + llvm::toString(device.takeError()));
+    return failure();
+  }
+  if (device->vendor != GpuVendor::NVIDIA ||
+      kernels->vendor != GpuVendor::AMD ||
+      kernels->mmaFamily != MmaFamily::Gfx11Wmma) {
+    emitError("emulate='" + options.emulate +
+              "' runs kernels built for a gfx11 chipset on an NVIDIA chip; "
+              "chipset='" +
+              options.chipset + "' and emulate='" + options.emulate +
+              "' are not such a pair");
+    return failure();
+  }
+  return GPUTargets{&*kernels, &*device};
+}
+
+/// The kernels of an AMD chip: ROCDL, then a code object.
+static void addROCDLLowering(OpPassManager &pm, const TargetInfo &device) {
+  GpuROCDLAttachTargetOptions target;
+  target.triple = "amdgcn-amd-amdhsa";
+  target.chip = device.chip.str();
+  target.optLevel = 3;
+  pm.addPass(createGpuROCDLAttachTarget(target));
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createSCFToControlFlowPass());
+  ConvertGpuOpsToROCDLOpsOptions rocdl;
+  rocdl.chipset = device.chip.str();
+  rocdl.runtime = gpu::amd::Runtime::HIP;
+  kernels.addPass(createConvertGpuOpsToROCDLOps(rocdl));
+}
+
+/// The kernels on an NVIDIA chip: the AMD-specific ops emulated, then NVVM.
+static void addNVVMLowering(OpPassManager &pm, const TargetInfo &device) {
+  OpPassManager &emulated = pm.nest<gpu::GPUModuleOp>();
+  emulated.addPass(createW4A16EmulateAMDGPUPass());
+  emulated.addPass(createLowerAffinePass());
+  emulated.addPass(createCanonicalizerPass());
+  emulated.addPass(createCSEPass());
+
+  GpuNVVMAttachTargetOptions target;
+  target.chip = device.chip.str();
+  target.optLevel = 3;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createSCFToControlFlowPass());
+  kernels.addPass(createConvertGpuOpsToNVVMOps());
+}
+
+LogicalResult
+mlir::w4a16::buildGPUPipeline(OpPassManager &pm,
+                              const GPUPipelineOptions &options,
+                              function_ref<void(const Twine &)> emitError) {
+  FailureOr<GPUTargets> targets = resolveGPUTargets(options, emitError);
+  if (failed(targets))
+    return failure();
+  const TargetInfo &device = *targets->device;
+
   W4A16TileMatmulPassOptions tiling;
   tiling.chipset = options.chipset;
   tiling.mRange.assign(options.mRange.begin(), options.mRange.end());
@@ -28,23 +98,22 @@ void mlir::w4a16::buildGPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
-  GpuROCDLAttachTargetOptions target;
-  target.triple = "amdgcn-amd-amdhsa";
-  target.chip = options.chipset;
-  target.optLevel = 3;
-  pm.addPass(createGpuROCDLAttachTarget(target));
-  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
-  kernels.addPass(createSCFToControlFlowPass());
-  ConvertGpuOpsToROCDLOpsOptions rocdl;
-  rocdl.chipset = options.chipset;
-  rocdl.runtime = gpu::amd::Runtime::HIP;
-  kernels.addPass(createConvertGpuOpsToROCDLOps(rocdl));
-  pm.addPass(createReconcileUnrealizedCastsPass());
-
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget = options.format;
-  binary.toolkitPath = options.toolkit.empty()
-                           ? std::string(W4A16_DEFAULT_TOOLKIT_DIR)
-                           : options.toolkit.getValue();
+  switch (device.vendor) {
+  case GpuVendor::AMD:
+    addROCDLLowering(pm, device);
+    binary.toolkitPath = options.toolkit.empty()
+                             ? std::string(W4A16_DEFAULT_TOOLKIT_DIR)
+                             : options.toolkit.getValue();
+    break;
+  case GpuVendor::NVIDIA:
+    addNVVMLowering(pm, device);
+    // PTX needs no toolkit; a cubin (format=bin) needs ptxas from one.
+    binary.toolkitPath = options.toolkit;
+    break;
+  }
+  pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createGpuModuleToBinaryPass(binary));
+  return success();
 }

@@ -11,8 +11,9 @@ void mlir::w4a16::buildTorchCPUPipeline(OpPassManager &pm) {
   buildCPUPipeline(pm);
 }
 
-void mlir::w4a16::buildTorchGPUPipeline(OpPassManager &pm,
-                                        const GPUPipelineOptions &options) {
+LogicalResult mlir::w4a16::buildTorchGPUPipeline(
+    OpPassManager &pm, const GPUPipelineOptions &options,
+    function_ref<void(const Twine &)> emitError) {
   pm.addPass(createRaiseDequantMatmulPass());
-  buildGPUPipeline(pm, options);
+  return buildGPUPipeline(pm, options, emitError);
 }

@@ -1,7 +1,9 @@
 //===- TargetInfo.cpp - Facts about the GPUs w4a16 generates code for -----===//
 //
 // Sources: shared/notes/rdna3.md (vendor tables; 7900 XTX and Strix Halo
-// bandwidths are measured read bandwidths, the others vendor peaks).
+// bandwidths are measured read bandwidths, the others vendor peaks);
+// shared/notes/performance.md and NVIDIA's datasheets for the NVIDIA chips
+// (H100 SXM: ~3.0 TB/s measured copy bandwidth on the device machine).
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,6 +20,7 @@ constexpr TargetInfo gfx11(llvm::StringLiteral chip, int64_t cus,
                            int64_t vgprsPerSimd, double dramGBPerSecond,
                            double clockGHz) {
   return TargetInfo{chip,
+                    GpuVendor::AMD,
                     MmaFamily::Gfx11Wmma,
                     /*mmaM=*/16,
                     /*mmaN=*/16,
@@ -38,6 +41,34 @@ constexpr TargetInfo gfx11(llvm::StringLiteral chip, int64_t cus,
                     clockGHz};
 }
 
+/// An NVIDIA chip running the gfx11 kernels through the emulation: warp32,
+/// 4 sub-partitions of 512 registers per lane (64K per SM), warps allocated
+/// in 8-register steps, 255 registers per thread, 16 warps per sub-partition,
+/// 48 KiB of static shared memory per block.
+constexpr TargetInfo nvidia(llvm::StringLiteral chip, int64_t sms,
+                            double dramGBPerSecond, double clockGHz) {
+  return TargetInfo{chip,
+                    GpuVendor::NVIDIA,
+                    MmaFamily::Gfx11Wmma,
+                    /*mmaM=*/16,
+                    /*mmaN=*/16,
+                    /*mmaK=*/16,
+                    /*mmaF16=*/true,
+                    /*mmaBf16=*/true,
+                    /*hasDot2F16=*/true,
+                    /*hasDot2Bf16=*/true,
+                    /*waveSize=*/32,
+                    sms,
+                    /*simdsPerCU=*/4,
+                    /*vgprsPerSimd=*/512,
+                    /*vgprGranule=*/8,
+                    /*maxVgprsPerWave=*/255,
+                    /*maxWavesPerSimd=*/16,
+                    /*ldsBytesPerWorkgroup=*/48 * 1024,
+                    dramGBPerSecond,
+                    clockGHz};
+}
+
 const TargetInfo kTargets[] = {
     gfx11("gfx1100", 96, 1536, 809.0, 2.5), // RX 7900 XTX
     gfx11("gfx1101", 60, 1536, 624.0, 2.4), // RX 7800 XT
@@ -45,6 +76,8 @@ const TargetInfo kTargets[] = {
     gfx11("gfx1103", 12, 1024, 120.0, 2.7), // Radeon 780M (DDR5/LPDDR5X)
     gfx11("gfx1150", 16, 1024, 120.0, 2.9), // Radeon 890M
     gfx11("gfx1151", 40, 1536, 232.0, 2.9), // Strix Halo 8060S
+    nvidia("sm_80", 108, 1555.0, 1.41),     // A100 40 GB (vendor peak)
+    nvidia("sm_90", 132, 3000.0, 1.98),     // H100 SXM (measured copy)
 };
 
 /// Chips known to have a different matrix-instruction operand layout.

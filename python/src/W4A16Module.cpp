@@ -106,9 +106,11 @@ PYBIND11_MODULE(_w4a16, m) {
   m.def(
       "compile",
       [](const std::string &ir, const std::string &chipset,
-         const std::string &backend, const std::string &sourceName) {
+         const std::string &backend, const std::string &sourceName,
+         const std::string &emulate) {
         CompileOptions options;
         options.chipset = chipset;
+        options.emulate = emulate;
         options.backend = parseBackend(backend);
         DiagnosticList diagnostics;
         CompileArtifacts artifacts;
@@ -127,6 +129,6 @@ PYBIND11_MODULE(_w4a16, m) {
         return result;
       },
       py::arg("ir"), py::arg("chipset"), py::arg("backend"),
-      py::arg("source_name"),
+      py::arg("source_name"), py::arg("emulate") = "",
       "Compiles `ir`; returns a dict of the artifacts (see CompileArtifacts).");
 }

@@ -179,7 +179,7 @@ def test_compile_failure_has_location():
     assert info.value.diagnostics[0].location == "<input>:2:8"
 
 
-@pytest.mark.parametrize("chipset", ["gfx942", "sm_90", ""])
+@pytest.mark.parametrize("chipset", ["gfx942", "sm_70", ""])
 def test_unsupported_chipset_is_a_compile_error(chipset):
     with pytest.raises(compiler.CompileError,
                        match=f"unsupported chip '{chipset}'; supported: gfx1100"):
@@ -190,6 +190,31 @@ def test_rdna4_is_refused_as_not_supported_yet():
     with pytest.raises(compiler.CompileError,
                        match="chip 'gfx1200': RDNA4 .* not supported yet"):
         compiler.compile(MATMUL, chipset="gfx1200")
+
+
+@pytest.mark.parametrize("chipset, emulate", [("gfx1100", "sm_90"),
+                                               ("sm_90", None)])
+def test_compile_for_nvidia_gives_ptx_and_manifest(chipset, emulate):
+    result = compiler.compile(MATMUL, chipset=chipset, emulate=emulate)
+    ptx = result.binary.decode()
+    assert ".target sm_90" in ptx and result.isa == ptx
+    assert ".visible .global .align 4 .u32 w4a16_emulation_error;" in ptx
+    manifest = result.manifest
+    assert manifest["code_object"] == "ptx" and manifest["chip"] == "sm_90"
+    assert manifest["kernel_chip"] == chipset
+    assert manifest["error_flag"] == "w4a16_emulation_error"
+    assert [k["symbol"] for k in manifest["kernels"]] == [
+        "matmul_0_decode", "matmul_0_splitk_reduce"]
+    for kernel in manifest["kernels"]:
+        assert f".visible .entry {kernel['symbol']}(" in ptx
+    assert result.report is None
+
+
+def test_emulate_needs_gfx11_kernels_and_an_nvidia_chip():
+    with pytest.raises(compiler.CompileError,
+                       match="chipset='sm_80' and emulate='sm_90' are not "
+                             "such a pair"):
+        compiler.compile(MATMUL, chipset="sm_80", emulate="sm_90")
 
 
 def test_unknown_backend():

@@ -60,7 +60,8 @@ from . import _w4a16  # noqa: E402
 @dataclass(frozen=True)
 class CompileResult:
     """What `compile` produced. Artifacts a backend does not produce are None:
-    the CPU backend gives only `ir` (LLVM dialect for the host). `warnings`:
+    the CPU backend gives only `ir` (LLVM dialect for the host); for NVIDIA
+    chips `binary` and `isa` are the PTX and there is no `report`. `warnings`:
     the warnings and remarks emitted on the way (each also issued as a
     CompilerDiagnostic Python warning)."""
     backend: str
@@ -110,14 +111,18 @@ def raise_quantized_matmuls(module, source_name=DEFAULT_SOURCE_NAME):
 
 
 def compile(module, chipset="gfx1100", backend="gpu",
-            source_name=DEFAULT_SOURCE_NAME):
+            source_name=DEFAULT_SOURCE_NAME, emulate=None):
     """Compiles `module` (IR text or an object holding IR, see module_text)
-    for `chipset` with `backend` ("gpu" or "cpu"). Raises CompileError."""
+    for `chipset` (gfx11, or sm_80/sm_90) with `backend` ("gpu" or "cpu").
+    `emulate` (e.g. "sm_90") runs the kernels built for the gfx11 `chipset`
+    on that NVIDIA chip through the AMD-op emulation; load the result with
+    `w4a16.runtime.Runtime.load(result.binary, result.manifest)`. Raises
+    CompileError."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}: expected one of "
                          f"{', '.join(BACKENDS)}")
     artifacts = _w4a16.compile(module_text(module), chipset, backend,
-                               source_name)
+                               source_name, emulate or "")
     return CompileResult(
         backend=backend,
         chipset=chipset if backend == "gpu" else None,

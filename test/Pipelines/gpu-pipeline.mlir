@@ -14,7 +14,7 @@
 // ISA-SAME: v_dot2{{(acc)?}}_f32_f16
 // ISA-SAME: .private_segment_fixed_size: 0
 
-// RDNA4: error: 'w4a16.matmul' op chip 'gfx1200': RDNA4 (gfx12) WMMA uses a different operand layout and is not supported yet
+// RDNA4: error: chip 'gfx1200': RDNA4 (gfx12) WMMA uses a different operand layout and is not supported yet
 func.func @decode(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<1x4096xf16>) -> tensor<1x4096xf16> {
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<1x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<1x4096xf16>) -> tensor<1x4096xf16>
   return %0 : tensor<1x4096xf16>

@@ -1,4 +1,4 @@
-//===- w4a16-compile.cpp - w4a16 IR to a gfx11 code object ----------------===//
+//===- w4a16-compile.cpp - w4a16 IR to a gfx11 code object or PTX ---------===//
 //
 // A thin command line over the compile driver (lib/Driver): the GPU
 // pipeline on one input, then the code object, its ISA, the manifest a host
@@ -17,19 +17,25 @@ using namespace llvm;
 
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"),
                                       cl::Required);
-static cl::opt<std::string> outputFile("o", cl::desc("Code object (.hsaco)"),
-                                       cl::value_desc("file"), cl::Required);
-static cl::opt<std::string> chipset("chipset",
-                                    cl::desc("Target chip, e.g. gfx1100"),
-                                    cl::init("gfx1100"));
+static cl::opt<std::string>
+    outputFile("o", cl::desc("Code object (.hsaco) or, for NVIDIA, PTX"),
+               cl::value_desc("file"), cl::Required);
+static cl::opt<std::string>
+    chipset("chipset", cl::desc("Target chip, e.g. gfx1100 or sm_90"),
+            cl::init("gfx1100"));
+static cl::opt<std::string>
+    emulate("emulate",
+            cl::desc("NVIDIA chip that runs the kernels built for the gfx11 "
+                     "--chipset through the AMD-op emulation, e.g. sm_90"),
+            cl::value_desc("chip"));
 static cl::opt<std::string> isaFile("emit-isa", cl::desc("Write the ISA"),
                                     cl::value_desc("file"));
 static cl::opt<std::string> manifestFile("manifest",
                                          cl::desc("Write the JSON manifest"),
                                          cl::value_desc("file"));
-static cl::opt<std::string> reportFile("report",
-                                       cl::desc("Write the static report"),
-                                       cl::value_desc("file"));
+static cl::opt<std::string>
+    reportFile("report", cl::desc("Write the static report (AMD chips only)"),
+               cl::value_desc("file"));
 static cl::list<int64_t> mRange("m-range",
                                 cl::desc("Run-time range of a dynamic M"),
                                 cl::value_desc("min,max"), cl::CommaSeparated);
@@ -48,7 +54,8 @@ static bool writeFile(StringRef path, StringRef contents) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::ParseCommandLineOptions(argc, argv, "w4a16 IR to a gfx11 code object\n");
+  cl::ParseCommandLineOptions(
+      argc, argv, "w4a16 IR to a gfx11 code object or NVIDIA PTX\n");
   ErrorOr<std::unique_ptr<MemoryBuffer>> input =
       MemoryBuffer::getFileOrSTDIN(inputFile);
   if (!input) {
@@ -62,6 +69,7 @@ int main(int argc, char **argv) {
 
   mlir::w4a16::CompileOptions options;
   options.chipset = chipset;
+  options.emulate = emulate;
   options.backend = mlir::w4a16::Backend::GPU;
   options.mRange.assign(mRange.begin(), mRange.end());
   mlir::w4a16::DiagnosticList diagnostics;

@@ -3,6 +3,7 @@
 #ifndef W4A16_CONVERSION_PASSES_H
 #define W4A16_CONVERSION_PASSES_H
 
+#include "w4a16/Conversion/AMDGPUToPortable/EmulateAMDGPU.h"
 #include "w4a16/Conversion/W4A16ToGPU/W4A16ToGPU.h"
 #include "w4a16/Conversion/W4A16ToLinalg/W4A16ToLinalg.h"
 

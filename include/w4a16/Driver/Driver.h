@@ -43,8 +43,12 @@ bool isRegisteredPassOrPipeline(StringRef name);
 enum class Backend { CPU, GPU };
 
 struct CompileOptions {
-  /// The AMD GPU to generate code for (GPU backend only).
+  /// The GPU to generate code for (GPU backend only): a gfx11 chip, or an
+  /// NVIDIA chip (sm_80, sm_90) that runs the gfx11 kernels emulated.
   std::string chipset = "gfx1100";
+  /// If set, an NVIDIA chip that runs the kernels built exactly as for the
+  /// gfx11 `chipset` (GPUPipelineOptions::emulate).
+  std::string emulate;
   Backend backend = Backend::GPU;
   /// Run-time range {min, max} of a dynamic M (GPU backend only; empty: the
   /// tiling pass's default).
@@ -56,14 +60,14 @@ struct CompileOptions {
 struct CompileArtifacts {
   /// The module after the backend's pipeline.
   std::string ir;
-  /// The code object (ELF bytes).
+  /// The code object (AMD: ELF bytes; NVIDIA: PTX text).
   std::string binary;
-  /// Its assembly.
+  /// Its assembly (NVIDIA: the same PTX).
   std::string isa;
   /// JSON description of the kernels in `binary` (docs/ABI.md).
   std::string manifest;
-  /// Static report: per kernel resources, hot-loop instruction mix per 32
-  /// weights per lane and the modelled time on the chip.
+  /// Static report (AMD only): per kernel resources, hot-loop instruction
+  /// mix per 32 weights per lane and the modelled time on the chip.
   std::string report;
 };
 

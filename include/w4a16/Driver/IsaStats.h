@@ -53,6 +53,11 @@ InstructionMix countInstructions(llvm::ArrayRef<llvm::StringRef> lines);
 /// gpu-module-to-binary's isa format or llc prints it).
 std::vector<KernelStats> parseIsa(llvm::StringRef isa);
 
+/// Parses every `.entry` of NVIDIA `ptx`: its name, parameter bytes and the
+/// static shared memory of its workgroup buffers. Registers are not in PTX
+/// (ptxas -v reports them); there is no hot-loop mix.
+std::vector<KernelStats> parsePtx(llvm::StringRef ptx);
+
 } // namespace mlir::w4a16
 
 #endif // W4A16_DRIVER_ISASTATS_H

@@ -54,12 +54,15 @@ struct KernelLaunch {
 /// diagnostic at the launch the conversion did not describe.
 FailureOr<std::vector<KernelLaunch>> collectLaunches(ModuleOp module);
 
-/// The manifest JSON of `launches` compiled for `target`, whose assembly
-/// gave `stats`. Fails (and says why in `error`) when the kernel argument
-/// layout derived from the launch types disagrees with the code object.
+/// The manifest JSON of `launches`, built for the chip `kernels` and
+/// compiled for `device` (the same chip, or an NVIDIA chip emulating a gfx11
+/// one), whose assembly gave `stats`. Fails (and says why in `error`) when
+/// the kernel argument layout derived from the launch types disagrees with
+/// the code object.
 FailureOr<std::string> buildManifest(llvm::ArrayRef<KernelLaunch> launches,
                                      llvm::ArrayRef<KernelStats> stats,
-                                     const TargetInfo &target,
+                                     const TargetInfo &kernels,
+                                     const TargetInfo &device,
                                      std::string &error);
 
 /// The human-readable static report (resources, hot-loop mix per 32 weights

@@ -24,8 +24,17 @@ enum class MmaFamily {
   Gfx11Wmma,
 };
 
+/// Who makes the chip, which decides how kernels are lowered and packaged:
+/// AMD through ROCDL to a code object, NVIDIA through NVVM to PTX.
+enum class GpuVendor { AMD, NVIDIA };
+
 struct TargetInfo {
   llvm::StringRef chip;
+  GpuVendor vendor;
+  /// On NVIDIA chips the kernels are the gfx11 ones (the same tiling, lane
+  /// mapping and dequant) with their AMD-specific ops (dot2, WMMA) rewritten
+  /// by --w4a16-emulate-amdgpu, so the family and the dot2/MMA facts below
+  /// describe the kernels, not native instructions.
   MmaFamily mmaFamily;
   /// The one matrix instruction shape (M x N x K).
   int64_t mmaM, mmaN, mmaK;
@@ -33,15 +42,21 @@ struct TargetInfo {
   bool mmaF16, mmaBf16;
   /// `v_dot2_f32_f16` / `v_dot2_f32_bf16` (2 MACs per lane, f32 accumulate).
   bool hasDot2F16, hasDot2Bf16;
+  /// Lanes of a wave (NVIDIA: of a warp).
   int64_t waveSize;
+  /// Compute units (NVIDIA: streaming multiprocessors).
   int64_t computeUnits;
+  /// SIMDs per compute unit (NVIDIA: SM sub-partitions, one warp scheduler
+  /// each).
   int64_t simdsPerCU;
-  /// Wave32 VGPRs of one SIMD; decides occupancy.
+  /// Wave32 VGPRs of one SIMD (NVIDIA: 32-bit registers per lane of one
+  /// sub-partition's register file); decides occupancy.
   int64_t vgprsPerSimd;
   /// VGPR allocation granule per wave on this chip.
   int64_t vgprGranule;
   int64_t maxVgprsPerWave;
   int64_t maxWavesPerSimd;
+  /// Static LDS (NVIDIA: static shared memory) one workgroup may use.
   int64_t ldsBytesPerWorkgroup;
   /// For the static model: sustained DRAM read bandwidth and shader clock.
   double dramGBPerSecond;
@@ -54,7 +69,7 @@ struct TargetInfo {
 
 /// The facts of `chip`, or an error whose message can go straight into a
 /// diagnostic: RDNA4 chips are named as not supported yet, anything else
-/// lists the supported chips.
+/// lists the supported chips (AMD and NVIDIA).
 llvm::Expected<const TargetInfo &> lookupTarget(llvm::StringRef chip);
 
 /// Comma-separated names of the supported chips.

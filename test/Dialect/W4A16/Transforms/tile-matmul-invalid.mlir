@@ -20,7 +20,7 @@ func.func @f(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x409
 
 //--- other.mlir
 func.func @f(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<1x4096xf16>) -> tensor<1x4096xf16> {
-  // expected-error @+1 {{unsupported chip 'gfx90a'; supported: gfx1100, gfx1101, gfx1102, gfx1103, gfx1150, gfx1151}}
+  // expected-error @+1 {{unsupported chip 'gfx90a'; supported: gfx1100, gfx1101, gfx1102, gfx1103, gfx1150, gfx1151, sm_80, sm_90}}
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<1x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<1x4096xf16>) -> tensor<1x4096xf16>
   return %0 : tensor<1x4096xf16>
 }
@@ -83,8 +83,8 @@ func.func private @tilem() attributes {t = #w4a16.tiling<strategy = prefill, chi
 
 // -----
 
-// expected-error @+1 {{unsupported chip 'sm_90'}}
-func.func private @chip() attributes {t = #w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 65, m_max = -1, tile_m = 128, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 256, lds_bytes = 0>}
+// expected-error @+1 {{unsupported chip 'sm_70'}}
+func.func private @chip() attributes {t = #w4a16.tiling<strategy = prefill, chip = "sm_70", m_min = 65, m_max = -1, tile_m = 128, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 256, lds_bytes = 0>}
 
 // -----
 

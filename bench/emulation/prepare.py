@@ -1,0 +1,213 @@
+"""Builds, on the build machine, everything run_device.py needs on an NVIDIA
+GPU machine, into one directory (default /work/main/.device-carry/nv):
+
+- decode matmuls compiled exactly as for gfx1100 and run through the AMD-op
+  emulation (`w4a16-compile --chipset=gfx1100 --emulate=sm_90`), for f16/bf16
+  activations, symmetric/packed zeros, M = 1, 3, 8 and N, K that are not
+  multiples of the tile; plus two compiled natively for sm_90;
+- hand-written gfx11 WMMA kernels (amdgpu.wmma, f16 and bf16, written from
+  the documented lane table, not from our layout code) through the same
+  emulation, and two deliberately broken ones: lanes 16-31 fed other A rows
+  (the duplication check must raise the error flag) and the accumulator
+  mapped with gfx12's row order m = 8 * (lane / 16) + v (the result must
+  mismatch);
+- the runtime library, w4a16/runtime.py, w4a16/formats.py and the device
+  script; `ptxas -v` registers/spills of every PTX into ptxas.txt.
+
+Usage: prepare.py BUILD_DIR [OUT_DIR]
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+
+# (name, activation, zero point, M, K, N, group size)
+DECODE_CASES = [
+    ("f16_sym_m1", "f16", "symmetric", 1, 4096, 4096, 128),
+    ("f16_sym_m3_odd", "f16", "symmetric", 3, 352, 200, 32),
+    ("f16_packed_m8_odd", "f16", "packed", 8, 1056, 328, 32),
+    ("bf16_sym_m1_odd", "bf16", "symmetric", 1, 352, 200, 32),
+    ("bf16_packed_m3", "bf16", "packed", 3, 2048, 1024, 128),
+    ("bf16_packed_m8_odd", "bf16", "packed", 8, 1056, 328, 32),
+    ("f16_packed_m1_pc", "f16", "packed", 1, 512, 136, -1),
+]
+NATIVE_CASES = ["f16_sym_m1", "bf16_packed_m8_odd"]
+
+
+def matmul_ir(activation, zero_point, m, k, n, group):
+    groups = 1 if group == -1 else k // group
+    scheme = (f"#w4a16.scheme<layout = gptq, group_size = {group}, "
+              f"zero_point = {zero_point}>")
+    x = f"tensor<{m}x{k}x{activation}>"
+    w = f"tensor<{k // 8}x{n}xi32>"
+    s = f"tensor<{groups}x{n}x{activation}>"
+    y = f"tensor<{m}x{n}x{activation}>"
+    zeros_arg = f", %z: tensor<{groups}x{n // 8}xi32>" \
+        if zero_point == "packed" else ""
+    zeros_use = f" zeros(%z : tensor<{groups}x{n // 8}xi32>)" \
+        if zero_point == "packed" else ""
+    return (f"func.func @matmul(%x: {x}, %w: {w}, %s: {s}{zeros_arg}, "
+            f"%i: {y}) -> {y} {{\n"
+            f"  %0 = w4a16.matmul {scheme} ins(%x, %w, %s : {x}, {w}, {s})"
+            f"{zeros_use} outs(%i : {y}) -> {y}\n"
+            f"  return %0 : {y}\n}}\n")
+
+
+def wmma_ir(name, element, a_rows, a_row, acc_row):
+    """One wave computes D = A x B + C (16x16x16) with amdgpu.wmma. Lane l
+    loads A row `a_row` (text in %lane, %r = l % 16), B column l % 16 (from
+    B transposed) and accumulator value v from row `acc_row(v)` (text in
+    %half = l / 16), column l % 16; D goes back to the same places."""
+    t = element
+    lines = [
+        "module attributes {gpu.container_module} {",
+        "gpu.module @wmma_kernels {",
+        f"  gpu.func @{name}(%a: memref<{a_rows}x16x{t}>, "
+        f"%bt: memref<16x16x{t}>, %c: memref<16x16xf32>, "
+        f"%d: memref<16x16xf32>) kernel attributes "
+        "{known_block_size = array<i32: 32, 1, 1>} {",
+        "    %c0 = arith.constant 0 : index",
+        "    %c16 = arith.constant 16 : index",
+        "    %lane = gpu.thread_id x",
+        "    %r = arith.remui %lane, %c16 : index",
+        "    %half = arith.divui %lane, %c16 : index",
+        f"    %arow = {a_row}",
+        f"    %av = vector.load %a[%arow, %c0] : memref<{a_rows}x16x{t}>, "
+        f"vector<16x{t}>",
+        f"    %bv = vector.load %bt[%r, %c0] : memref<16x16x{t}>, "
+        f"vector<16x{t}>",
+        "    %acc0 = arith.constant dense<0.0> : vector<8xf32>",
+    ]
+    for v in range(8):
+        lines += [
+            f"    %row{v} = {acc_row(v)}",
+            f"    %cv{v} = memref.load %c[%row{v}, %r] : memref<16x16xf32>",
+            f"    %acc{v + 1} = vector.insert %cv{v}, %acc{v} [{v}] : f32 "
+            "into vector<8xf32>",
+        ]
+    lines.append(f"    %dv = amdgpu.wmma 16x16x16 %av * %bv + %acc8 : "
+                 f"vector<16x{t}>, vector<16x{t}>, vector<8xf32>")
+    for v in range(8):
+        lines += [
+            f"    %dv{v} = vector.extract %dv[{v}] : f32 from vector<8xf32>",
+            f"    memref.store %dv{v}, %d[%row{v}, %r] : memref<16x16xf32>",
+        ]
+    lines += ["    gpu.return", "  }", "}", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def documented_row(v):
+    # rdna3.md: value v of lane l is D[2v + l/16][l % 16].
+    return (f"affine.apply affine_map<(h) -> ({2 * v} + h)>(%half)")
+
+
+def gfx12_row(v):
+    # The RDNA4 accumulator order m = 8 * (l / 16) + v: wrong on gfx11.
+    return (f"affine.apply affine_map<(h) -> ({v} + h * 8)>(%half)")
+
+
+WMMA_CASES = [
+    # name, element, rows of A, A row of a lane, accumulator row, expectation
+    ("wmma_f16", "f16", 16, "arith.addi %r, %c0 : index", documented_row,
+     "pass"),
+    ("wmma_bf16", "bf16", 16, "arith.addi %r, %c0 : index", documented_row,
+     "pass"),
+    ("broken_dup_f16", "f16", 32, "arith.addi %lane, %c0 : index",
+     documented_row, "flag"),
+    ("broken_accrows_bf16", "bf16", 16, "arith.addi %r, %c0 : index",
+     gfx12_row, "mismatch"),
+]
+
+EMULATION_PIPELINE = (
+    "builtin.module(gpu.module(w4a16-emulate-amdgpu,lower-affine,"
+    "canonicalize,cse),nvvm-attach-target{chip=sm_90 O=3},"
+    "gpu.module(convert-scf-to-cf,convert-gpu-to-nvvm),"
+    "reconcile-unrealized-casts,gpu-module-to-binary{format=isa})")
+
+
+def mlir_string(text):
+    """Decodes an MLIR string literal body (\\XX hex escapes)."""
+    return re.sub(r"\\([0-9A-Fa-f]{2}|\\|\")",
+                  lambda m: m.group(1) if m.group(1) in ("\\", '"')
+                  else chr(int(m.group(1), 16)), text)
+
+
+def memref_arg(name, element, shape, offset):
+    return {"name": name, "kind": "memref", "element": element,
+            "shape": shape, "type": f"memref<{'x'.join(map(str, shape))}x"
+            f"{element}>", "offset": offset, "size": 16 + 8 * (1 + 2 *
+                                                              len(shape))}
+
+
+def main():
+    build = os.path.abspath(sys.argv[1])
+    out = sys.argv[2] if len(sys.argv) > 2 else "/work/main/.device-carry/nv"
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    compile_tool = os.path.join(build, "bin", "w4a16-compile")
+    opt_tool = os.path.join(build, "bin", "w4a16-opt")
+    cases = []
+    for name, act, zp, m, k, n, g in DECODE_CASES:
+        src = os.path.join(out, name + ".mlir")
+        with open(src, "w") as f:
+            f.write(matmul_ir(act, zp, m, k, n, g))
+        variants = [("emulated", ["--chipset=gfx1100", "--emulate=sm_90"])]
+        if name in NATIVE_CASES:
+            variants.append(("native", ["--chipset=sm_90"]))
+        for mode, flags in variants:
+            stem = f"{name}.{mode}"
+            subprocess.run([compile_tool, src, *flags, "-o",
+                            os.path.join(out, stem + ".ptx"), "--manifest",
+                            os.path.join(out, stem + ".json")], check=True)
+            cases.append({"kind": "decode", "name": name, "mode": mode,
+                          "stem": stem, "activation": act, "zero_point": zp,
+                          "m": m, "k": k, "n": n, "group_size": g})
+        os.remove(src)
+    for name, element, a_rows, a_row, acc_row, expect in WMMA_CASES:
+        ir = wmma_ir(name, element, a_rows, a_row, acc_row)
+        lowered = subprocess.run(
+            [opt_tool, f"--pass-pipeline={EMULATION_PIPELINE}"], input=ir,
+            capture_output=True, text=True, check=True).stdout
+        ptx = mlir_string(re.search(r'assembly = "(.*?)(?<!\\)"', lowered,
+                                    re.S).group(1))
+        with open(os.path.join(out, name + ".ptx"), "w") as f:
+            f.write(ptx)
+        manifest = {"code_object": "ptx", "chip": "sm_90",
+                    "kernel_chip": "gfx1100",
+                    "error_flag": "w4a16_emulation_error",
+                    "kernels": [{"symbol": name, "function": name,
+                                 "grid": [1, 1, 1],
+                                 "workgroup_size": [32, 1, 1], "args": [
+                                     memref_arg("a", element, [a_rows, 16],
+                                                0),
+                                     memref_arg("bt", element, [16, 16], 56),
+                                     memref_arg("c", "f32", [16, 16], 112),
+                                     memref_arg("d", "f32", [16, 16], 168)]}]}
+        with open(os.path.join(out, name + ".json"), "w") as f:
+            json.dump(manifest, f, indent=1)
+        cases.append({"kind": "wmma", "name": name, "stem": name,
+                      "element": element, "a_rows": a_rows,
+                      "expect": expect})
+    with open(os.path.join(out, "cases.json"), "w") as f:
+        json.dump(cases, f, indent=1)
+    with open(os.path.join(out, "ptxas.txt"), "w") as log:
+        for case in cases:
+            result = subprocess.run(
+                ["ptxas", "-arch=sm_90", "-v",
+                 os.path.join(out, case["stem"] + ".ptx"), "-o", "/dev/null"],
+                capture_output=True, text=True, check=True)
+            log.write(f"== {case['stem']}\n{result.stderr}")
+    shutil.copy(os.path.join(build, "lib", "libw4a16_runtime.so"), out)
+    for source in ("python/w4a16/runtime.py", "python/w4a16/formats.py",
+                   "bench/emulation/run_device.py"):
+        shutil.copy(os.path.join(ROOT, source), out)
+    print(f"{len(cases)} cases in {out}")
+
+
+if __name__ == "__main__":
+    main()
