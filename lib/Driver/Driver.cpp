@@ -106,6 +106,8 @@ compileForGPU(StringRef ir, StringRef sourceName,
         for (int64_t bound : compileOptions.mRange)
           options.mRange.push_back(bound);
         options.format = format.str();
+        if (compileOptions.kernelBackend)
+          options.backend = *compileOptions.kernelBackend;
         buildTorchGPUPipeline(pm, options);
         return success();
       },

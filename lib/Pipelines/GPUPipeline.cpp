@@ -1,6 +1,7 @@
 //===- GPUPipeline.cpp - w4a16 to gfx11 code objects
 //-----------------------===//
 
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/GPUToROCDL/GPUToROCDLPass.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
@@ -22,7 +23,9 @@ void mlir::w4a16::buildGPUPipeline(OpPassManager &pm,
   tiling.chipset = options.chipset;
   tiling.mRange.assign(options.mRange.begin(), options.mRange.end());
   pm.addPass(createW4A16TileMatmulPass(tiling));
-  pm.addPass(createConvertW4A16ToGPUPass());
+  ConvertW4A16ToGPUPassOptions conversion;
+  conversion.backend = options.backend;
+  pm.addPass(createConvertW4A16ToGPUPass(conversion));
 
   addOneShotBufferization(pm);
   pm.addPass(createCanonicalizerPass());
@@ -32,8 +35,14 @@ void mlir::w4a16::buildGPUPipeline(OpPassManager &pm,
   target.triple = "amdgcn-amd-amdhsa";
   target.chip = options.chipset;
   target.optLevel = 3;
+  if (options.backend == KernelBackend::Ukernel)
+    llvm::append_range(
+        target.linkLibs,
+        getUkernelBitcodeFiles(options.ukernelDir, options.chipset));
   pm.addPass(createGpuROCDLAttachTarget(target));
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  // WMMA lane layouts (Target/WmmaLayout.h) are affine.apply.
+  kernels.addPass(createLowerAffinePass());
   kernels.addPass(createSCFToControlFlowPass());
   ConvertGpuOpsToROCDLOpsOptions rocdl;
   rocdl.chipset = options.chipset;
