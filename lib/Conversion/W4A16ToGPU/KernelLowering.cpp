@@ -51,8 +51,9 @@ SplitKLowering::~SplitKLowering() = default;
 
 LogicalResult SplitKLowering::checkSupported() {
   if (scheme.getLayout() != WeightLayout::Gptq)
-    return op.emitOpError("GPU lowering of the awq layout is not "
-                          "implemented yet");
+    return op.emitOpError() << "GPU lowering of the "
+                            << stringifyWeightLayout(scheme.getLayout())
+                            << " layout is not implemented yet";
   if (scheme.getZeroPoint() == ZeroPointKind::Float)
     return op.emitOpError("GPU lowering of float zero points is not "
                           "implemented yet");
