@@ -94,10 +94,14 @@ PYBIND11_MODULE(_w4a16, m) {
   m.def(
       "compile",
       [](const std::string &ir, const std::string &chipset,
-         const std::string &backend, const std::string &sourceName) {
+         const std::string &backend, const std::string &sourceName,
+         const std::string &kernels) {
         CompileOptions options;
         options.chipset = chipset;
         options.backend = parseBackend(backend);
+        if (!kernels.empty())
+          options.kernelBackend = kernels == "ukernel" ? KernelBackend::Ukernel
+                                                       : KernelBackend::Mlir;
         DiagnosticList diagnostics;
         CompileArtifacts artifacts;
         {
@@ -114,6 +118,6 @@ PYBIND11_MODULE(_w4a16, m) {
         return result;
       },
       py::arg("ir"), py::arg("chipset"), py::arg("backend"),
-      py::arg("source_name"),
+      py::arg("source_name"), py::arg("kernels"),
       "Compiles `ir`; returns a dict of the artifacts (see CompileArtifacts).");
 }

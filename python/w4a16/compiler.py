@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
 BACKENDS = ("gpu", "cpu")
+KERNEL_BACKENDS = (None, "ukernel", "mlir")
 RAISE_PASS = "w4a16-raise-dequant-matmul"
 DEFAULT_SOURCE_NAME = "<input>"
 
@@ -82,14 +83,19 @@ def raise_quantized_matmuls(module, source_name=DEFAULT_SOURCE_NAME):
 
 
 def compile(module, chipset="gfx1100", backend="gpu",
-            source_name=DEFAULT_SOURCE_NAME):
+            source_name=DEFAULT_SOURCE_NAME, kernels=None):
     """Compiles `module` (IR text or an object holding IR, see module_text)
-    for `chipset` with `backend` ("gpu" or "cpu"). Raises CompileError."""
+    for `chipset` with `backend` ("gpu" or "cpu"). `kernels` ("ukernel" or
+    "mlir", GPU only; None: the pipeline's default) chooses who writes the
+    kernels' inner loop. Raises CompileError."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}: expected one of "
                          f"{', '.join(BACKENDS)}")
+    if kernels not in KERNEL_BACKENDS:
+        raise ValueError(f"unknown kernels {kernels!r}: expected 'ukernel', "
+                         f"'mlir' or None")
     artifacts = _w4a16.compile(module_text(module), chipset, backend,
-                               source_name)
+                               source_name, kernels or "")
     return CompileResult(
         backend=backend,
         chipset=chipset if backend == "gpu" else None,
