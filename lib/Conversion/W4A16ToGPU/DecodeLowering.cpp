@@ -53,11 +53,7 @@ protected:
   }
 
   SmallVector<Type> getWorkgroupBuffers(Builder &b) override {
-    auto workgroup = gpu::AddressSpaceAttr::get(
-        b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
-    return {MemRefType::get({waves, tiling.getTileM(), tiling.getTileN()},
-                            b.getF32Type(), MemRefLayoutAttrInterface(),
-                            workgroup)};
+    return {getWorkgroupSumType(b)};
   }
 
   gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value) override {

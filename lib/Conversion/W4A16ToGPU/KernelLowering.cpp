@@ -33,6 +33,14 @@ MemRefType gpukernels::memrefOf(RankedTensorType type) {
   return MemRefType::get(type.getShape(), type.getElementType());
 }
 
+MemRefType gpukernels::workgroupMemrefOf(ArrayRef<int64_t> shape,
+                                         Type element) {
+  return MemRefType::get(
+      shape, element, MemRefLayoutAttrInterface(),
+      gpu::AddressSpaceAttr::get(element.getContext(),
+                                 gpu::GPUDialect::getWorkgroupAddressSpace()));
+}
+
 MagicBias gpukernels::getMagicBias(Type activation) {
   using namespace ::w4a16;
   return activation.isF16() ? MagicBias{pairOf(kF16MagicBits), kF16MagicBias}
@@ -128,6 +136,11 @@ Value SplitKLowering::loadColumns(ImplicitLocOpBuilder &b, VectorType type,
       b, DenseElementsAttr::get(type, b.getZeroAttr(type.getElementType())));
   return vector::MaskedLoadOp::create(b, type, memref, ValueRange{row, column},
                                       mask, zero);
+}
+
+MemRefType SplitKLowering::getWorkgroupSumType(Builder &b) const {
+  return workgroupMemrefOf({waves, tiling.getTileM(), tiling.getTileN()},
+                           b.getF32Type());
 }
 
 void SplitKLowering::storeWorkgroupSum(ImplicitLocOpBuilder &b, Value lds,

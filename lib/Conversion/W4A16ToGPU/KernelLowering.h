@@ -24,6 +24,8 @@ namespace mlir::w4a16::gpukernels {
 Value cIndex(ImplicitLocOpBuilder &b, int64_t v);
 Value splatI32(ImplicitLocOpBuilder &b, VectorType type, uint32_t v);
 MemRefType memrefOf(RankedTensorType type);
+/// A workgroup (LDS) memref.
+MemRefType workgroupMemrefOf(ArrayRef<int64_t> shape, Type element);
 
 /// The exponent bits that make a 4-bit integer q read as bias + q in the
 /// activation type (0x6400 | q is 1024 + q in f16, 0x4300 | q is 128 + q in
@@ -73,6 +75,8 @@ protected:
   /// the workspace at `split`. `rowPartials[r]` is the calling lane's
   /// vector<C x f32> of row r at tile columns laneColumn .. laneColumn + C;
   /// the workgroup's columns start at tileColumn.
+  /// The `lds` buffer of storeWorkgroupSum.
+  MemRefType getWorkgroupSumType(Builder &b) const;
   void storeWorkgroupSum(ImplicitLocOpBuilder &b, Value lds,
                          ValueRange rowPartials, Value wave, Value laneColumn,
                          Value tileColumn, Value split,

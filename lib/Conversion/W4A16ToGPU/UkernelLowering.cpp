@@ -76,6 +76,12 @@ constexpr unsigned kPrivateAddressSpace = 5;
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
 
+/// Where a lane works: its lane and (scalar) wave index, the split-K slice
+/// (grid y) and the first column of the workgroup's tile (grid x).
+struct LanePosition {
+  Value lane, wave, split, tileColumn;
+};
+
 /// The ABI of every entry point (W4A16_UK_PARAMS).
 struct UkernelCall {
   Value a, rowsValid, column, kBegin, kEnd, acc;
@@ -112,6 +118,11 @@ protected:
   /// The wave index of the thread, in a scalar register (the entry points
   /// need wave-uniform arguments for their scalar loads).
   Value getUniformWave(ImplicitLocOpBuilder &b);
+  LanePosition getLanePosition(ImplicitLocOpBuilder &b);
+  /// [k_begin, k_end) of part `part` of `parts` of the K rows of `split`,
+  /// cut at multiples of `unit` rows (empty for parts past the end).
+  std::pair<Value, Value> getKRange(ImplicitLocOpBuilder &b, Value split,
+                                    int64_t parts, Value part, int64_t unit);
   Value toI64(ImplicitLocOpBuilder &b, Value index);
 };
 
@@ -218,6 +229,35 @@ Value UkernelLowering::getUniformWave(ImplicitLocOpBuilder &b) {
   return arith::IndexCastOp::create(b, b.getIndexType(), uniform);
 }
 
+LanePosition UkernelLowering::getLanePosition(ImplicitLocOpBuilder &b) {
+  LanePosition position;
+  position.lane =
+      arith::RemUIOp::create(b, gpu::ThreadIdOp::create(b, gpu::Dimension::x),
+                             cIndex(b, target.waveSize));
+  position.wave = getUniformWave(b);
+  position.split = gpu::BlockIdOp::create(b, gpu::Dimension::y);
+  position.tileColumn =
+      arith::MulIOp::create(b, gpu::BlockIdOp::create(b, gpu::Dimension::x),
+                            cIndex(b, tiling.getTileN()));
+  return position;
+}
+
+std::pair<Value, Value> UkernelLowering::getKRange(ImplicitLocOpBuilder &b,
+                                                   Value split, int64_t parts,
+                                                   Value part, int64_t unit) {
+  int64_t splitRows = getSplitRows();
+  int64_t partRows = roundUp(ceilDiv(splitRows, parts), unit);
+  Value splitBegin = arith::MulIOp::create(b, split, cIndex(b, splitRows));
+  auto kAt = [&](Value index) -> Value {
+    return arith::AddIOp::create(
+        b, splitBegin,
+        arith::MinUIOp::create(
+            b, arith::MulIOp::create(b, index, cIndex(b, partRows)),
+            cIndex(b, splitRows)));
+  };
+  return {kAt(part), kAt(arith::AddIOp::create(b, part, cIndex(b, 1)))};
+}
+
 /// decode: w4a16_uk_gemv_<T>_m<R>, R the smallest entry with R >= tile_m.
 class GemvUkernelLowering : public UkernelLowering {
 public:
@@ -251,11 +291,7 @@ public:
 
 protected:
   SmallVector<Type> getWorkgroupBuffers(Builder &b) override {
-    auto workgroup = gpu::AddressSpaceAttr::get(
-        b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
-    return {MemRefType::get({waves, tiling.getTileM(), tiling.getTileN()},
-                            b.getF32Type(), MemRefLayoutAttrInterface(),
-                            workgroup)};
+    return {getWorkgroupSumType(b)};
   }
 
   gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value) override {
@@ -272,13 +308,9 @@ protected:
     Value acc = allocateAcc(b, floats);
     LLVM::LLVMFuncOp callee = declareEntry(b, entry.name);
 
-    Value tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
-    Value lane = arith::RemUIOp::create(b, tid, cIndex(b, target.waveSize));
-    Value wave = getUniformWave(b);
-    Value split = gpu::BlockIdOp::create(b, gpu::Dimension::y);
-    Value tileColumn =
-        arith::MulIOp::create(b, gpu::BlockIdOp::create(b, gpu::Dimension::x),
-                              cIndex(b, tiling.getTileN()));
+    LanePosition position = getLanePosition(b);
+    Value lane = position.lane, wave = position.wave, split = position.split,
+          tileColumn = position.tileColumn;
     Value laneColumn =
         arith::MulIOp::create(b, lane, cIndex(b, kGemvColumnsPerLane));
     // The microkernel does not mask: lanes past N read the last 4 columns
@@ -287,22 +319,13 @@ protected:
         b, arith::AddIOp::create(b, tileColumn, laneColumn),
         cIndex(b, n - kGemvColumnsPerLane));
     // The waves split the split's K rows in whole words.
-    int64_t splitRows = getSplitRows();
-    int64_t waveRows = roundUp(ceilDiv(splitRows, waves), kValuesPerWord);
-    Value splitBegin = arith::MulIOp::create(b, split, cIndex(b, splitRows));
-    auto kAt = [&](Value waveIndex) {
-      return arith::AddIOp::create(
-          b, splitBegin,
-          arith::MinUIOp::create(
-              b, arith::MulIOp::create(b, waveIndex, cIndex(b, waveRows)),
-              cIndex(b, splitRows)));
-    };
+    auto [kBegin, kEnd] = getKRange(b, split, waves, wave, kValuesPerWord);
     UkernelCall call;
     call.a = pointerTo(b, args.x);
     call.rowsValid = args.m;
     call.column = column;
-    call.kBegin = kAt(wave);
-    call.kEnd = kAt(arith::AddIOp::create(b, wave, cIndex(b, 1)));
+    call.kBegin = kBegin;
+    call.kEnd = kEnd;
     call.acc = acc;
     Value sums = callEntry(b, callee, args, call, floats);
 
@@ -381,11 +404,8 @@ protected:
   SmallVector<Type> getWorkgroupBuffers(Builder &b) override {
     if (kWays == 1)
       return {};
-    auto workgroup = gpu::AddressSpaceAttr::get(
-        b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
-    return {MemRefType::get({waves, target.waveSize, getAccFloats()},
-                            b.getF32Type(), MemRefLayoutAttrInterface(),
-                            workgroup)};
+    return {workgroupMemrefOf({waves, target.waveSize, getAccFloats()},
+                              b.getF32Type())};
   }
 
   gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value m) override {
@@ -459,32 +479,16 @@ void WmmaUkernelLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   Value acc = allocateAcc(b, floats);
   LLVM::LLVMFuncOp callee = declareEntry(b, entry->name);
 
-  Value lane =
-      arith::RemUIOp::create(b, gpu::ThreadIdOp::create(b, gpu::Dimension::x),
-                             cIndex(b, target.waveSize));
-  Value wave = getUniformWave(b);
-  Value split = gpu::BlockIdOp::create(b, gpu::Dimension::y);
+  LanePosition position = getLanePosition(b);
+  Value lane = position.lane, wave = position.wave, split = position.split,
+        tileColumn = position.tileColumn;
   Value tileRow =
       arith::MulIOp::create(b, gpu::BlockIdOp::create(b, gpu::Dimension::z),
                             cIndex(b, tiling.getTileM()));
-  Value tileColumn =
-      arith::MulIOp::create(b, gpu::BlockIdOp::create(b, gpu::Dimension::x),
-                            cIndex(b, tiling.getTileN()));
   // Waves that share a tile take consecutive K ranges of the split.
   Value firstSlot = arith::RemUIOp::create(b, wave, cIndex(b, slots));
   Value kWay = arith::DivUIOp::create(b, wave, cIndex(b, slots));
-  int64_t splitRows = getSplitRows();
-  int64_t wayRows = roundUp(ceilDiv(splitRows, kWays), kWmmaStepK);
-  Value splitBegin = arith::MulIOp::create(b, split, cIndex(b, splitRows));
-  auto kAt = [&](Value way) {
-    return arith::AddIOp::create(
-        b, splitBegin,
-        arith::MinUIOp::create(
-            b, arith::MulIOp::create(b, way, cIndex(b, wayRows)),
-            cIndex(b, splitRows)));
-  };
-  Value kBegin = kAt(kWay);
-  Value kEnd = kAt(arith::AddIOp::create(b, kWay, cIndex(b, 1)));
+  std::pair<Value, Value> kRange = getKRange(b, split, kWays, kWay, kWmmaStepK);
   int64_t waveColumns = kWmmaTile * entry->tiles;
   int64_t rowBytes =
       k * static_cast<int64_t>(activation.getIntOrFloatBitWidth() / 8);
@@ -519,8 +523,8 @@ void WmmaUkernelLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                         arith::MulIOp::create(tb, row0, cIndex(tb, rowBytes)));
           call.rowsValid = arith::SubIOp::create(tb, args.m, row0);
           call.column = column0;
-          call.kBegin = kBegin;
-          call.kEnd = kEnd;
+          call.kBegin = kRange.first;
+          call.kEnd = kRange.second;
           call.acc = acc;
           scf::YieldOp::create(tb, callEntry(tb, callee, args, call, floats));
         },
