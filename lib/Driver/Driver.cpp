@@ -97,6 +97,8 @@ void setPipelineOptions(GPUPipelineOptions &options,
   for (int64_t bound : compileOptions.mRange)
     options.mRange.push_back(bound);
   options.format = format.str();
+  if (compileOptions.kernelBackend)
+    options.backend = *compileOptions.kernelBackend;
 }
 
 /// Runs the torch-facing GPU pipeline (raise, then code generation) emitting

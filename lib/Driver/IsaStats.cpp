@@ -65,8 +65,22 @@ StringRef branchTarget(StringRef line) {
   return line.drop_front(mnemonic.size()).trim();
 }
 
-/// The innermost loop (label .. backward branch to it) with the most matrix
-/// or dot instructions.
+/// Whether lines [label, branch) hold a backward branch to a label inside
+/// them (a nested loop).
+bool containsLoop(llvm::ArrayRef<StringRef> body, size_t label, size_t branch) {
+  for (size_t inner = label + 1; inner < branch; ++inner) {
+    StringRef target = branchTarget(body[inner]);
+    if (target.empty())
+      continue;
+    for (size_t innerLabel = label + 1; innerLabel < inner; ++innerLabel)
+      if (body[innerLabel] == (target + ":").str())
+        return true;
+  }
+  return false;
+}
+
+/// The innermost loop (label .. backward branch to it, holding no other
+/// loop) with the most matrix or dot instructions.
 bool findHotLoop(llvm::ArrayRef<StringRef> body, InstructionMix &hot) {
   bool found = false;
   int64_t bestOps = 0;
@@ -76,7 +90,8 @@ bool findHotLoop(llvm::ArrayRef<StringRef> body, InstructionMix &hot) {
     if (target.empty())
       continue;
     for (size_t label = 0; label < branch; ++label) {
-      if (body[label] != (target + ":").str())
+      if (body[label] != (target + ":").str() ||
+          containsLoop(body, label, branch))
         continue;
       InstructionMix mix =
           mlir::w4a16::countInstructions(body.slice(label, branch - label + 1));

@@ -140,6 +140,9 @@ mlir::w4a16::collectLaunches(ModuleOp module) {
       launch.function = func.getSymName().str();
     launch.symbol = op.getKernelName().getValue().str();
     launch.tiling = detach(tiling);
+    if (auto weights =
+            op->getAttrOfType<IntegerAttr>(kLaunchLoopWeightsAttrName))
+      launch.loopWeightsPerLane = weights.getInt();
     Value m;
     for (auto [operand, name] : llvm::zip(
              op.getKernelOperands(), names.getAsValueRange<StringAttr>())) {
@@ -268,9 +271,12 @@ std::string mlir::w4a16::buildReport(ArrayRef<KernelLaunch> launches,
                         target.wavesPerSimd(kernel->vgprs));
     if (!kernel->hasHotLoop)
       continue;
-    // The hot loop is one tile_k step of the workgroup.
+    // The hot loop is one tile_k step of the workgroup unless the launch
+    // says otherwise.
     double weightsPerLane =
-        double(tiling.tileK * tiling.tileN) / tiling.workgroupSize;
+        launch.loopWeightsPerLane
+            ? double(launch.loopWeightsPerLane)
+            : double(tiling.tileK * tiling.tileN) / tiling.workgroupSize;
     double scale = kWeightsPerMixUnit / weightsPerLane;
     const InstructionMix &mix = kernel->hotLoop;
     os << "  inner K loop per 32 weights per lane: global loads";

@@ -60,6 +60,14 @@ enum w4a16_uk_zero_kind {
   X(w4a16_uk_wmma_bf16_frag_n16, __bf16, Fragment, 1)                          \
   X(w4a16_uk_wmma_bf16_frag_n64, __bf16, Fragment, 4)
 
+/* Packed words (8 K each) per lane in one iteration of the gemv main loop of
+ * `rows` rows (w4a16_uk_gemv_gfx11.hip says why); host code reads it to
+ * normalize loop statistics per weight. */
+#define W4A16_UK_GEMV_WORDS_PER_ITERATION(rows) ((rows) <= 2 ? 4 : 8 / (rows))
+
+/* The declarations are device code; host code includes this header for the
+ * entry point lists and the zero kinds only. */
+#if defined(__HIP__) || defined(__CUDA__)
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -74,5 +82,6 @@ W4A16_UK_FOR_EACH_WMMA(W4A16_UK_DECLARE_WMMA)
 #ifdef __cplusplus
 }
 #endif
+#endif /* __HIP__ || __CUDA__ */
 
 #endif /* W4A16_UK_H */

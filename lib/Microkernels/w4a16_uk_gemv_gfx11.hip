@@ -17,7 +17,9 @@ constexpr int kGemvColumnsPerLane = 4;
 /// Words per lane per loop iteration: enough loads in flight, while the
 /// uniform activations of one iteration (8 SGPRs per row and word) stay
 /// within the SGPR budget instead of spilling into VGPR lanes.
-constexpr int gemvUnroll(int rows) { return rows <= 2 ? 4 : 8 / rows; }
+constexpr int gemvUnroll(int rows) {
+  return W4A16_UK_GEMV_WORDS_PER_ITERATION(rows);
+}
 
 template <int N> struct WordCount {
   static constexpr int value = N;

@@ -48,13 +48,19 @@ mlir::w4a16::resolveGPUTargets(const GPUPipelineOptions &options,
 }
 
 /// The kernels of an AMD chip: ROCDL, then a code object.
-static void addROCDLLowering(OpPassManager &pm, const TargetInfo &device) {
+static void addROCDLLowering(OpPassManager &pm, const TargetInfo &device,
+                             const GPUPipelineOptions &options) {
   GpuROCDLAttachTargetOptions target;
   target.triple = "amdgcn-amd-amdhsa";
   target.chip = device.chip.str();
   target.optLevel = 3;
+  if (options.backend == KernelBackend::Ukernel)
+    llvm::append_range(target.linkLibs,
+                       getUkernelBitcodeFiles(options.ukernelDir, device.chip));
   pm.addPass(createGpuROCDLAttachTarget(target));
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  // WMMA lane layouts (Target/WmmaLayout.h) are affine.apply.
+  kernels.addPass(createLowerAffinePass());
   kernels.addPass(createSCFToControlFlowPass());
   ConvertGpuOpsToROCDLOpsOptions rocdl;
   rocdl.chipset = device.chip.str();
@@ -87,12 +93,21 @@ mlir::w4a16::buildGPUPipeline(OpPassManager &pm,
   if (failed(targets))
     return failure();
   const TargetInfo &device = *targets->device;
+  if (options.backend == KernelBackend::Ukernel &&
+      device.vendor != GpuVendor::AMD) {
+    emitError("backend=ukernel links the gfx11 microkernel bitcode; it is "
+              "not available for '" +
+              device.chip + "' (use backend=mlir)");
+    return failure();
+  }
 
   W4A16TileMatmulPassOptions tiling;
   tiling.chipset = options.chipset;
   tiling.mRange.assign(options.mRange.begin(), options.mRange.end());
   pm.addPass(createW4A16TileMatmulPass(tiling));
-  pm.addPass(createConvertW4A16ToGPUPass());
+  ConvertW4A16ToGPUPassOptions conversion;
+  conversion.backend = options.backend;
+  pm.addPass(createConvertW4A16ToGPUPass(conversion));
 
   addOneShotBufferization(pm);
   pm.addPass(createCanonicalizerPass());
@@ -102,7 +117,7 @@ mlir::w4a16::buildGPUPipeline(OpPassManager &pm,
   binary.compilationTarget = options.format;
   switch (device.vendor) {
   case GpuVendor::AMD:
-    addROCDLLowering(pm, device);
+    addROCDLLowering(pm, device, options);
     binary.toolkitPath = options.toolkit.empty()
                              ? std::string(W4A16_DEFAULT_TOOLKIT_DIR)
                              : options.toolkit.getValue();

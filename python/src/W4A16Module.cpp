@@ -107,11 +107,14 @@ PYBIND11_MODULE(_w4a16, m) {
       "compile",
       [](const std::string &ir, const std::string &chipset,
          const std::string &backend, const std::string &sourceName,
-         const std::string &emulate) {
+         const std::string &emulate, const std::string &kernels) {
         CompileOptions options;
         options.chipset = chipset;
         options.emulate = emulate;
         options.backend = parseBackend(backend);
+        if (!kernels.empty())
+          options.kernelBackend = kernels == "ukernel" ? KernelBackend::Ukernel
+                                                       : KernelBackend::Mlir;
         DiagnosticList diagnostics;
         CompileArtifacts artifacts;
         {
@@ -129,6 +132,6 @@ PYBIND11_MODULE(_w4a16, m) {
         return result;
       },
       py::arg("ir"), py::arg("chipset"), py::arg("backend"),
-      py::arg("source_name"), py::arg("emulate") = "",
+      py::arg("source_name"), py::arg("emulate") = "", py::arg("kernels") = "",
       "Compiles `ir`; returns a dict of the artifacts (see CompileArtifacts).");
 }

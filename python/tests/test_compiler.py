@@ -308,7 +308,8 @@ GPTQ_LINEAR_TORCH = os.path.join(os.path.dirname(__file__), "..", "..",
 @pytest.mark.parametrize("chipset", ["gfx1100", "gfx1151"])
 def test_compile_torch_gptq_linear_to_code_object(chipset):
     with open(GPTQ_LINEAR_TORCH) as f:
-        result = compiler.compile(StandInModule(f.read()), chipset=chipset)
+        result = compiler.compile(StandInModule(f.read()), chipset=chipset,
+                                  kernels="mlir")
     assert result.backend == "gpu" and result.chipset == chipset
     # An AMDGPU code object for the requested chip, with the decode kernel.
     assert result.binary[:4] == b"\x7fELF"
@@ -320,7 +321,7 @@ def test_compile_torch_gptq_linear_to_code_object(chipset):
 
 def test_compile_manifest_and_report():
     with open(GPTQ_LINEAR_TORCH) as f:
-        result = compiler.compile(f.read(), chipset="gfx1100")
+        result = compiler.compile(f.read(), chipset="gfx1100", kernels="mlir")
     manifest = result.manifest
     assert isinstance(manifest, dict) and manifest["chip"] == "gfx1100"
     kernels = {k["symbol"]: k for k in manifest["kernels"]}
@@ -335,3 +336,23 @@ def test_compile_manifest_and_report():
     assert "kernel matmul_0_decode (decode, chip gfx1100)" in result.report
     # 16 dot2 on the weights and 4 for the activation sums per 32 weights.
     assert "dot2 20," in result.report
+
+
+@pytest.mark.parametrize("chipset", ["gfx1100", "gfx1151"])
+def test_compile_with_microkernels(chipset):
+    with open(GPTQ_LINEAR_TORCH) as f:
+        ir = f.read()
+    result = compiler.compile(StandInModule(ir), chipset=chipset,
+                              kernels="ukernel")
+    assert "matmul_0_decode_ukernel:" in result.isa
+    assert "s_swappc" not in result.isa
+    names = [k["symbol"] for k in result.manifest["kernels"]]
+    assert names == ["matmul_0_decode_ukernel", "matmul_0_splitk_reduce"]
+    # The default is the MLIR backend (lib/Microkernels/README.md).
+    assert compiler.compile(StandInModule(ir), chipset=chipset).isa != \
+        result.isa
+
+
+def test_unknown_kernels():
+    with pytest.raises(ValueError, match="unknown kernels 'hip'"):
+        compiler.compile(MATMUL, kernels="hip")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, Optional, Tuple
 
 BACKENDS = ("gpu", "cpu")
+KERNEL_BACKENDS = (None, "ukernel", "mlir")
 RAISE_PASS = "w4a16-raise-dequant-matmul"
 DEFAULT_SOURCE_NAME = "<input>"
 
@@ -111,18 +112,22 @@ def raise_quantized_matmuls(module, source_name=DEFAULT_SOURCE_NAME):
 
 
 def compile(module, chipset="gfx1100", backend="gpu",
-            source_name=DEFAULT_SOURCE_NAME, emulate=None):
+            source_name=DEFAULT_SOURCE_NAME, emulate=None, kernels=None):
     """Compiles `module` (IR text or an object holding IR, see module_text)
     for `chipset` (gfx11, or sm_80/sm_90) with `backend` ("gpu" or "cpu").
     `emulate` (e.g. "sm_90") runs the kernels built for the gfx11 `chipset`
     on that NVIDIA chip through the AMD-op emulation; load the result with
-    `w4a16.runtime.Runtime.load(result.binary, result.manifest)`. Raises
-    CompileError."""
+    `w4a16.runtime.Runtime.load(result.binary, result.manifest)`. `kernels`
+    ("ukernel" or "mlir", GPU only; None: the pipeline's default) chooses who
+    writes the kernels' inner loop. Raises CompileError."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}: expected one of "
                          f"{', '.join(BACKENDS)}")
+    if kernels not in KERNEL_BACKENDS:
+        raise ValueError(f"unknown kernels {kernels!r}: expected 'ukernel', "
+                         f"'mlir' or None")
     artifacts = _w4a16.compile(module_text(module), chipset, backend,
-                               source_name, emulate or "")
+                               source_name, emulate or "", kernels or "")
     return CompileResult(
         backend=backend,
         chipset=chipset if backend == "gpu" else None,

@@ -1,6 +1,6 @@
-// RUN: w4a16-opt %s --w4a16-gpu-pipeline="chipset=gfx1100" | FileCheck %s --check-prefix=BIN
-// RUN: w4a16-opt %s --w4a16-gpu-pipeline="chipset=gfx1151 format=isa" | FileCheck %s --check-prefix=ISA
-// RUN: not w4a16-opt %s --w4a16-gpu-pipeline="chipset=gfx1200" 2>&1 | FileCheck %s --check-prefix=RDNA4
+// RUN: w4a16-opt %s --w4a16-gpu-pipeline="backend=mlir chipset=gfx1100" | FileCheck %s --check-prefix=BIN
+// RUN: w4a16-opt %s --w4a16-gpu-pipeline="backend=mlir chipset=gfx1151 format=isa" | FileCheck %s --check-prefix=ISA
+// RUN: not w4a16-opt %s --w4a16-gpu-pipeline="backend=mlir chipset=gfx1200" 2>&1 | FileCheck %s --check-prefix=RDNA4
 
 // From w4a16.matmul on tensors to launches on memrefs and a code object
 // (lld 22 found through the toolkit directory the build creates).

@@ -11,7 +11,9 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Support/LLVM.h"
+#include "w4a16/Conversion/W4A16ToGPU/W4A16ToGPU.h"
 #include "llvm/ADT/StringRef.h"
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +55,9 @@ struct CompileOptions {
   /// Run-time range {min, max} of a dynamic M (GPU backend only; empty: the
   /// tiling pass's default).
   std::vector<int64_t> mRange;
+  /// Inner loop of the main kernels (GPU backend only; default: the GPU
+  /// pipeline's).
+  std::optional<KernelBackend> kernelBackend;
 };
 
 /// Everything a compilation produces. Fields a backend does not produce stay

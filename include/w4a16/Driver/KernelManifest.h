@@ -48,6 +48,9 @@ struct KernelLaunch {
   llvm::json::Value grid[3] = {1, 1, 1};
   int64_t workgroup[3] = {1, 1, 1};
   KernelTiling tiling;
+  /// Weights per lane of one iteration of the innermost K loop (main
+  /// kernels; 0 when the launch does not say).
+  int64_t loopWeightsPerLane = 0;
 };
 
 /// The launches of `module` (after the GPU pipeline), or failure with a

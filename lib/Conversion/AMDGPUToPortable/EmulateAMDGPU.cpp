@@ -57,6 +57,30 @@ Value constI32(ImplicitLocOpBuilder &b, int64_t value) {
   return arith::ConstantIntOp::create(b, b.getI32Type(), value);
 }
 
+/// `gpu.subgroup_broadcast` (which only the ROCDL lowering handles) becomes
+/// a shuffle from the lane it names. w4a16 kernels broadcast only in
+/// convergent code with every lane of the wave active, so the first active
+/// lane is lane 0.
+LogicalResult emulateBroadcast(gpu::SubgroupBroadcastOp op) {
+  ImplicitLocOpBuilder b(op.getLoc(), op);
+  Value value = op.getSrc();
+  Type type = value.getType();
+  if (!type.isIndex() && !type.isInteger(32))
+    return op.emitOpError("emulation handles index and i32 broadcasts only");
+  Value lane = op.getLane() ? op.getLane() : constI32(b, 0);
+  if (type.isIndex())
+    value = arith::IndexCastOp::create(b, b.getI32Type(), value);
+  Value shuffled =
+      gpu::ShuffleOp::create(b, value, lane, constI32(b, gfx11::kWaveLanes),
+                             gpu::ShuffleMode::IDX)
+          .getShuffleResult();
+  if (type.isIndex())
+    shuffled = arith::IndexCastOp::create(b, type, shuffled);
+  op.replaceAllUsesWith(shuffled);
+  op.erase();
+  return success();
+}
+
 Value toF32(ImplicitLocOpBuilder &b, Value value) {
   return arith::ExtFOp::create(b, b.getF32Type(), value);
 }
@@ -268,6 +292,11 @@ struct W4A16EmulateAMDGPUPass
     gpu::GPUModuleOp module = getOperation();
     SmallVector<LLVM::CallIntrinsicOp> dot2s;
     SmallVector<amdgpu::WMMAOp> wmmas;
+    SmallVector<gpu::SubgroupBroadcastOp> broadcasts;
+    module.walk([&](gpu::SubgroupBroadcastOp op) { broadcasts.push_back(op); });
+    for (gpu::SubgroupBroadcastOp op : broadcasts)
+      if (failed(emulateBroadcast(op)))
+        return signalPassFailure();
     WalkResult walk = module.walk([&](Operation *op) {
       if (!isAmdSpecific(op))
         return WalkResult::advance();

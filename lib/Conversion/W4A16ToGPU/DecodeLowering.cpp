@@ -68,11 +68,7 @@ protected:
   }
 
   SmallVector<Type> getWorkgroupBuffers(Builder &b) override {
-    auto workgroup = gpu::AddressSpaceAttr::get(
-        b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
-    return {MemRefType::get({waves, tiling.getTileM(), tiling.getTileN()},
-                            b.getF32Type(), MemRefLayoutAttrInterface(),
-                            workgroup)};
+    return {getWorkgroupSumType(b)};
   }
 
   gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value) override {
@@ -169,7 +165,7 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                                          const MainKernelArgs &args) {
   int64_t tileM = tiling.getTileM(), tileN = tiling.getTileN();
   Value x = args.x, qweight = args.qweight, scales = args.scales,
-        zeros = args.zeros, workspace = args.workspace, m = args.m;
+        zeros = args.zeros, m = args.m;
   Value lds = func.getWorkgroupAttributions().front();
 
   Value tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
@@ -340,40 +336,9 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
         scf::YieldOp::create(sb, results);
       });
 
-  // Sum the waves of the workgroup through LDS, then one thread per output.
-  for (int64_t mi = 0; mi < tileM; ++mi)
-    vector::StoreOp::create(b, segmentLoop.getResult(mi), lds,
-                            ValueRange{wave, cIndex(b, mi), laneColumn});
-  gpu::BarrierOp::create(b);
-  int64_t outputs = tileM * tileN;
-  scf::ForOp::create(
-      b, tid, cIndex(b, outputs), cIndex(b, tiling.getWorkgroupSize()),
-      ValueRange{},
-      [&](OpBuilder &nested, Location loc, Value out, ValueRange) {
-        ImplicitLocOpBuilder lb(loc, nested);
-        Value mi = arith::DivUIOp::create(lb, out, cIndex(lb, tileN));
-        Value localColumn = arith::RemUIOp::create(lb, out, cIndex(lb, tileN));
-        Value sum = memref::LoadOp::create(
-            lb, lds, ValueRange{cIndex(lb, 0), mi, localColumn});
-        for (int64_t w = 1; w < waves; ++w)
-          sum = arith::AddFOp::create(
-              lb, sum,
-              memref::LoadOp::create(
-                  lb, lds, ValueRange{cIndex(lb, w), mi, localColumn}));
-        Value globalColumn = arith::AddIOp::create(
-            lb, arith::MulIOp::create(lb, tileIndex, cIndex(lb, tileN)),
-            localColumn);
-        Value inside = arith::AndIOp::create(
-            lb, arith::CmpIOp::create(lb, arith::CmpIPredicate::ult, mi, m),
-            arith::CmpIOp::create(lb, arith::CmpIPredicate::ult, globalColumn,
-                                  cIndex(lb, n)));
-        scf::IfOp::create(lb, inside, [&](OpBuilder &thenBuilder, Location) {
-          memref::StoreOp::create(thenBuilder, loc, sum, workspace,
-                                  ValueRange{split, mi, globalColumn});
-          scf::YieldOp::create(thenBuilder, loc);
-        });
-        scf::YieldOp::create(lb);
-      });
+  storeWorkgroupSum(b, lds, segmentLoop.getResults(), wave, laneColumn,
+                    arith::MulIOp::create(b, tileIndex, cIndex(b, tileN)),
+                    split, args);
 }
 
 std::unique_ptr<SplitKLowering>

@@ -33,6 +33,14 @@ MemRefType gpukernels::memrefOf(RankedTensorType type) {
   return MemRefType::get(type.getShape(), type.getElementType());
 }
 
+MemRefType gpukernels::workgroupMemrefOf(ArrayRef<int64_t> shape,
+                                         Type element) {
+  return MemRefType::get(
+      shape, element, MemRefLayoutAttrInterface(),
+      gpu::AddressSpaceAttr::get(element.getContext(),
+                                 gpu::GPUDialect::getWorkgroupAddressSpace()));
+}
+
 MagicBias gpukernels::getMagicBias(Type activation) {
   using namespace ::w4a16;
   return activation.isF16() ? MagicBias{pairOf(kF16MagicBits), kF16MagicBias}
@@ -51,8 +59,9 @@ SplitKLowering::~SplitKLowering() = default;
 
 LogicalResult SplitKLowering::checkSupported() {
   if (scheme.getLayout() != WeightLayout::Gptq)
-    return op.emitOpError("GPU lowering of the awq layout is not "
-                          "implemented yet");
+    return op.emitOpError() << "GPU lowering of the "
+                            << stringifyWeightLayout(scheme.getLayout())
+                            << " layout is not implemented yet";
   if (scheme.getZeroPoint() == ZeroPointKind::Float && !supportsFloatZeros())
     return op.emitOpError()
            << "GPU lowering of float zero points is not implemented for the "
@@ -61,6 +70,10 @@ LogicalResult SplitKLowering::checkSupported() {
     return op.emitOpError("GPU lowering needs act-order weights permuted "
                           "at load time; g_idx is not supported yet");
   return success();
+}
+
+int64_t SplitKLowering::getLoopWeightsPerLane() {
+  return tiling.getTileK() * tiling.getTileN() / tiling.getWorkgroupSize();
 }
 
 LogicalResult SplitKLowering::lower() {
@@ -124,6 +137,53 @@ Value SplitKLowering::loadColumns(ImplicitLocOpBuilder &b, VectorType type,
       b, DenseElementsAttr::get(type, b.getZeroAttr(type.getElementType())));
   return vector::MaskedLoadOp::create(b, type, memref, ValueRange{row, column},
                                       mask, zero);
+}
+
+MemRefType SplitKLowering::getWorkgroupSumType(Builder &b) const {
+  return workgroupMemrefOf({waves, tiling.getTileM(), tiling.getTileN()},
+                           b.getF32Type());
+}
+
+void SplitKLowering::storeWorkgroupSum(ImplicitLocOpBuilder &b, Value lds,
+                                       ValueRange rowPartials, Value wave,
+                                       Value laneColumn, Value tileColumn,
+                                       Value split,
+                                       const MainKernelArgs &args) {
+  int64_t tileM = tiling.getTileM(), tileN = tiling.getTileN();
+  for (auto [mi, partial] : llvm::enumerate(rowPartials))
+    vector::StoreOp::create(
+        b, partial, lds,
+        ValueRange{wave, cIndex(b, static_cast<int64_t>(mi)), laneColumn});
+  gpu::BarrierOp::create(b);
+  // One thread per output of the tile.
+  Value tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+  scf::ForOp::create(
+      b, tid, cIndex(b, tileM * tileN), cIndex(b, tiling.getWorkgroupSize()),
+      ValueRange{},
+      [&](OpBuilder &nested, Location loc, Value out, ValueRange) {
+        ImplicitLocOpBuilder lb(loc, nested);
+        Value mi = arith::DivUIOp::create(lb, out, cIndex(lb, tileN));
+        Value localColumn = arith::RemUIOp::create(lb, out, cIndex(lb, tileN));
+        Value sum = memref::LoadOp::create(
+            lb, lds, ValueRange{cIndex(lb, 0), mi, localColumn});
+        for (int64_t w = 1; w < waves; ++w)
+          sum = arith::AddFOp::create(
+              lb, sum,
+              memref::LoadOp::create(
+                  lb, lds, ValueRange{cIndex(lb, w), mi, localColumn}));
+        Value globalColumn = arith::AddIOp::create(lb, tileColumn, localColumn);
+        Value inside = arith::AndIOp::create(
+            lb,
+            arith::CmpIOp::create(lb, arith::CmpIPredicate::ult, mi, args.m),
+            arith::CmpIOp::create(lb, arith::CmpIPredicate::ult, globalColumn,
+                                  cIndex(lb, n)));
+        scf::IfOp::create(lb, inside, [&](OpBuilder &thenBuilder, Location) {
+          memref::StoreOp::create(thenBuilder, loc, sum, args.workspace,
+                                  ValueRange{split, mi, globalColumn});
+          scf::YieldOp::create(thenBuilder, loc);
+        });
+        scf::YieldOp::create(lb);
+      });
 }
 
 gpu::GPUFuncOp SplitKLowering::buildReduceKernel() {
@@ -230,6 +290,8 @@ void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
     mainNames.push_back("zeros");
   mainNames.append({"workspace", "m"});
   describeLaunch(mainLaunch, tiling, mainNames);
+  mainLaunch->setAttr(kLaunchLoopWeightsAttrName,
+                      b.getI64IntegerAttr(getLoopWeightsPerLane()));
 
   auto initType = cast<RankedTensorType>(init.getType());
   auto outType = cast<MemRefType>(reduce.getArgumentTypes()[1]);

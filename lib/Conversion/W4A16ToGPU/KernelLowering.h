@@ -24,6 +24,8 @@ namespace mlir::w4a16::gpukernels {
 Value cIndex(ImplicitLocOpBuilder &b, int64_t v);
 Value splatI32(ImplicitLocOpBuilder &b, VectorType type, uint32_t v);
 MemRefType memrefOf(RankedTensorType type);
+/// A workgroup (LDS) memref.
+MemRefType workgroupMemrefOf(ArrayRef<int64_t> shape, Type element);
 
 /// The exponent bits that make a 4-bit integer q read as bias + q in the
 /// activation type (0x6400 | q is 1024 + q in f16, 0x4300 | q is 128 + q in
@@ -65,6 +67,22 @@ protected:
   virtual gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value m) = 0;
   /// Suffix of the main kernel's symbol (e.g. "decode").
   virtual StringRef getKernelSuffix() const = 0;
+  /// Weights per lane that one iteration of the main kernel's innermost K
+  /// loop consumes (recorded on the launch for the static report); default:
+  /// one tile_k step of the workgroup.
+  virtual int64_t getLoopWeightsPerLane();
+
+  /// Sums the waves' partial results through `lds` ([waves, tile_m,
+  /// tile_n] f32) and writes the rows < M and columns < N of the sum into
+  /// the workspace at `split`. `rowPartials[r]` is the calling lane's
+  /// vector<C x f32> of row r at tile columns laneColumn .. laneColumn + C;
+  /// the workgroup's columns start at tileColumn.
+  /// The `lds` buffer of storeWorkgroupSum.
+  MemRefType getWorkgroupSumType(Builder &b) const;
+  void storeWorkgroupSum(ImplicitLocOpBuilder &b, Value lds,
+                         ValueRange rowPartials, Value wave, Value laneColumn,
+                         Value tileColumn, Value split,
+                         const MainKernelArgs &args);
 
   /// Loads `type` from memref[row, column...]; columns past N are masked off
   /// (read as zero) unless every tile is whole.
@@ -98,6 +116,13 @@ std::unique_ptr<SplitKLowering> createLowering(MatmulOp op, TilingAttr tiling,
 std::unique_ptr<SplitKLowering>
 createDecodeLowering(MatmulOp op, TilingAttr tiling, gpu::GPUModuleOp kernels,
                      StringRef name, const TargetInfo &target);
+
+/// The lowering of `tiling`'s strategy whose main kernel calls a HIP
+/// microkernel, or null after a remark on `op` when the microkernels do not
+/// cover the op (the caller then uses createLowering).
+std::unique_ptr<SplitKLowering>
+createUkernelLowering(MatmulOp op, TilingAttr tiling, gpu::GPUModuleOp kernels,
+                      StringRef name, const TargetInfo &target);
 
 } // namespace mlir::w4a16::gpukernels
 

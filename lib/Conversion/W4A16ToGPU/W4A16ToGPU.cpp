@@ -34,6 +34,8 @@ constexpr StringLiteral kKernelModuleName = "w4a16_kernels";
 struct ConvertW4A16ToGPUPass
     : public mlir::w4a16::impl::ConvertW4A16ToGPUPassBase<
           ConvertW4A16ToGPUPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<MatmulOp> matmuls;
@@ -129,13 +131,17 @@ struct ConvertW4A16ToGPUPass
     return branch.getResult(0);
   }
 
-  static LogicalResult lowerTiled(MatmulOp op, TilingAttr tiling,
+  LogicalResult lowerTiled(MatmulOp op, TilingAttr tiling,
                                   gpu::GPUModuleOp kernels, StringRef name) {
     auto target = lookupTarget(tiling.getChip());
     if (!target)
       return op.emitOpError() << llvm::toString(target.takeError());
-    std::unique_ptr<gpukernels::SplitKLowering> lowering =
-        gpukernels::createLowering(op, tiling, kernels, name, *target);
+    std::unique_ptr<gpukernels::SplitKLowering> lowering;
+    if (backend == KernelBackend::Ukernel)
+      lowering =
+          gpukernels::createUkernelLowering(op, tiling, kernels, name, *target);
+    if (!lowering)
+      lowering = gpukernels::createLowering(op, tiling, kernels, name, *target);
     if (!lowering || failed(lowering->lower()))
       return failure();
     return success();

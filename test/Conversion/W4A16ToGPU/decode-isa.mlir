@@ -1,5 +1,5 @@
-// RUN: w4a16-opt %s --w4a16-gpu-pipeline="chipset=gfx1100 format=isa" | FileCheck %s --check-prefixes=CHECK,GFX1100
-// RUN: w4a16-opt %s --w4a16-gpu-pipeline="chipset=gfx1151 format=isa" | FileCheck %s --check-prefixes=CHECK,GFX1151
+// RUN: w4a16-opt %s --w4a16-gpu-pipeline="backend=mlir chipset=gfx1100 format=isa" | FileCheck %s --check-prefixes=CHECK,GFX1100
+// RUN: w4a16-opt %s --w4a16-gpu-pipeline="backend=mlir chipset=gfx1151 format=isa" | FileCheck %s --check-prefixes=CHECK,GFX1151
 
 // The decode kernel compiles to real gfx11 code: 16-byte weight loads and
 // v_dot2 in the K loop, no scratch.

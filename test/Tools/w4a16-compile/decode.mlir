@@ -1,11 +1,11 @@
 // RUN: rm -rf %t && mkdir -p %t
-// RUN: w4a16-compile %s --chipset=gfx1100 -o %t/decode.hsaco --emit-isa %t/decode.s --manifest %t/decode.json --report %t/report.txt
+// RUN: w4a16-compile %s --backend=mlir --chipset=gfx1100 -o %t/decode.hsaco --emit-isa %t/decode.s --manifest %t/decode.json --report %t/report.txt
 // RUN: llvm-readobj --file-headers %t/decode.hsaco | FileCheck %s --check-prefix=ELF
 // RUN: llvm-nm -u %t/decode.hsaco | count 0
 // RUN: FileCheck %s --check-prefix=ISA < %t/decode.s
 // RUN: FileCheck %s --check-prefix=MANIFEST < %t/decode.json
 // RUN: FileCheck %s --check-prefix=REPORT < %t/report.txt
-// RUN: w4a16-compile %s --chipset=gfx1151 -o %t/gfx1151.hsaco
+// RUN: w4a16-compile %s --backend=mlir --chipset=gfx1151 -o %t/gfx1151.hsaco
 // RUN: llvm-readobj --file-headers %t/gfx1151.hsaco | FileCheck %s --check-prefix=ELF1151
 
 // One decode matmul (M = 1, K = N = 4096, G = 128, symmetric) to a code

@@ -1,5 +1,5 @@
 // RUN: rm -rf %t && mkdir -p %t
-// RUN: w4a16-compile %s --chipset=gfx1100 --m-range=1,8 -o %t/k.hsaco --manifest %t/k.json --report %t/report.txt
+// RUN: w4a16-compile %s --backend=mlir --chipset=gfx1100 --m-range=1,8 -o %t/k.hsaco --manifest %t/k.json --report %t/report.txt
 // RUN: FileCheck %s --check-prefix=MANIFEST < %t/k.json
 // RUN: FileCheck %s --check-prefix=REPORT < %t/report.txt
 

@@ -7,6 +7,11 @@
 
 namespace mlir::w4a16 {
 
+/// Who writes the main kernels' inner K loop: MLIR (generated code) or the
+/// HIP microkernels of lib/Microkernels, called from the generated kernel and
+/// linked as bitcode (the pipeline links them).
+enum class KernelBackend { Mlir, Ukernel };
+
 #define GEN_PASS_DECL_CONVERTW4A16TOGPUPASS
 #include "w4a16/Conversion/Passes.h.inc"
 
@@ -16,6 +21,10 @@ namespace mlir::w4a16 {
 inline constexpr llvm::StringLiteral kLaunchTilingAttrName = "w4a16.tiling";
 inline constexpr llvm::StringLiteral kLaunchArgNamesAttrName =
     "w4a16.arg_names";
+/// On main kernel launches: weights per lane of one iteration of the kernel's
+/// innermost K loop, which the static report normalizes by.
+inline constexpr llvm::StringLiteral kLaunchLoopWeightsAttrName =
+    "w4a16.loop_weights_per_lane";
 
 } // namespace mlir::w4a16
 
