@@ -139,6 +139,9 @@ mlir::w4a16::collectLaunches(ModuleOp module) {
       launch.function = func.getSymName().str();
     launch.symbol = op.getKernelName().getValue().str();
     launch.tiling = detach(tiling);
+    if (auto layout =
+            op->getAttrOfType<StringAttr>(kLaunchWeightLayoutAttrName))
+      launch.weightLayout = layout.str();
     Value m;
     for (auto [operand, name] : llvm::zip(
              op.getKernelOperands(), names.getAsValueRange<StringAttr>())) {
@@ -232,6 +235,9 @@ mlir::w4a16::buildManifest(ArrayRef<KernelLaunch> launches,
                                 {"tile_k", tiling.tileK},
                                 {"split_k", tiling.splitK}}},
         {"args", std::move(args)}});
+    if (!launch.weightLayout.empty())
+      kernels.back().getAsObject()->insert(
+          {"weight_layout", launch.weightLayout});
   }
   json::Object manifest{{"chip", target.chip},
                         {"wave_size", target.waveSize},

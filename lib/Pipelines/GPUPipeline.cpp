@@ -1,6 +1,8 @@
 //===- GPUPipeline.cpp - w4a16 to gfx11 code objects
 //-----------------------===//
 
+#include "mlir/Conversion/AMDGPUToROCDL/AMDGPUToROCDL.h"
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/GPUToROCDL/GPUToROCDLPass.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
@@ -22,6 +24,8 @@ void mlir::w4a16::buildGPUPipeline(OpPassManager &pm,
   tiling.chipset = options.chipset;
   tiling.mRange.assign(options.mRange.begin(), options.mRange.end());
   pm.addPass(createW4A16TileMatmulPass(tiling));
+  // The WMMA kernels read the fragment layout; constant weights fold.
+  pm.addPass(createW4A16RepackWeightsPass());
   pm.addPass(createConvertW4A16ToGPUPass());
 
   addOneShotBufferization(pm);
@@ -34,7 +38,11 @@ void mlir::w4a16::buildGPUPipeline(OpPassManager &pm,
   target.optLevel = 3;
   pm.addPass(createGpuROCDLAttachTarget(target));
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createLowerAffinePass());
   kernels.addPass(createSCFToControlFlowPass());
+  ConvertAMDGPUToROCDLPassOptions amdgpu;
+  amdgpu.chipset = options.chipset;
+  kernels.addPass(createConvertAMDGPUToROCDLPass(amdgpu));
   ConvertGpuOpsToROCDLOpsOptions rocdl;
   rocdl.chipset = options.chipset;
   rocdl.runtime = gpu::amd::Runtime::HIP;

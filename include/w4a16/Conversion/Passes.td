@@ -35,6 +35,8 @@ def ConvertW4A16ToGPUPass : Pass<"convert-w4a16-to-gpu", "::mlir::ModuleOp"> {
     then `<name>_splitk_reduce` (init + partials, rounded once).
   }];
   let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::amdgpu::AMDGPUDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::gpu::GPUDialect",

@@ -48,6 +48,8 @@ struct KernelLaunch {
   llvm::json::Value grid[3] = {1, 1, 1};
   int64_t workgroup[3] = {1, 1, 1};
   KernelTiling tiling;
+  /// Packed layout of `qweight` (main kernels only): "gptq" or "fragment".
+  std::string weightLayout;
 };
 
 /// The launches of `module` (after the GPU pipeline), or failure with a

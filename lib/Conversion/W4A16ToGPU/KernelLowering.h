@@ -53,6 +53,8 @@ public:
 protected:
   /// Diagnoses operand kinds and tile shapes the strategy cannot lower.
   virtual LogicalResult checkSupported();
+  /// The packed weight layout the main kernel reads.
+  virtual WeightLayout getWeightLayout() const { return WeightLayout::Gptq; }
   /// Fills the body of `func` (created by `lower` with the common arguments
   /// and `getWorkgroupBuffers()`); `b` is at the start of the body.
   virtual void buildMainKernelBody(ImplicitLocOpBuilder &b, gpu::GPUFuncOp func,
@@ -96,6 +98,10 @@ std::unique_ptr<SplitKLowering> createLowering(MatmulOp op, TilingAttr tiling,
 std::unique_ptr<SplitKLowering>
 createDecodeLowering(MatmulOp op, TilingAttr tiling, gpu::GPUModuleOp kernels,
                      StringRef name, const TargetInfo &target);
+/// small_batch and prefill, on the gfx11 WMMA (WmmaLowering.cpp).
+std::unique_ptr<SplitKLowering>
+createWmmaLowering(MatmulOp op, TilingAttr tiling, gpu::GPUModuleOp kernels,
+                   StringRef name, const TargetInfo &target);
 
 } // namespace mlir::w4a16::gpukernels
 

@@ -12,7 +12,7 @@ func.func @untiled(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<
 // -----
 
 func.func @prefill(%x: tensor<128x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<128x4096xf16>) -> tensor<128x4096xf16> {
-  // expected-error @+1 {{GPU lowering of the prefill strategy is not implemented yet}}
+  // expected-error @+1 {{the prefill kernel reads fragment weights, got gptq (run --w4a16-repack-weights)}}
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<128x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<128x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 128, m_max = 128, tile_m = 128, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 256, lds_bytes = 16384>]} -> tensor<128x4096xf16>
   return %0 : tensor<128x4096xf16>
 }

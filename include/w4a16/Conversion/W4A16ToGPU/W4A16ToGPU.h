@@ -16,6 +16,10 @@ namespace mlir::w4a16 {
 inline constexpr llvm::StringLiteral kLaunchTilingAttrName = "w4a16.tiling";
 inline constexpr llvm::StringLiteral kLaunchArgNamesAttrName =
     "w4a16.arg_names";
+/// On main-kernel launches: the packed layout the kernel reads `qweight` in
+/// ("gptq" or "fragment"; the host repacks at load time, docs/ABI.md).
+inline constexpr llvm::StringLiteral kLaunchWeightLayoutAttrName =
+    "w4a16.weight_layout";
 
 } // namespace mlir::w4a16
 

@@ -22,8 +22,15 @@ using namespace mlir::w4a16;
 
 /// Whether the op's weights can move to the fragment layout: GPTQ, a shape
 /// the layout covers, and no act-order (the microkernels walk groups in K
-/// order).
+/// order). A tiled op moves only when one of its kernels runs matrix
+/// instructions (the dot2 decode kernel reads GPTQ).
 static bool canUseFragmentLayout(MatmulOp op) {
+  if (auto tilings = op->getAttrOfType<ArrayAttr>(TilingAttr::getOpAttrName()))
+    if (llvm::none_of(tilings, [](Attribute attr) {
+          auto tiling = dyn_cast<TilingAttr>(attr);
+          return tiling && tiling.usesMatrixInstructions();
+        }))
+      return false;
   return op.getScheme().getLayout() == WeightLayout::Gptq && !op.getGIdx() &&
          ::w4a16::isFragmentLayoutShape(op.getK(), op.getN());
 }

@@ -32,18 +32,19 @@ func.func @decode_m8_bf16_awq(%x: tensor<2x4x17408xbf16>, %w: tensor<17408x640xi
   return %0 : tensor<2x4x5120xf32>
 }
 
-// M = 32: small batch, tile_m rounded up to the 16 rows of the instruction.
+// M = 32: small batch, tile_m rounded up to the 16 rows of the instruction;
+// tile_k = one G128 group (4 fragment blocks, unrolled) per iteration.
 // GFX1100-LABEL: func.func @small_batch_m32
-// GFX1100: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 32, m_max = 32, tile_m = 32, tile_n = 128, tile_k = 32, split_k = 8, workgroup_size = 128, lds_bytes = 0>
+// GFX1100: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 32, m_max = 32, tile_m = 32, tile_n = 128, tile_k = 128, split_k = 8, workgroup_size = 128, lds_bytes = 0>
 func.func @small_batch_m32(%x: tensor<32x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<32x4096xf16>) -> tensor<32x4096xf16> {
   %0 = w4a16.matmul #sym128 ins(%x, %w, %s : tensor<32x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<32x4096xf16>) -> tensor<32x4096xf16>
   return %0 : tensor<32x4096xf16>
 }
 
 // M = 2048: prefill, A double-buffered in LDS (2 x 128 x 32 halves), no split.
-// Per-channel scales: K splits at packed words.
+// Per-channel scales: K splits at packed words; 4 blocks per iteration.
 // GFX1100-LABEL: func.func @prefill_m2048
-// GFX1100: w4a16.tilings = [#w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 2048, m_max = 2048, tile_m = 128, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 256, lds_bytes = 16384>]
+// GFX1100: w4a16.tilings = [#w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 2048, m_max = 2048, tile_m = 128, tile_n = 128, tile_k = 128, split_k = 1, workgroup_size = 256, lds_bytes = 16384>]
 func.func @prefill_m2048(%x: tensor<2048x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<1x4096xf16>, %i: tensor<2048x4096xf16>) -> tensor<2048x4096xf16> {
   %0 = w4a16.matmul #chan ins(%x, %w, %s : tensor<2048x4096xf16>, tensor<512x4096xi32>, tensor<1x4096xf16>) outs(%i : tensor<2048x4096xf16>) -> tensor<2048x4096xf16>
   return %0 : tensor<2048x4096xf16>
