@@ -310,6 +310,16 @@ std::string mlir::w4a16::buildReport(ArrayRef<KernelLaunch> launches,
         int64_t(waveIterations), loopCycles, target.numSimds(), target.clockGHz,
         issueUs, std::max(memoryUs, issueUs),
         memoryUs >= issueUs ? "memory" : "issue");
+    if (mix.wmma > 0) {
+      // Every SIMD issuing matrix instructions back to back.
+      double flopsPerSimdCycle =
+          2.0 * target.mmaM * target.mmaN * target.mmaK / kWmmaIssueCycles;
+      double peakUs =
+          2.0 * m * n * k /
+          (flopsPerSimdCycle * target.numSimds() * target.clockGHz * 1e3);
+      os << llvm::formatv("  WMMA peak {0:f2} us: modelled {1:f1}% of peak\n",
+                          peakUs, 100 * peakUs / std::max(memoryUs, issueUs));
+    }
   }
   return text;
 }

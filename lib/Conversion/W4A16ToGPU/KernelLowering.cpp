@@ -304,10 +304,6 @@ gpukernels::createLowering(MatmulOp op, TilingAttr tiling,
   case TilingStrategy::SmallBatch:
   case TilingStrategy::Prefill:
     return createWmmaLowering(op, tiling, kernels, name, target);
-  default:
-    op.emitOpError() << "GPU lowering of the "
-                     << stringifyTilingStrategy(tiling.getStrategy())
-                     << " strategy is not implemented yet";
-    return nullptr;
   }
+  llvm_unreachable("unknown tiling strategy");
 }

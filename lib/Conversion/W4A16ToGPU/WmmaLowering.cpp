@@ -102,7 +102,7 @@ private:
   };
 
   SmallVector<Value> dequantBlock(ImplicitLocOpBuilder &b, Value words,
-                                  Value subtrahend, Value scaledSubtrahend);
+                                  Value lowAddend, Value highAddend);
   std::pair<Value, Value> loadZeroTerms(ImplicitLocOpBuilder &b, Value zeros,
                                         Value group, Value column);
   Value wmma(ImplicitLocOpBuilder &b, Value a, Value bFragment, Value acc);
@@ -210,10 +210,10 @@ Value WmmaLowering::wmma(ImplicitLocOpBuilder &b, Value a, Value bFragment,
                                 bFragment, acc);
 }
 
-/// The (bias + z) subtrahend of nibbles in bits 0..3 and, for f16, the
-/// -(64 + z) addend of nibbles in bits 4..7 (after the 1/16 scaling), as
-/// splats over the 8 halves of a dequantized 4-word load; bf16 returns the
-/// f32 (128 + z) that multiplies the group's sum(a) instead.
+/// For f16, the -(1024 + z) addend of nibbles in bits 0..3 and the -(64 + z)
+/// addend of nibbles in bits 4..7 (after the 1/16 scaling), as splats over
+/// the 8 halves of a dequantized 4-word load; bf16 returns the f32
+/// (128 + z) that multiplies the group's sum(a) instead.
 std::pair<Value, Value> WmmaLowering::loadZeroTerms(ImplicitLocOpBuilder &b,
                                                     Value zeros, Value group,
                                                     Value column) {
@@ -250,31 +250,31 @@ std::pair<Value, Value> WmmaLowering::loadZeroTerms(ImplicitLocOpBuilder &b,
         b, zero, arith::ConstantIntOp::create(b, i32, magic.bias));
     return {arith::UIToFPOp::create(b, b.getF32Type(), biased), Value()};
   }
-  // Exact f16 bit patterns: 0x6400 | z = 1024 + z, 0xD400 | 16z = -(64 + z).
-  auto halfOf = [&](Value bits) {
-    Value half = arith::BitcastOp::create(
-        b, b.getF16Type(), arith::TruncIOp::create(b, b.getI16Type(), bits));
-    return vector::BroadcastOp::create(
+  // Exact f16 bit patterns, in both halves of a word so that the addition
+  // stays one packed instruction: 0xE400 | z = -(1024 + z) and
+  // 0xD400 | 16z = -(64 + z).
+  auto pairOf = [&](Value bits, uint32_t pattern) -> Value {
+    auto wordsType = VectorType::get({::w4a16::kFragmentWordsPerColumn}, i32);
+    Value pair = arith::OrIOp::create(
+        b,
+        arith::MulIOp::create(b, bits,
+                              arith::ConstantIntOp::create(b, i32, 0x10001)),
+        arith::ConstantIntOp::create(b, i32, ::w4a16::pairOf(pattern)));
+    return vector::BitCastOp::create(
         b, VectorType::get({2 * ::w4a16::kFragmentWordsPerColumn}, activation),
-        half);
+        vector::BroadcastOp::create(b, wordsType, pair));
   };
-  Value biased = arith::OrIOp::create(
-      b, zero, arith::ConstantIntOp::create(b, i32, magic.pairBits & 0xFFFF));
-  Value negated64 = arith::OrIOp::create(
-      b,
-      arith::ShLIOp::create(
-          b, zero,
-          arith::ConstantIntOp::create(b, i32, ::w4a16::kBitsPerValue)),
-      arith::ConstantIntOp::create(b, i32,
-                                   kF16Bias64Bits | ::w4a16::kF16SignBit));
-  return {halfOf(biased), halfOf(negated64)};
+  Value sixteenZ = arith::ShLIOp::create(
+      b, zero, arith::ConstantIntOp::create(b, i32, ::w4a16::kBitsPerValue));
+  return {pairOf(zero, ::w4a16::kF16MagicBits | ::w4a16::kF16SignBit),
+          pairOf(sixteenZ, kF16Bias64Bits | ::w4a16::kF16SignBit)};
 }
 
 /// Dequantizes the 4 words of a lane's 32-K block into the B fragments of
 /// its two K steps (fragment s, element e = K row 16 s + e).
 SmallVector<Value> WmmaLowering::dequantBlock(ImplicitLocOpBuilder &b,
-                                              Value words, Value subtrahend,
-                                              Value scaledSubtrahend) {
+                                              Value words, Value lowAddend,
+                                              Value highAddend) {
   auto wordsType = cast<VectorType>(words.getType());
   auto halvesType =
       VectorType::get({2 * wordsType.getNumElements()}, activation);
@@ -298,14 +298,16 @@ SmallVector<Value> WmmaLowering::dequantBlock(ImplicitLocOpBuilder &b,
     Value halves = vector::BitCastOp::create(b, halvesType, bits);
     if (isBf16()) {
       pairs.push_back(halves);
-    } else if (inPlaceHigh) {
-      Value sixteenth = arith::ConstantOp::create(
-          b, DenseElementsAttr::get(halvesType,
-                                    b.getFloatAttr(activation, 1.0 / 16)));
-      pairs.push_back(
-          vector::FMAOp::create(b, halves, sixteenth, scaledSubtrahend));
     } else {
-      pairs.push_back(arith::SubFOp::create(b, halves, subtrahend));
+      // Packed FMAs (an f16 subtraction of a register operand is selected
+      // as two 16-bit instructions on gfx11): (1024 + q) * 1 - (1024 + z)
+      // and (1024 + 16q) / 16 - (64 + z), both exact.
+      Value factor = arith::ConstantOp::create(
+          b, DenseElementsAttr::get(
+                 halvesType,
+                 b.getFloatAttr(activation, inPlaceHigh ? 1.0 / 16 : 1.0)));
+      pairs.push_back(vector::FMAOp::create(
+          b, halves, factor, inPlaceHigh ? highAddend : lowAddend));
     }
   }
   Value low = vector::ShuffleOp::create(
