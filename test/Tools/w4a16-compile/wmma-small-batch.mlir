@@ -20,17 +20,17 @@
 // ISA-NOT: s_cbranch_scc{{[01]}} [[LOOP]]
 // ISA: v_wmma_f32_16x16x16_f16
 // ISA: s_cbranch_scc{{[01]}} [[LOOP]]
-// ISA: .private_segment_fixed_size: 0
+// ISA: .amdhsa_private_segment_fixed_size 0
 
 // MANIFEST: "symbol": "matmul_0_small_batch"
 // MANIFEST: "weight_layout": "fragment"
 
 // The hot loop loads only 16-byte vectors (weights and A rows), plus the
 // group's scales and zeros once per 128-row iteration.
-// REPORT:      kernel matmul_0_small_batch (small_batch, chip gfx1{{1|15}}{{0|1}}0{{0?}}
+// REPORT:      kernel matmul_0_small_batch (small_batch, chip gfx{{1100|1151}})
 // REPORT-NEXT: VGPRs {{[0-9]+}}, SGPRs {{[0-9]+}}, LDS 0 B, scratch 0 B, waves/SIMD {{(8|9|1[0-6])}}
 // REPORT-NEXT: inner K loop per 32 weights per lane: global loads b128 x6 b16 x{{[0-9.]+}} b32 x{{[0-9.]+}}, WMMA 4, dot2 0,
-// REPORT-NEXT: memory-bound
+// REPORT-NEXT: {{.*}}(memory-bound)
 func.func @small_batch(%x: tensor<16x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %z: tensor<32x512xi32>, %i: tensor<16x4096xf16>) -> tensor<16x4096xf16> {
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = packed> ins(%x, %w, %s : tensor<16x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) zeros(%z : tensor<32x512xi32>) outs(%i : tensor<16x4096xf16>) -> tensor<16x4096xf16>
   return %0 : tensor<16x4096xf16>
