@@ -143,6 +143,9 @@ mlir::w4a16::collectLaunches(ModuleOp module) {
     if (auto weights =
             op->getAttrOfType<IntegerAttr>(kLaunchLoopWeightsAttrName))
       launch.loopWeightsPerLane = weights.getInt();
+    if (auto layout =
+            op->getAttrOfType<StringAttr>(kLaunchWeightLayoutAttrName))
+      launch.weightLayout = layout.str();
     Value m;
     for (auto [operand, name] : llvm::zip(
              op.getKernelOperands(), names.getAsValueRange<StringAttr>())) {
@@ -239,6 +242,8 @@ mlir::w4a16::buildManifest(ArrayRef<KernelLaunch> launches,
         {"args", std::move(args)}};
     if (isAmd)
       described["descriptor"] = launch.symbol + ".kd";
+    if (!launch.weightLayout.empty())
+      described["weight_layout"] = launch.weightLayout;
     kernels.push_back(std::move(described));
   }
   json::Object manifest{{"chip", device.chip},
@@ -319,6 +324,16 @@ std::string mlir::w4a16::buildReport(ArrayRef<KernelLaunch> launches,
         int64_t(waveIterations), loopCycles, target.numSimds(), target.clockGHz,
         issueUs, std::max(memoryUs, issueUs),
         memoryUs >= issueUs ? "memory" : "issue");
+    if (mix.wmma > 0) {
+      // Every SIMD issuing matrix instructions back to back.
+      double flopsPerSimdCycle =
+          2.0 * target.mmaM * target.mmaN * target.mmaK / kWmmaIssueCycles;
+      double peakUs =
+          2.0 * m * n * k /
+          (flopsPerSimdCycle * target.numSimds() * target.clockGHz * 1e3);
+      os << llvm::formatv("  WMMA peak {0:f2} us: modelled {1:f1}% of peak\n",
+                          peakUs, 100 * peakUs / std::max(memoryUs, issueUs));
+    }
   }
   return text;
 }

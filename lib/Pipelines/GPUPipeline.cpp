@@ -1,5 +1,6 @@
 //===- GPUPipeline.cpp - w4a16 to gfx11 code objects or NVIDIA PTX --------===//
 
+#include "mlir/Conversion/AMDGPUToROCDL/AMDGPUToROCDL.h"
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/GPUToROCDL/GPUToROCDLPass.h"
@@ -62,6 +63,9 @@ static void addROCDLLowering(OpPassManager &pm, const TargetInfo &device,
   // WMMA lane layouts (Target/WmmaLayout.h) are affine.apply.
   kernels.addPass(createLowerAffinePass());
   kernels.addPass(createSCFToControlFlowPass());
+  ConvertAMDGPUToROCDLPassOptions amdgpu;
+  amdgpu.chipset = device.chip.str();
+  kernels.addPass(createConvertAMDGPUToROCDLPass(amdgpu));
   ConvertGpuOpsToROCDLOpsOptions rocdl;
   rocdl.chipset = device.chip.str();
   rocdl.runtime = gpu::amd::Runtime::HIP;
@@ -105,6 +109,8 @@ mlir::w4a16::buildGPUPipeline(OpPassManager &pm,
   tiling.chipset = options.chipset;
   tiling.mRange.assign(options.mRange.begin(), options.mRange.end());
   pm.addPass(createW4A16TileMatmulPass(tiling));
+  // The WMMA kernels read the fragment layout; constant weights fold.
+  pm.addPass(createW4A16RepackWeightsPass());
   ConvertW4A16ToGPUPassOptions conversion;
   conversion.backend = options.backend;
   pm.addPass(createConvertW4A16ToGPUPass(conversion));

@@ -33,6 +33,10 @@ def ConvertW4A16ToGPUPass : Pass<"convert-w4a16-to-gpu", "::mlir::ModuleOp"> {
     Decode: `<name>_decode` (dot2 GEMV, exact dequant, f32 accumulation,
     in-workgroup reduction through LDS, f32 split-K partials in a workspace)
     then `<name>_splitk_reduce` (init + partials, rounded once).
+    small_batch / prefill: `<name>_small_batch` / `<name>_prefill` on
+    `amdgpu.wmma` (gfx11 16x16x16), reading weights in the fragment layout
+    (run `--w4a16-repack-weights` first), B dequantized exactly in registers,
+    prefill with A double buffered in LDS; same workspace and reduce kernel.
 
     `backend=ukernel`: the main kernel's body is a call to a HIP microkernel
     (lib/Microkernels/README.md) declared as an `llvm.func` in the
@@ -51,6 +55,8 @@ def ConvertW4A16ToGPUPass : Pass<"convert-w4a16-to-gpu", "::mlir::ModuleOp"> {
                         "calls to the HIP microkernels"))}]>,
   ];
   let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::amdgpu::AMDGPUDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::gpu::GPUDialect",

@@ -6,7 +6,9 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
 #include "w4a16/Conversion/W4A16ToGPU/W4A16ToGPU.h"
 #include "w4a16/Support/PackedFormat.h"
 #include <numeric>
@@ -58,10 +60,17 @@ SplitKLowering::SplitKLowering(MatmulOp op, TilingAttr tiling,
 SplitKLowering::~SplitKLowering() = default;
 
 LogicalResult SplitKLowering::checkSupported() {
-  if (scheme.getLayout() != WeightLayout::Gptq)
-    return op.emitOpError() << "GPU lowering of the "
-                            << stringifyWeightLayout(scheme.getLayout())
-                            << " layout is not implemented yet";
+  if (scheme.getLayout() == WeightLayout::Awq)
+    return op.emitOpError("GPU lowering of the awq layout is not "
+                          "implemented yet");
+  if (scheme.getLayout() != getWeightLayout())
+    return op.emitOpError()
+           << "the " << stringifyTilingStrategy(tiling.getStrategy())
+           << " kernel reads " << stringifyWeightLayout(getWeightLayout())
+           << " weights, got " << stringifyWeightLayout(scheme.getLayout())
+           << (getWeightLayout() == WeightLayout::Fragment
+                   ? " (run --w4a16-repack-weights)"
+                   : "");
   if (scheme.getZeroPoint() == ZeroPointKind::Float && !supportsFloatZeros())
     return op.emitOpError()
            << "GPU lowering of float zero points is not implemented for the "
@@ -273,9 +282,28 @@ void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
   SmallVector<Value> mainArgs;
   SmallVector<Value> weightOperands = {input, op.getQweight(), op.getScales(),
                                        op.getZeros()};
-  for (auto [i, tensor] : llvm::enumerate(weightOperands))
-    if (tensor)
-      mainArgs.push_back(toBuffer(tensor, mainTypes[i]));
+  // Weights repacked from a run-time value are repacked by the host at load
+  // time (docs/ABI.md): the kernel reads the source buffer as the repacked
+  // layout, which has the same number of words.
+  auto repack = op.getQweight().getDefiningOp<RepackOp>();
+  bool hostRepacks = repack && !matchPattern(op.getQweight(), m_Constant());
+  if (hostRepacks)
+    weightOperands[1] = repack.getSource();
+  for (auto [i, tensor] : llvm::enumerate(weightOperands)) {
+    if (!tensor)
+      continue;
+    if (i == 1 && hostRepacks) {
+      auto type = cast<MemRefType>(mainTypes[i]);
+      Value source = bufferization::ToBufferOp::create(
+          b, memrefOf(cast<RankedTensorType>(tensor.getType())), tensor,
+          /*read_only=*/true);
+      mainArgs.push_back(memref::ReinterpretCastOp::create(
+          b, type, source, 0, type.getShape(),
+          computeSuffixProduct(type.getShape())));
+      continue;
+    }
+    mainArgs.push_back(toBuffer(tensor, mainTypes[i]));
+  }
   auto workspaceType =
       cast<MemRefType>(main.getArgumentTypes()[mainArgs.size()]);
   Value workspace = memref::AllocOp::create(b, workspaceType, ValueRange{m});
@@ -292,6 +320,9 @@ void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
   describeLaunch(mainLaunch, tiling, mainNames);
   mainLaunch->setAttr(kLaunchLoopWeightsAttrName,
                       b.getI64IntegerAttr(getLoopWeightsPerLane()));
+  mainLaunch->setAttr(
+      kLaunchWeightLayoutAttrName,
+      b.getStringAttr(stringifyWeightLayout(getWeightLayout())));
 
   auto initType = cast<RankedTensorType>(init.getType());
   auto outType = cast<MemRefType>(reduce.getArgumentTypes()[1]);
@@ -321,6 +352,8 @@ void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
         tensor::getMixedSizes(b, b.getLoc(), op.getInit()));
   op.getResult().replaceAllUsesWith(result);
   op.erase();
+  if (repack && repack->use_empty())
+    repack.erase();
 }
 
 std::unique_ptr<SplitKLowering>
@@ -330,10 +363,9 @@ gpukernels::createLowering(MatmulOp op, TilingAttr tiling,
   switch (tiling.getStrategy()) {
   case TilingStrategy::Decode:
     return createDecodeLowering(op, tiling, kernels, name, target);
-  default:
-    op.emitOpError() << "GPU lowering of the "
-                     << stringifyTilingStrategy(tiling.getStrategy())
-                     << " strategy is not implemented yet";
-    return nullptr;
+  case TilingStrategy::SmallBatch:
+  case TilingStrategy::Prefill:
+    return createWmmaLowering(op, tiling, kernels, name, target);
   }
+  llvm_unreachable("unknown tiling strategy");
 }

@@ -57,6 +57,8 @@ protected:
   virtual LogicalResult checkSupported();
   /// Whether the strategy applies float (unquantized) zero points.
   virtual bool supportsFloatZeros() const { return false; }
+  /// The packed weight layout the main kernel reads.
+  virtual WeightLayout getWeightLayout() const { return WeightLayout::Gptq; }
   /// Fills the body of `func` (created by `lower` with the common arguments
   /// and `getWorkgroupBuffers()`); `b` is at the start of the body.
   virtual void buildMainKernelBody(ImplicitLocOpBuilder &b, gpu::GPUFuncOp func,
@@ -116,6 +118,10 @@ std::unique_ptr<SplitKLowering> createLowering(MatmulOp op, TilingAttr tiling,
 std::unique_ptr<SplitKLowering>
 createDecodeLowering(MatmulOp op, TilingAttr tiling, gpu::GPUModuleOp kernels,
                      StringRef name, const TargetInfo &target);
+/// small_batch and prefill, on the gfx11 WMMA (WmmaLowering.cpp).
+std::unique_ptr<SplitKLowering>
+createWmmaLowering(MatmulOp op, TilingAttr tiling, gpu::GPUModuleOp kernels,
+                   StringRef name, const TargetInfo &target);
 
 /// The lowering of `tiling`'s strategy whose main kernel calls a HIP
 /// microkernel, or null after a remark on `op` when the microkernels do not

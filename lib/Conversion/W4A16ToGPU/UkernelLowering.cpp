@@ -97,6 +97,8 @@ public:
 protected:
   /// getUnsupportedReason has vetted the op before `lower` runs.
   LogicalResult checkSupported() override { return success(); }
+  /// The entry point is chosen for the op's layout (gptq or fragment).
+  WeightLayout getWeightLayout() const override { return scheme.getLayout(); }
 
   std::string getCommonUnsupportedReason();
   int64_t getGroupSize() { return scheme.getEffectiveGroupSize(k); }

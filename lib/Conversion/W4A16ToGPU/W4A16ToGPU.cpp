@@ -8,6 +8,8 @@
 
 #include "w4a16/Conversion/W4A16ToGPU/W4A16ToGPU.h"
 #include "KernelLowering.h"
+#include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -17,6 +19,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "w4a16/Dialect/W4A16/IR/W4A16Ops.h"
+#include "w4a16/Dialect/W4A16/Transforms/Transforms.h"
 #include "w4a16/Target/TargetInfo.h"
 
 namespace mlir::w4a16 {
@@ -85,6 +88,13 @@ struct ConvertW4A16ToGPUPass
     Value result = buildDispatch(b, op, m, ranges, perRange);
     op.getResult().replaceAllUsesWith(result);
     op.erase();
+    // Each range's kernels read their own weight layout: the WMMA kernels'
+    // clones read fragments (constant weights fold; argument weights are
+    // repacked by the host at load time, per kernel, see docs/ABI.md).
+    IRRewriter rewriter(op.getContext());
+    for (auto [clone, tiling] : llvm::zip(perRange, ranges))
+      if (tiling.usesMatrixInstructions() && canUseFragmentLayout(clone))
+        repackToFragmentLayout(rewriter, clone);
     for (auto [i, clone] : llvm::enumerate(perRange))
       if (failed(lowerTiled(clone, ranges[i], kernels,
                             (name + "_m" + Twine(ranges[i].getMMin())).str())))
@@ -132,7 +142,7 @@ struct ConvertW4A16ToGPUPass
   }
 
   LogicalResult lowerTiled(MatmulOp op, TilingAttr tiling,
-                                  gpu::GPUModuleOp kernels, StringRef name) {
+                           gpu::GPUModuleOp kernels, StringRef name) {
     auto target = lookupTarget(tiling.getChip());
     if (!target)
       return op.emitOpError() << llvm::toString(target.takeError());

@@ -12,7 +12,7 @@ func.func @untiled(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<
 // -----
 
 func.func @prefill(%x: tensor<128x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<128x4096xf16>) -> tensor<128x4096xf16> {
-  // expected-error @+1 {{GPU lowering of the prefill strategy is not implemented yet}}
+  // expected-error @+1 {{the prefill kernel reads fragment weights, got gptq (run --w4a16-repack-weights)}}
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<128x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<128x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 128, m_max = 128, tile_m = 128, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 256, lds_bytes = 16384>]} -> tensor<128x4096xf16>
   return %0 : tensor<128x4096xf16>
 }
@@ -31,14 +31,6 @@ func.func @narrow_tile(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: ten
   // expected-error @+1 {{decode tile_n = 64 must be a multiple of 128 (one 16-byte load per lane)}}
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<1x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<1x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 64, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 4096>]} -> tensor<1x4096xf16>
   return %0 : tensor<1x4096xf16>
-}
-
-// -----
-
-func.func @dispatch(%x: tensor<?x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<?x4096xf16>) -> tensor<?x4096xf16> {
-  // expected-error @+1 {{GPU lowering of the small_batch strategy is not implemented yet}}
-  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<?x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<?x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 8, tile_m = 8, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 32768>, #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 9, m_max = 64, tile_m = 64, tile_n = 128, tile_k = 32, split_k = 8, workgroup_size = 128, lds_bytes = 0>]} -> tensor<?x4096xf16>
-  return %0 : tensor<?x4096xf16>
 }
 
 // -----

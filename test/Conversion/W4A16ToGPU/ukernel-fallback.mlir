@@ -43,7 +43,7 @@ func.func @act_order(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tenso
 // The gemv family reads GPTQ words; fragment-layout weights are for WMMA.
 func.func @decode_fragment(%x: tensor<1x4096xf16>, %w: tensor<128x256x64xi32>, %s: tensor<32x4096xf16>, %i: tensor<1x4096xf16>) -> tensor<1x4096xf16> {
   // expected-remark @+2 {{microkernel backend not used (the gemv microkernel reads the gptq layout); using the MLIR lowering}}
-  // expected-error @+1 {{GPU lowering of the fragment layout is not implemented yet}}
+  // expected-error @+1 {{the decode kernel reads gptq weights, got fragment}}
   %0 = w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<1x4096xf16>, tensor<128x256x64xi32>, tensor<32x4096xf16>) outs(%i : tensor<1x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 4096>]} -> tensor<1x4096xf16>
   return %0 : tensor<1x4096xf16>
 }
@@ -53,7 +53,7 @@ func.func @decode_fragment(%x: tensor<1x4096xf16>, %w: tensor<128x256x64xi32>, %
 // G = 16 is finer than the WMMA family's 32-K step.
 func.func @wmma_group16(%x: tensor<16x1024xf16>, %w: tensor<128x256xi32>, %s: tensor<64x256xf16>, %i: tensor<16x256xf16>) -> tensor<16x256xf16> {
   // expected-remark @+2 {{microkernel backend not used (group size 16 is not a multiple of 32 (the WMMA microkernel steps 32 K)); using the MLIR lowering}}
-  // expected-error @+1 {{GPU lowering of the small_batch strategy is not implemented yet}}
+  // expected-error @+1 {{the small_batch kernel reads fragment weights, got gptq (run --w4a16-repack-weights)}}
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 16, zero_point = symmetric> ins(%x, %w, %s : tensor<16x1024xf16>, tensor<128x256xi32>, tensor<64x256xf16>) outs(%i : tensor<16x256xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 16, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 128, lds_bytes = 0>]} -> tensor<16x256xf16>
   return %0 : tensor<16x256xf16>
 }
@@ -63,7 +63,7 @@ func.func @wmma_group16(%x: tensor<16x1024xf16>, %w: tensor<128x256xi32>, %s: te
 // N = 200 is not a multiple of 16: no WMMA entry point fits.
 func.func @wmma_odd_n(%x: tensor<16x1024xf16>, %w: tensor<128x200xi32>, %s: tensor<8x200xf16>, %i: tensor<16x200xf16>) -> tensor<16x200xf16> {
   // expected-remark @+2 {{microkernel backend not used (N = 200 and tile_n = 128 must be multiples of 16 for the WMMA microkernel); using the MLIR lowering}}
-  // expected-error @+1 {{GPU lowering of the small_batch strategy is not implemented yet}}
+  // expected-error @+1 {{the small_batch kernel reads fragment weights, got gptq (run --w4a16-repack-weights)}}
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<16x1024xf16>, tensor<128x200xi32>, tensor<8x200xf16>) outs(%i : tensor<16x200xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 16, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 128, lds_bytes = 0>]} -> tensor<16x200xf16>
   return %0 : tensor<16x200xf16>
 }

@@ -69,3 +69,22 @@ func.func @unsupported(%x48: tensor<2x48xf16>, %w48: tensor<6x16xi32>, %s48: ten
          outs(%i : tensor<2x32xf16>) -> tensor<2x32xf16>
   return %0, %1, %2, %3, %4 : tensor<2x16xf16>, tensor<2x24xf16>, tensor<2x32xf16>, tensor<2x32xf16>, tensor<2x32xf16>
 }
+
+// -----
+
+// Tiled matmuls: only those with a matrix-instruction kernel move to the
+// fragment layout; the dot2 decode kernel reads GPTQ.
+// CHECK-LABEL: func.func @tiled
+// CHECK: w4a16.matmul #w4a16.scheme<layout = gptq, {{.*}}strategy = decode
+// CHECK: w4a16.repack
+// CHECK: w4a16.matmul #w4a16.scheme<layout = fragment, {{.*}}strategy = small_batch
+func.func @tiled(%x: tensor<1x64xf16>, %x16: tensor<16x64xf16>, %w: tensor<8x32xi32>, %s: tensor<2x32xf16>,
+                 %i: tensor<1x32xf16>, %i16: tensor<16x32xf16>) -> (tensor<1x32xf16>, tensor<16x32xf16>) {
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric>
+         ins(%x, %w, %s : tensor<1x64xf16>, tensor<8x32xi32>, tensor<2x32xf16>) outs(%i : tensor<1x32xf16>)
+         {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 128, tile_k = 64, split_k = 1, workgroup_size = 256, lds_bytes = 4096>]} -> tensor<1x32xf16>
+  %1 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric>
+         ins(%x16, %w, %s : tensor<16x64xf16>, tensor<8x32xi32>, tensor<2x32xf16>) outs(%i16 : tensor<16x32xf16>)
+         {w4a16.tilings = [#w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 16, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 128, lds_bytes = 0>]} -> tensor<16x32xf16>
+  return %0, %1 : tensor<1x32xf16>, tensor<16x32xf16>
+}

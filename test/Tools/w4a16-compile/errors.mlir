@@ -1,13 +1,11 @@
 // RUN: not w4a16-compile %s --chipset=gfx1200 -o %t.hsaco 2>&1 | FileCheck %s --check-prefix=RDNA4
 // RUN: not w4a16-compile %s --chipset=gfx90a -o %t.hsaco 2>&1 | FileCheck %s --check-prefix=CDNA
-// RUN: not w4a16-compile %s --m-range=1,128 -o %t.hsaco 2>&1 | FileCheck %s --check-prefix=DISPATCH
 // RUN: not w4a16-compile %s --m-range=1 -o %t.hsaco 2>&1 | FileCheck %s --check-prefix=RANGE
 // RUN: not w4a16-compile %S/Inputs/malformed.mlir -o %t.hsaco 2>&1 | FileCheck %s --check-prefix=PARSE
 // RUN: not w4a16-compile %t.missing.mlir -o %t.hsaco 2>&1 | FileCheck %s --check-prefix=MISSING
 
 // RDNA4: errors.mlir: error: chip 'gfx1200': RDNA4 (gfx12) WMMA uses a different operand layout and is not supported yet
 // CDNA: errors.mlir: error: unsupported chip 'gfx90a'; supported: gfx1100,
-// DISPATCH: errors.mlir:[[@LINE+5]]:8: error: 'w4a16.matmul' op GPU lowering of the small_batch strategy is not implemented yet
 // RANGE: error: --m-range takes two values, min,max
 // PARSE: malformed.mlir:3:{{[0-9]+}}: error:
 // MISSING: missing.mlir: error: {{[Nn]}}o such file or directory

@@ -25,6 +25,10 @@ inline constexpr llvm::StringLiteral kLaunchArgNamesAttrName =
 /// innermost K loop, which the static report normalizes by.
 inline constexpr llvm::StringLiteral kLaunchLoopWeightsAttrName =
     "w4a16.loop_weights_per_lane";
+/// On main-kernel launches: the packed layout the kernel reads `qweight` in
+/// ("gptq" or "fragment"; the host repacks at load time, docs/ABI.md).
+inline constexpr llvm::StringLiteral kLaunchWeightLayoutAttrName =
+    "w4a16.weight_layout";
 
 } // namespace mlir::w4a16
 

@@ -12,6 +12,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "w4a16/Dialect/W4A16/IR/W4A16Ops.h"
 #include "w4a16/Dialect/W4A16/Transforms/Passes.h"
+#include "w4a16/Support/Repack.h"
 #include "w4a16/Target/TargetInfo.h"
 
 namespace mlir::w4a16 {
@@ -61,6 +62,8 @@ struct Problem {
   /// K is split only at multiples of this many rows (a group, or a packed
   /// word for per-channel scales), so each split loads a group's scales once.
   int64_t splitUnitRows;
+  /// Rows per group (K for per-channel scales).
+  int64_t groupRows;
   int64_t splitUnits() const { return k / splitUnitRows; }
 };
 
@@ -69,7 +72,8 @@ struct TileSizes {
 };
 
 /// LDS a strategy needs for given tiles: decode reduces f32 partials of all
-/// waves; prefill double-buffers the A tile (2-byte elements).
+/// waves; prefill double-buffers the A tile of one fragment-layout block of
+/// K (2-byte elements).
 int64_t ldsBytesFor(TilingStrategy strategy, const TileSizes &t,
                     const TargetInfo &target) {
   switch (strategy) {
@@ -78,7 +82,7 @@ int64_t ldsBytesFor(TilingStrategy strategy, const TileSizes &t,
   case TilingStrategy::SmallBatch:
     return 0;
   case TilingStrategy::Prefill:
-    return 2 * t.tileM * t.tileK * 2;
+    return 2 * t.tileM * ::w4a16::kFragmentBlockK * 2;
   }
   llvm_unreachable("unknown strategy");
 }
@@ -99,6 +103,20 @@ int64_t chooseSplitK(const Problem &problem, const TargetInfo &target,
       break;
   }
   return best;
+}
+
+/// K rows per main-loop iteration of the matrix kernels: up to 4 fragment
+/// blocks, unrolled, dividing the rows between two scale applications (a
+/// group, or the split when it lies inside one group), so that one
+/// iteration is the hot loop the static report reads.
+int64_t chooseMatrixTileK(const Problem &problem, int64_t splitK) {
+  constexpr int64_t kMaxBlocks = 4;
+  int64_t block = ::w4a16::kFragmentBlockK;
+  int64_t segment = std::min(problem.groupRows, problem.k / splitK);
+  int64_t blocks = kMaxBlocks;
+  while (blocks > 1 && segment % (blocks * block) != 0)
+    blocks /= 2;
+  return blocks * block;
 }
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
@@ -138,6 +156,8 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
                  ? 1
                  : chooseSplitK(problem, target, workgroups,
                                 t.workgroupSize / target.waveSize);
+  if (strategy != TilingStrategy::Decode)
+    t.tileK = chooseMatrixTileK(problem, t.splitK);
   return t;
 }
 
@@ -189,7 +209,8 @@ struct TileMatmulPass
     QuantSchemeAttr scheme = op.getScheme();
     Problem problem{op.getN(), op.getK(),
                     scheme.isPerChannel() ? ::w4a16::kValuesPerWord
-                                          : scheme.getGroupSize()};
+                                          : scheme.getGroupSize(),
+                    scheme.getEffectiveGroupSize(op.getK())};
 
     if (auto existing =
             op->getAttrOfType<ArrayAttr>(TilingAttr::getOpAttrName())) {

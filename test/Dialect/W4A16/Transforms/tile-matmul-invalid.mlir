@@ -4,7 +4,7 @@
 // RUN: w4a16-opt %t/tile16.mlir "--w4a16-tile-matmul=tile-n=24" -verify-diagnostics
 // RUN: w4a16-opt %t/tilek.mlir "--w4a16-tile-matmul=tile-k=12" -verify-diagnostics
 // RUN: w4a16-opt %t/split.mlir "--w4a16-tile-matmul=split-k=3" -verify-diagnostics
-// RUN: w4a16-opt %t/lds.mlir "--w4a16-tile-matmul=tile-m=256 tile-k=128" -verify-diagnostics
+// RUN: w4a16-opt %t/lds.mlir "--w4a16-tile-matmul=tile-m=1024" -verify-diagnostics
 // RUN: w4a16-opt %t/range.mlir "--w4a16-tile-matmul=m-range=8,4" -verify-diagnostics
 // RUN: w4a16-opt %t/preset.mlir --w4a16-tile-matmul -verify-diagnostics
 // RUN: w4a16-opt %t/attr.mlir -split-input-file -verify-diagnostics

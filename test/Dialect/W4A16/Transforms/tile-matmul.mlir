@@ -32,21 +32,40 @@ func.func @decode_m8_bf16_awq(%x: tensor<2x4x17408xbf16>, %w: tensor<17408x640xi
   return %0 : tensor<2x4x5120xf32>
 }
 
-// M = 32: small batch, tile_m rounded up to the 16 rows of the instruction.
+// M = 32: small batch, tile_m rounded up to the 16 rows of the instruction;
+// tile_k = one G128 group (4 fragment blocks, unrolled) per iteration.
 // GFX1100-LABEL: func.func @small_batch_m32
-// GFX1100: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 32, m_max = 32, tile_m = 32, tile_n = 128, tile_k = 32, split_k = 8, workgroup_size = 128, lds_bytes = 0>
+// GFX1100: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 32, m_max = 32, tile_m = 32, tile_n = 128, tile_k = 128, split_k = 8, workgroup_size = 128, lds_bytes = 0>
 func.func @small_batch_m32(%x: tensor<32x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<32x4096xf16>) -> tensor<32x4096xf16> {
   %0 = w4a16.matmul #sym128 ins(%x, %w, %s : tensor<32x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<32x4096xf16>) -> tensor<32x4096xf16>
   return %0 : tensor<32x4096xf16>
 }
 
 // M = 2048: prefill, A double-buffered in LDS (2 x 128 x 32 halves), no split.
-// Per-channel scales: K splits at packed words.
+// Per-channel scales: K splits at packed words; 4 blocks per iteration.
 // GFX1100-LABEL: func.func @prefill_m2048
-// GFX1100: w4a16.tilings = [#w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 2048, m_max = 2048, tile_m = 128, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 256, lds_bytes = 16384>]
+// GFX1100: w4a16.tilings = [#w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 2048, m_max = 2048, tile_m = 128, tile_n = 128, tile_k = 128, split_k = 1, workgroup_size = 256, lds_bytes = 16384>]
 func.func @prefill_m2048(%x: tensor<2048x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<1x4096xf16>, %i: tensor<2048x4096xf16>) -> tensor<2048x4096xf16> {
   %0 = w4a16.matmul #chan ins(%x, %w, %s : tensor<2048x4096xf16>, tensor<512x4096xi32>, tensor<1x4096xf16>) outs(%i : tensor<2048x4096xf16>) -> tensor<2048x4096xf16>
   return %0 : tensor<2048x4096xf16>
+}
+
+// Matrix strategies: tile_k is up to 4 fragment blocks dividing the rows
+// between two scale applications (G32 -> 32, G64 -> 64), on several chips.
+// GFX1100-LABEL: func.func @small_batch_g32_bf16
+// GFX1100: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 64, m_max = 64, tile_m = 64, tile_n = 128, tile_k = 32,
+func.func @small_batch_g32_bf16(%x: tensor<64x5120xbf16>, %w: tensor<640x17408xi32>, %s: tensor<160x17408xbf16>, %i: tensor<64x17408xbf16>) -> tensor<64x17408xbf16> {
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<64x5120xbf16>, tensor<640x17408xi32>, tensor<160x17408xbf16>) outs(%i : tensor<64x17408xbf16>) -> tensor<64x17408xbf16>
+  return %0 : tensor<64x17408xbf16>
+}
+
+// GFX1151: #w4a16.tiling<strategy = small_batch, chip = "gfx1151", m_min = 64, m_max = 64, tile_m = 64, tile_n = 128, tile_k = 32, split_k = 1,
+// GFX1100-LABEL: func.func @prefill_g64
+// GFX1100: #w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 512, m_max = 512, tile_m = 128, tile_n = 128, tile_k = 64, split_k = 1, workgroup_size = 256, lds_bytes = 16384>
+// GFX1102: #w4a16.tiling<strategy = prefill, chip = "gfx1102", m_min = 512, m_max = 512, tile_m = 128, tile_n = 128, tile_k = 64,
+func.func @prefill_g64(%x: tensor<512x4096xf16>, %w: tensor<512x6144xi32>, %s: tensor<64x6144xf16>, %i: tensor<512x6144xf16>) -> tensor<512x6144xf16> {
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 64, zero_point = symmetric> ins(%x, %w, %s : tensor<512x4096xf16>, tensor<512x6144xi32>, tensor<64x6144xf16>) outs(%i : tensor<512x6144xf16>) -> tensor<512x6144xf16>
+  return %0 : tensor<512x6144xf16>
 }
 
 // Dynamic M: one kernel per strategy covering all M, or only those the

@@ -94,8 +94,10 @@ def W4A16RepackWeightsPass : Pass<"w4a16-repack-weights"> {
     `g_idx` (act-order) and K a multiple of 32, N a multiple of 16 into
     `w4a16.repack ... from gptq to fragment` and the same matmul with
     `layout = fragment`. Constant weights fold into the repacked constant
-    on the spot: the load-time repack happens at compile time. Every other
-    matmul is left as it is.
+    on the spot: the load-time repack happens at compile time. A matmul
+    already tiled (`w4a16.tilings`) moves only if one of its kernels uses
+    matrix instructions (small_batch, prefill); decode kernels read GPTQ.
+    Every other matmul is left as it is.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }

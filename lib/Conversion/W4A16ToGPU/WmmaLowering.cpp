@@ -1,0 +1,641 @@
+//===- WmmaLowering.cpp - The gfx11 WMMA kernels (small batch, prefill) ---===//
+//
+// Both WMMA strategies compute a workgroup tile of tile_m x tile_n outputs;
+// each wave owns 32 columns (two 16-column B fragments) and waveRows rows
+// (one or more 16-row A fragments), so every A fragment feeds two WMMAs and
+// every B fragment feeds all of the wave's A fragments.
+//   - B: the fragment layout (Support/Repack.h) gives each lane its column's
+//     32 K in one 16-byte load; lanes 16-31 load the same words (the gfx11
+//     duplication). Dequant in registers, exact: f16 (0x6400 | q) - (1024 + z)
+//     and, for nibbles in bits 4..7, (0x6400 | 16q) * 1/16 - (64 + z); bf16
+//     (no packed bf16 arithmetic on gfx11) keeps 128 + q and subtracts
+//     (128 + z) * sum(a) per group in f32, the sum coming from one WMMA of A
+//     against ones.
+//   - small_batch reads A fragments straight from global memory; prefill
+//     stages the workgroup's A chunk in LDS, double buffered, with the next
+//     chunk's global loads in flight during the WMMAs.
+//   - Each group (or split, whichever is shorter) accumulates in f32 from
+//     zero, then the group's f32 scale multiplies it into the total: scales
+//     and zeros are read once per group and column, never folded into a
+//     rounded weight. f32 partials go to the split-K workspace.
+// Every lane -> (row, column) coordinate comes from Target/WmmaLayout.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelLowering.h"
+#include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "w4a16/Support/Repack.h"
+#include "w4a16/Target/WmmaLayout.h"
+
+using namespace mlir;
+using namespace mlir::w4a16;
+using namespace mlir::w4a16::gpukernels;
+
+namespace {
+
+constexpr int64_t kTile = gfx11::kWmmaSize;
+/// 16-column B fragments per wave.
+constexpr int64_t kWaveTilesN = 2;
+constexpr int64_t kWaveColumns = kWaveTilesN * kTile;
+/// K of one fragment-layout block: one 16-byte load per lane and column.
+constexpr int64_t kBlockK = ::w4a16::kFragmentBlockK;
+constexpr int64_t kStepsPerBlock = kBlockK / kTile;
+/// Activations per 16-byte load when staging A in LDS.
+constexpr int64_t kStageElements = 8;
+constexpr uint64_t kLoadAlignment = 16;
+
+/// f16 bit patterns of the nibble-in-bits-4..7 variant: 0x5400 | 16z is
+/// 64 + z, and the sign bit makes it -(64 + z).
+constexpr uint32_t kF16Bias64Bits = 0x5400;
+
+class WmmaLowering : public SplitKLowering {
+public:
+  using SplitKLowering::SplitKLowering;
+
+protected:
+  ::mlir::w4a16::WeightLayout getWeightLayout() const override {
+    return WeightLayout::Fragment;
+  }
+  LogicalResult checkSupported() override;
+  SmallVector<Type> getWorkgroupBuffers(Builder &b) override;
+  gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value m) override;
+  StringRef getKernelSuffix() const override {
+    return stagesAInLds() ? "prefill" : "small_batch";
+  }
+  void buildMainKernelBody(ImplicitLocOpBuilder &b, gpu::GPUFuncOp func,
+                           const MainKernelArgs &args) override;
+
+private:
+  bool stagesAInLds() const {
+    return tiling.getStrategy() == TilingStrategy::Prefill;
+  }
+  bool isBf16() const { return activation.isBF16(); }
+  int64_t wavesN() const { return tiling.getTileN() / kWaveColumns; }
+  int64_t wavesM() const { return waves / wavesN(); }
+  int64_t waveRows() const { return tiling.getTileM() / wavesM(); }
+  int64_t tilesM() const { return waveRows() / kTile; }
+  int64_t kPerSplit() const { return k / tiling.getSplitK(); }
+  /// K rows between two scale applications: a group, or the split when the
+  /// split lies inside one group.
+  int64_t segmentRows() const {
+    return std::min(scheme.getEffectiveGroupSize(k), kPerSplit());
+  }
+  MemRefType getStageType(Builder &b) const;
+
+  /// Per-lane state shared by the loop body builders.
+  struct Lane {
+    Value lane, tid, m, lastRow, split;
+    /// First row of each of the wave's A fragments, per lane (clamped).
+    SmallVector<Value> aRows;
+    /// Fragment-layout column tile of each B fragment (clamped to N) and
+    /// the unclamped one for the store.
+    SmallVector<Value> nTiles, storeTiles;
+    /// The lane's B column in each fragment (clamped, for scales/zeros).
+    SmallVector<Value> columns;
+    Value workgroupRow, waveRow;
+    /// First of the lane's words in a fragment-layout block row.
+    Value wordOffset;
+  };
+
+  SmallVector<Value> dequantBlock(ImplicitLocOpBuilder &b, Value words,
+                                  Value lowAddend, Value highAddend);
+  std::pair<Value, Value> loadZeroTerms(ImplicitLocOpBuilder &b, Value zeros,
+                                        Value group, Value column);
+  Value wmma(ImplicitLocOpBuilder &b, Value a, Value bFragment, Value acc);
+  /// A fragment (lane's row, 16 K from `kOffset`) of A tile `i`.
+  Value loadA(ImplicitLocOpBuilder &b, const Lane &lane, Value x, Value stage,
+              Value buffer, int64_t i, Value kOffset);
+  SmallVector<Value> loadStage(ImplicitLocOpBuilder &b, const Lane &lane,
+                               Value x, Value chunk);
+  void storeStage(ImplicitLocOpBuilder &b, const Lane &lane, Value stage,
+                  Value buffer, ArrayRef<Value> values);
+  void buildBlock(ImplicitLocOpBuilder &b, const Lane &lane,
+                  const MainKernelArgs &args, Value stage, Value blockIndex,
+                  Value firstBlock, Value lastBlock,
+                  ArrayRef<std::pair<Value, Value>> zeroTerms,
+                  SmallVectorImpl<Value> &accs, SmallVectorImpl<Value> &sums,
+                  SmallVectorImpl<Value> &staged);
+};
+
+} // namespace
+
+LogicalResult WmmaLowering::checkSupported() {
+  if (failed(SplitKLowering::checkSupported()))
+    return failure();
+  StringRef strategy = stringifyTilingStrategy(tiling.getStrategy());
+  if (target.mmaFamily != MmaFamily::Gfx11Wmma || target.mmaM != kTile ||
+      target.mmaN != kTile || target.mmaK != kTile)
+    return op.emitOpError() << "the " << strategy
+                            << " kernels need the gfx11 16x16x16 WMMA, which "
+                            << target.chip << " does not have";
+  if (!((activation.isF16() && target.mmaF16) ||
+        (activation.isBF16() && target.mmaBf16)))
+    return op.emitOpError()
+           << "the " << strategy
+           << " kernels take f16 or bf16 activations, got " << activation;
+  if (op.getScales().getType().getElementType() != activation)
+    return op.emitOpError()
+           << "the " << strategy
+           << " kernels need scales of the activation type " << activation;
+  int64_t tileN = tiling.getTileN(), tileM = tiling.getTileM();
+  if (tileN % kWaveColumns != 0 || waves % wavesN() != 0 ||
+      tileM % (wavesM() * kTile) != 0)
+    return op.emitOpError()
+           << strategy << " tile " << tileM << " x " << tileN << " with "
+           << waves << " waves: each wave needs " << kWaveColumns
+           << " columns and a multiple of " << kTile << " rows";
+  int64_t group = scheme.getEffectiveGroupSize(k);
+  if (group % kBlockK != 0)
+    return op.emitOpError()
+           << "the " << strategy << " kernels need a group size that is a "
+           << "multiple of " << kBlockK << ", got " << group;
+  if (kPerSplit() % segmentRows() != 0)
+    return op.emitOpError()
+           << "split_k = " << tiling.getSplitK() << " cuts K = " << k
+           << " into slices of " << kPerSplit()
+           << " rows, neither whole groups nor inside one "
+              "group";
+  if (tiling.getTileK() % kBlockK != 0 ||
+      segmentRows() % tiling.getTileK() != 0)
+    return op.emitOpError()
+           << strategy << " tile_k = " << tiling.getTileK()
+           << " must be a multiple of " << kBlockK
+           << " (fragment-layout blocks) dividing the " << segmentRows()
+           << " rows between two scale applications";
+  if (stagesAInLds()) {
+    int64_t stageUnits = tileM * kBlockK / kStageElements;
+    if (stageUnits % tiling.getWorkgroupSize() != 0)
+      return op.emitOpError()
+             << "prefill A tile " << tileM << " x " << kBlockK
+             << " does not split evenly over " << tiling.getWorkgroupSize()
+             << " threads in 16-byte loads";
+    Builder builder(op.getContext());
+    int64_t ldsBytes = getStageType(builder).getNumElements() *
+                       activation.getIntOrFloatBitWidth() / 8;
+    if (tiling.getLdsBytes() != ldsBytes)
+      return op.emitOpError()
+             << "prefill lds_bytes = " << tiling.getLdsBytes()
+             << ", the kernel's double-buffered A tile takes " << ldsBytes;
+  }
+  return success();
+}
+
+MemRefType WmmaLowering::getStageType(Builder &b) const {
+  auto workgroup = gpu::AddressSpaceAttr::get(
+      b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
+  return MemRefType::get({2, tiling.getTileM(), kBlockK}, activation,
+                         MemRefLayoutAttrInterface(), workgroup);
+}
+
+SmallVector<Type> WmmaLowering::getWorkgroupBuffers(Builder &b) {
+  if (!stagesAInLds())
+    return {};
+  return {getStageType(b)};
+}
+
+gpu::KernelDim3 WmmaLowering::getMainGrid(ImplicitLocOpBuilder &b, Value m) {
+  int64_t tileN = tiling.getTileN();
+  return {cIndex(b, (n + tileN - 1) / tileN),
+          arith::CeilDivUIOp::create(b, m, cIndex(b, tiling.getTileM())),
+          cIndex(b, tiling.getSplitK())};
+}
+
+Value WmmaLowering::wmma(ImplicitLocOpBuilder &b, Value a, Value bFragment,
+                         Value acc) {
+  return amdgpu::WMMAOp::create(b, acc.getType(), kTile, kTile, kTile, a,
+                                bFragment, acc);
+}
+
+/// For f16, the -(1024 + z) addend of nibbles in bits 0..3 and the -(64 + z)
+/// addend of nibbles in bits 4..7 (after the 1/16 scaling), as splats over
+/// the 8 halves of a dequantized 4-word load; bf16 returns the f32
+/// (128 + z) that multiplies the group's sum(a) instead.
+std::pair<Value, Value> WmmaLowering::loadZeroTerms(ImplicitLocOpBuilder &b,
+                                                    Value zeros, Value group,
+                                                    Value column) {
+  Type i32 = b.getI32Type();
+  Value zero;
+  if (zeros) {
+    // Column c is nibble c % 8 of word c / 8 (GPTQ packed zeros).
+    Value word = memref::LoadOp::create(
+        b, zeros,
+        ValueRange{group, arith::DivUIOp::create(
+                              b, column, cIndex(b, ::w4a16::kValuesPerWord))});
+    Value shift = arith::MulIOp::create(
+        b,
+        arith::IndexCastOp::create(
+            b, i32,
+            arith::RemUIOp::create(b, column,
+                                   cIndex(b, ::w4a16::kValuesPerWord))),
+        arith::ConstantIntOp::create(b, i32, ::w4a16::kBitsPerValue));
+    zero = arith::AndIOp::create(b, arith::ShRUIOp::create(b, word, shift),
+                                 arith::ConstantIntOp::create(b, i32, 0xF));
+    if (scheme.getGptqV1())
+      zero = arith::AddIOp::create(b, zero,
+                                   arith::ConstantIntOp::create(b, i32, 1));
+  } else {
+    zero = arith::ConstantIntOp::create(b, i32,
+                                        scheme.getZeroPoint() ==
+                                                ZeroPointKind::Symmetric
+                                            ? ::w4a16::kSymmetricZeroPoint
+                                            : 0);
+  }
+  MagicBias magic = getMagicBias(activation);
+  if (isBf16()) {
+    Value biased = arith::AddIOp::create(
+        b, zero, arith::ConstantIntOp::create(b, i32, magic.bias));
+    return {arith::UIToFPOp::create(b, b.getF32Type(), biased), Value()};
+  }
+  // Exact f16 bit patterns, in both halves of a word so that the addition
+  // stays one packed instruction: 0xE400 | z = -(1024 + z) and
+  // 0xD400 | 16z = -(64 + z).
+  auto pairOf = [&](Value bits, uint32_t pattern) -> Value {
+    auto wordsType = VectorType::get({::w4a16::kFragmentWordsPerColumn}, i32);
+    Value pair = arith::OrIOp::create(
+        b,
+        arith::MulIOp::create(b, bits,
+                              arith::ConstantIntOp::create(b, i32, 0x10001)),
+        arith::ConstantIntOp::create(b, i32, ::w4a16::pairOf(pattern)));
+    return vector::BitCastOp::create(
+        b, VectorType::get({2 * ::w4a16::kFragmentWordsPerColumn}, activation),
+        vector::BroadcastOp::create(b, wordsType, pair));
+  };
+  Value sixteenZ = arith::ShLIOp::create(
+      b, zero, arith::ConstantIntOp::create(b, i32, ::w4a16::kBitsPerValue));
+  return {pairOf(zero, ::w4a16::kF16MagicBits | ::w4a16::kF16SignBit),
+          pairOf(sixteenZ, kF16Bias64Bits | ::w4a16::kF16SignBit)};
+}
+
+/// Dequantizes the 4 words of a lane's 32-K block into the B fragments of
+/// its two K steps (fragment s, element e = K row 16 s + e).
+SmallVector<Value> WmmaLowering::dequantBlock(ImplicitLocOpBuilder &b,
+                                              Value words, Value lowAddend,
+                                              Value highAddend) {
+  auto wordsType = cast<VectorType>(words.getType());
+  auto halvesType =
+      VectorType::get({2 * wordsType.getNumElements()}, activation);
+  MagicBias magic = getMagicBias(activation);
+  // Nibble pair p of a word holds K rows 2p, 2p + 1 (kFragmentNibbleOfRow):
+  // pairs[p] has, for word t, row 8t + 2p at half 2t and 8t + 2p + 1 at
+  // 2t + 1.
+  SmallVector<Value> pairs;
+  Value shifted = words;
+  for (int64_t p = 0; p < 4; ++p) {
+    // f16 reads pairs 1 and 3 as 1024 + 16q in place (no shift), scaled by
+    // 1/16 in the same packed FMA that subtracts 64 + z.
+    bool inPlaceHigh = !isBf16() && p % 2 == 1;
+    if (!inPlaceHigh && p > 0)
+      shifted = arith::ShRUIOp::create(
+          b, words, splatI32(b, wordsType, ::w4a16::kBitsPerValue * p));
+    uint32_t mask = inPlaceHigh ? 0x00F000F0 : 0x000F000F;
+    Value bits = arith::OrIOp::create(
+        b, arith::AndIOp::create(b, shifted, splatI32(b, wordsType, mask)),
+        splatI32(b, wordsType, magic.pairBits));
+    Value halves = vector::BitCastOp::create(b, halvesType, bits);
+    if (isBf16()) {
+      pairs.push_back(halves);
+    } else {
+      // Packed FMAs (an f16 subtraction of a register operand is selected
+      // as two 16-bit instructions on gfx11): (1024 + q) * 1 - (1024 + z)
+      // and (1024 + 16q) / 16 - (64 + z), both exact.
+      Value factor = arith::ConstantOp::create(
+          b, DenseElementsAttr::get(
+                 halvesType,
+                 b.getFloatAttr(activation, inPlaceHigh ? 1.0 / 16 : 1.0)));
+      pairs.push_back(vector::FMAOp::create(
+          b, halves, factor, inPlaceHigh ? highAddend : lowAddend));
+    }
+  }
+  Value low = vector::ShuffleOp::create(
+      b, pairs[0], pairs[1], llvm::to_vector(llvm::seq<int64_t>(0, 16)));
+  Value high = vector::ShuffleOp::create(
+      b, pairs[2], pairs[3], llvm::to_vector(llvm::seq<int64_t>(0, 16)));
+  // Element e of fragment s: word t = 2s + e / 8, pair p = e % 8 / 2, half
+  // e % 2, at p * 8 + 2t + e % 2 of low ++ high.
+  SmallVector<Value> fragments;
+  for (int64_t step = 0; step < kStepsPerBlock; ++step) {
+    SmallVector<int64_t> order;
+    for (int64_t e = 0; e < kTile; ++e) {
+      int64_t word = kStepsPerBlock * step + e / 8, pair = e % 8 / 2;
+      order.push_back(pair * 8 + 2 * word + e % 2);
+    }
+    fragments.push_back(vector::ShuffleOp::create(b, low, high, order));
+  }
+  return fragments;
+}
+
+Value WmmaLowering::loadA(ImplicitLocOpBuilder &b, const Lane &lane, Value x,
+                          Value stage, Value buffer, int64_t i, Value kOffset) {
+  auto fragmentType = VectorType::get({gfx11::kOperandElements}, activation);
+  if (!stage)
+    return vector::LoadOp::create(
+        b, fragmentType, x, ValueRange{lane.aRows[i], kOffset},
+        /*nontemporal=*/false, llvm::Align(kLoadAlignment));
+  // The stage holds the workgroup's rows; this wave's start at waveRow.
+  auto [row, unused] = gfx11::emitCoordinates(
+      b, b.getLoc(), gfx11::getAOperandMap(b.getContext()), lane.lane,
+      b.getIndexAttr(0));
+  (void)unused;
+  Value stageRow = arith::AddIOp::create(
+      b, lane.waveRow,
+      arith::AddIOp::create(
+          b, cIndex(b, i * kTile),
+          getValueOrCreateConstantIndexOp(b, b.getLoc(), row)));
+  return vector::LoadOp::create(
+      b, fragmentType, stage, ValueRange{buffer, stageRow, kOffset},
+      /*nontemporal=*/false, llvm::Align(kLoadAlignment));
+}
+
+/// Global 16-byte loads of this thread's share of the workgroup's A chunk
+/// (tile_m x 32 from K row 32 chunk); rows past M re-read row M - 1.
+SmallVector<Value> WmmaLowering::loadStage(ImplicitLocOpBuilder &b,
+                                           const Lane &lane, Value x,
+                                           Value chunk) {
+  auto unitType = VectorType::get({kStageElements}, activation);
+  int64_t unitsPerRow = kBlockK / kStageElements;
+  int64_t perThread =
+      tiling.getTileM() * unitsPerRow / tiling.getWorkgroupSize();
+  Value kBase = arith::MulIOp::create(b, chunk, cIndex(b, kBlockK));
+  SmallVector<Value> values;
+  for (int64_t r = 0; r < perThread; ++r) {
+    Value unit = arith::AddIOp::create(
+        b, lane.tid, cIndex(b, r * tiling.getWorkgroupSize()));
+    Value row = arith::AddIOp::create(
+        b, lane.workgroupRow,
+        arith::DivUIOp::create(b, unit, cIndex(b, unitsPerRow)));
+    row = arith::MinUIOp::create(b, row, lane.lastRow);
+    Value column = arith::AddIOp::create(
+        b, kBase,
+        arith::MulIOp::create(
+            b, arith::RemUIOp::create(b, unit, cIndex(b, unitsPerRow)),
+            cIndex(b, kStageElements)));
+    values.push_back(vector::LoadOp::create(
+        b, unitType, x, ValueRange{row, column},
+        /*nontemporal=*/false, llvm::Align(kLoadAlignment)));
+  }
+  return values;
+}
+
+void WmmaLowering::storeStage(ImplicitLocOpBuilder &b, const Lane &lane,
+                              Value stage, Value buffer,
+                              ArrayRef<Value> values) {
+  int64_t unitsPerRow = kBlockK / kStageElements;
+  for (auto [r, value] : llvm::enumerate(values)) {
+    Value unit = arith::AddIOp::create(
+        b, lane.tid, cIndex(b, r * tiling.getWorkgroupSize()));
+    Value row = arith::DivUIOp::create(b, unit, cIndex(b, unitsPerRow));
+    Value column = arith::MulIOp::create(
+        b, arith::RemUIOp::create(b, unit, cIndex(b, unitsPerRow)),
+        cIndex(b, kStageElements));
+    vector::StoreOp::create(b, value, stage, ValueRange{buffer, row, column},
+                            /*nontemporal=*/false, llvm::Align(kLoadAlignment));
+  }
+}
+
+/// One fragment block (32 K) of the main loop: B fragments of the wave's
+/// columns dequantized in registers, every A fragment times every B
+/// fragment. Prefill first moves the A chunk of the next block (loaded one
+/// block earlier) into the other LDS buffer and starts loading the one
+/// after; the barrier at the end orders the buffers.
+void WmmaLowering::buildBlock(
+    ImplicitLocOpBuilder &b, const Lane &lane, const MainKernelArgs &args,
+    Value stage, Value blockIndex, Value firstBlock, Value lastBlock,
+    ArrayRef<std::pair<Value, Value>> zeroTerms, SmallVectorImpl<Value> &accs,
+    SmallVectorImpl<Value> &sums, SmallVectorImpl<Value> &staged) {
+  auto wordsType =
+      VectorType::get({::w4a16::kFragmentWordsPerColumn}, b.getI32Type());
+  auto fragmentType = VectorType::get({gfx11::kOperandElements}, activation);
+  Value buffer;
+  if (stage) {
+    // Block + 1 goes to the buffer every wave finished reading before the
+    // last barrier; block + 2 starts loading.
+    Value local = arith::SubIOp::create(b, blockIndex, firstBlock);
+    buffer = arith::RemUIOp::create(b, local, cIndex(b, 2));
+    Value other = arith::SubIOp::create(b, cIndex(b, 1), buffer);
+    storeStage(b, lane, stage, other, staged);
+    SmallVector<Value> next = loadStage(
+        b, lane, args.x,
+        arith::MinUIOp::create(
+            b, arith::AddIOp::create(b, blockIndex, cIndex(b, 2)), lastBlock));
+    staged.assign(next.begin(), next.end());
+  }
+  SmallVector<SmallVector<Value>> fragments;
+  for (int64_t j = 0; j < kWaveTilesN; ++j) {
+    Value words = vector::LoadOp::create(
+        b, wordsType, args.qweight,
+        ValueRange{blockIndex, lane.nTiles[j], lane.wordOffset},
+        /*nontemporal=*/false, llvm::Align(kLoadAlignment));
+    fragments.push_back(
+        dequantBlock(b, words, zeroTerms[j].first, zeroTerms[j].second));
+  }
+  Value ones;
+  if (isBf16())
+    ones = arith::ConstantOp::create(
+        b, DenseElementsAttr::get(fragmentType, b.getFloatAttr(activation, 1)));
+  Value kBase = arith::MulIOp::create(b, blockIndex, cIndex(b, kBlockK));
+  for (int64_t step = 0; step < kStepsPerBlock; ++step) {
+    Value kOffset =
+        stage ? cIndex(b, step * kTile)
+              : arith::AddIOp::create(b, kBase, cIndex(b, step * kTile));
+    for (int64_t i = 0; i < tilesM(); ++i) {
+      Value a = loadA(b, lane, args.x, stage, buffer, i, kOffset);
+      for (int64_t j = 0; j < kWaveTilesN; ++j)
+        accs[i * kWaveTilesN + j] =
+            wmma(b, a, fragments[j][step], accs[i * kWaveTilesN + j]);
+      if (isBf16())
+        sums[i] = wmma(b, a, ones, sums[i]);
+    }
+  }
+  if (stage)
+    gpu::BarrierOp::create(b);
+}
+
+void WmmaLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
+                                       gpu::GPUFuncOp func,
+                                       const MainKernelArgs &args) {
+  MLIRContext *ctx = b.getContext();
+  Lane lane;
+  lane.tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+  lane.lane = arith::RemUIOp::create(b, lane.tid, cIndex(b, target.waveSize));
+  Value wave = arith::DivUIOp::create(b, lane.tid, cIndex(b, target.waveSize));
+  Value waveN = arith::RemUIOp::create(b, wave, cIndex(b, wavesN()));
+  Value waveM = arith::DivUIOp::create(b, wave, cIndex(b, wavesN()));
+  Value blockN = gpu::BlockIdOp::create(b, gpu::Dimension::x);
+  Value blockM = gpu::BlockIdOp::create(b, gpu::Dimension::y);
+  lane.split = gpu::BlockIdOp::create(b, gpu::Dimension::z);
+  lane.m = args.m;
+  lane.lastRow = arith::SubIOp::create(b, args.m, cIndex(b, 1));
+  lane.workgroupRow =
+      arith::MulIOp::create(b, blockM, cIndex(b, tiling.getTileM()));
+  lane.waveRow = arith::MulIOp::create(b, waveM, cIndex(b, waveRows()));
+
+  auto [aRow, unusedK] = gfx11::emitCoordinates(
+      b, b.getLoc(), gfx11::getAOperandMap(ctx), lane.lane, b.getIndexAttr(0));
+  (void)unusedK;
+  auto [unusedBK, bColumn] = gfx11::emitCoordinates(
+      b, b.getLoc(), gfx11::getBOperandMap(ctx), lane.lane, b.getIndexAttr(0));
+  (void)unusedBK;
+  Value laneRow = getValueOrCreateConstantIndexOp(b, b.getLoc(), aRow);
+  Value laneColumn = getValueOrCreateConstantIndexOp(b, b.getLoc(), bColumn);
+  Value firstRow = arith::AddIOp::create(b, lane.workgroupRow, lane.waveRow);
+  lane.wordOffset = arith::MulIOp::create(
+      b, laneColumn, cIndex(b, ::w4a16::kFragmentWordsPerColumn));
+  for (int64_t i = 0; i < tilesM(); ++i)
+    lane.aRows.push_back(arith::MinUIOp::create(
+        b,
+        arith::AddIOp::create(
+            b, firstRow,
+            arith::AddIOp::create(b, cIndex(b, i * kTile), laneRow)),
+        lane.lastRow));
+  Value firstTile = arith::AddIOp::create(
+      b, arith::MulIOp::create(b, blockN, cIndex(b, tiling.getTileN() / kTile)),
+      arith::MulIOp::create(b, waveN, cIndex(b, kWaveTilesN)));
+  Value lastTile = cIndex(b, n / kTile - 1);
+  for (int64_t j = 0; j < kWaveTilesN; ++j) {
+    Value tile = arith::AddIOp::create(b, firstTile, cIndex(b, j));
+    lane.storeTiles.push_back(tile);
+    // Tiles past N re-read the last one; their results are dropped.
+    Value clamped = arith::MinUIOp::create(b, tile, lastTile);
+    lane.nTiles.push_back(clamped);
+    lane.columns.push_back(arith::AddIOp::create(
+        b, arith::MulIOp::create(b, clamped, cIndex(b, kTile)), laneColumn));
+  }
+
+  auto accType = VectorType::get({gfx11::kAccF32Elements}, b.getF32Type());
+  Value zeroAcc = arith::ConstantOp::create(
+      b, DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
+  int64_t numAcc = tilesM() * kWaveTilesN;
+  // Row sums of A (bf16 zero correction) per A tile, in the C layout.
+  int64_t numSums = isBf16() ? tilesM() : 0;
+  int64_t group = scheme.getEffectiveGroupSize(k);
+  int64_t segments = kPerSplit() / segmentRows();
+  int64_t blocksPerSegment = segmentRows() / kBlockK;
+  int64_t blocksPerIteration = tiling.getTileK() / kBlockK;
+  Value stage =
+      stagesAInLds() ? Value(func.getWorkgroupAttributions().front()) : Value();
+  Value splitBegin =
+      arith::MulIOp::create(b, lane.split, cIndex(b, kPerSplit()));
+  Value firstBlock = arith::DivUIOp::create(b, splitBegin, cIndex(b, kBlockK));
+  Value lastBlock = cIndex(b, k / kBlockK - 1);
+
+  // Prefill prologue: chunk 0 in buffer 0, chunk 1 in flight.
+  SmallVector<Value> staged;
+  if (stage) {
+    storeStage(b, lane, stage, cIndex(b, 0),
+               loadStage(b, lane, args.x, firstBlock));
+    gpu::BarrierOp::create(b);
+    staged = loadStage(
+        b, lane, args.x,
+        arith::MinUIOp::create(
+            b, arith::AddIOp::create(b, firstBlock, cIndex(b, 1)), lastBlock));
+  }
+  int64_t numStaged = staged.size();
+
+  SmallVector<Value> outerInits(numAcc, zeroAcc);
+  llvm::append_range(outerInits, staged);
+  auto segmentLoop = scf::ForOp::create(
+      b, cIndex(b, 0), cIndex(b, segments), cIndex(b, 1), outerInits,
+      [&](OpBuilder &nested, Location loc, Value segment, ValueRange outer) {
+        ImplicitLocOpBuilder sb(loc, nested);
+        Value segmentBlock = arith::AddIOp::create(
+            sb, firstBlock,
+            arith::MulIOp::create(sb, segment, cIndex(sb, blocksPerSegment)));
+        Value groupIndex = arith::DivUIOp::create(
+            sb, arith::MulIOp::create(sb, segmentBlock, cIndex(sb, kBlockK)),
+            cIndex(sb, group));
+        SmallVector<std::pair<Value, Value>> zeroTerms;
+        for (int64_t j = 0; j < kWaveTilesN; ++j)
+          zeroTerms.push_back(
+              loadZeroTerms(sb, args.zeros, groupIndex, lane.columns[j]));
+
+        SmallVector<Value> innerInits(numAcc + numSums, zeroAcc);
+        llvm::append_range(innerInits, outer.drop_front(numAcc));
+        auto blockLoop = scf::ForOp::create(
+            sb, cIndex(sb, 0), cIndex(sb, blocksPerSegment),
+            cIndex(sb, blocksPerIteration), innerInits,
+            [&](OpBuilder &inNested, Location inLoc, Value inSegment,
+                ValueRange carried) {
+              ImplicitLocOpBuilder lb(inLoc, inNested);
+              SmallVector<Value> accs(carried.take_front(numAcc));
+              SmallVector<Value> sums(carried.slice(numAcc, numSums).begin(),
+                                      carried.slice(numAcc, numSums).end());
+              SmallVector<Value> staged(carried.take_back(numStaged));
+              // tile_k / 32 fragment blocks per iteration, unrolled.
+              for (int64_t u = 0; u < blocksPerIteration; ++u) {
+                Value blockIndex = arith::AddIOp::create(
+                    lb, segmentBlock,
+                    arith::AddIOp::create(lb, inSegment, cIndex(lb, u)));
+                buildBlock(lb, lane, args, stage, blockIndex, firstBlock,
+                           lastBlock, zeroTerms, accs, sums, staged);
+              }
+              SmallVector<Value> results(accs);
+              llvm::append_range(results, sums);
+              llvm::append_range(results, staged);
+              scf::YieldOp::create(lb, results);
+            });
+
+        // The group's f32 scale (and, for bf16, its zero correction).
+        SmallVector<Value> totals(outer.take_front(numAcc));
+        for (int64_t j = 0; j < kWaveTilesN; ++j) {
+          Value scale = memref::LoadOp::create(
+              sb, args.scales, ValueRange{groupIndex, lane.columns[j]});
+          scale = vector::BroadcastOp::create(
+              sb, accType, arith::ExtFOp::create(sb, sb.getF32Type(), scale));
+          for (int64_t i = 0; i < tilesM(); ++i) {
+            Value partial = blockLoop.getResult(i * kWaveTilesN + j);
+            if (isBf16())
+              partial = vector::FMAOp::create(
+                  sb,
+                  vector::BroadcastOp::create(
+                      sb, accType,
+                      arith::NegFOp::create(sb, zeroTerms[j].first)),
+                  blockLoop.getResult(numAcc + i), partial);
+            totals[i * kWaveTilesN + j] = vector::FMAOp::create(
+                sb, partial, scale, totals[i * kWaveTilesN + j]);
+          }
+        }
+        llvm::append_range(totals, blockLoop.getResults().take_back(numStaged));
+        scf::YieldOp::create(sb, totals);
+      });
+
+  // f32 partials into the workspace; rows past M and columns past N are
+  // dropped.
+  AffineMap accMap = gfx11::getAccF32Map(ctx);
+  Value nBound = cIndex(b, n);
+  for (int64_t i = 0; i < tilesM(); ++i) {
+    for (int64_t j = 0; j < kWaveTilesN; ++j) {
+      Value acc = segmentLoop.getResult(i * kWaveTilesN + j);
+      for (int64_t v = 0; v < gfx11::kAccF32Elements; ++v) {
+        auto [tileRow, tileColumn] = gfx11::emitCoordinates(
+            b, b.getLoc(), accMap, lane.lane, b.getIndexAttr(v));
+        Value row = arith::AddIOp::create(
+            b, arith::AddIOp::create(b, firstRow, cIndex(b, i * kTile)),
+            getValueOrCreateConstantIndexOp(b, b.getLoc(), tileRow));
+        Value column = arith::AddIOp::create(
+            b, arith::MulIOp::create(b, lane.storeTiles[j], cIndex(b, kTile)),
+            getValueOrCreateConstantIndexOp(b, b.getLoc(), tileColumn));
+        Value inside = arith::AndIOp::create(
+            b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, args.m),
+            arith::CmpIOp::create(b, arith::CmpIPredicate::ult, column,
+                                  nBound));
+        Value value = vector::ExtractOp::create(b, acc, v);
+        scf::IfOp::create(b, inside, [&](OpBuilder &thenBuilder, Location loc) {
+          memref::StoreOp::create(thenBuilder, loc, value, args.workspace,
+                                  ValueRange{lane.split, row, column});
+          scf::YieldOp::create(thenBuilder, loc);
+        });
+      }
+    }
+  }
+}
+
+std::unique_ptr<SplitKLowering>
+gpukernels::createWmmaLowering(MatmulOp op, TilingAttr tiling,
+                               gpu::GPUModuleOp kernels, StringRef name,
+                               const TargetInfo &target) {
+  return std::make_unique<WmmaLowering>(op, tiling, kernels, name, target);
+}
