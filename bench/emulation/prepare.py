@@ -1,10 +1,11 @@
 """Builds, on the build machine, everything run_device.py needs on an NVIDIA
 GPU machine, into one directory (default /work/main/.device-carry/nv):
 
-- decode matmuls compiled exactly as for gfx1100 and run through the AMD-op
+- matmuls compiled exactly as for gfx1100 and run through the AMD-op
   emulation (`w4a16-compile --chipset=gfx1100 --emulate=sm_90`), for f16/bf16
-  activations, symmetric/packed zeros, M = 1, 3, 8 and N, K that are not
-  multiples of the tile; plus two compiled natively for sm_90;
+  activations, symmetric/packed zeros, the decode (M = 1, 3, 8), small_batch
+  (M = 16, 24, 33) and prefill (M = 100, 130) kernels, N, K that are not
+  multiples of the tile; plus some compiled natively for sm_90;
 - hand-written gfx11 WMMA kernels (amdgpu.wmma, f16 and bf16, written from
   the documented lane table, not from our layout code) through the same
   emulation, and two deliberately broken ones: lanes 16-31 fed other A rows
@@ -27,7 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 
 # (name, activation, zero point, M, K, N, group size)
-DECODE_CASES = [
+MATMUL_CASES = [
     ("f16_sym_m1", "f16", "symmetric", 1, 4096, 4096, 128),
     ("f16_sym_m3_odd", "f16", "symmetric", 3, 352, 200, 32),
     ("f16_packed_m8_odd", "f16", "packed", 8, 1056, 328, 32),
@@ -35,8 +36,14 @@ DECODE_CASES = [
     ("bf16_packed_m3", "bf16", "packed", 3, 2048, 1024, 128),
     ("bf16_packed_m8_odd", "bf16", "packed", 8, 1056, 328, 32),
     ("f16_packed_m1_pc", "f16", "packed", 1, 512, 136, -1),
+    # WMMA kernels (fragment weights, repacked by the runtime at load time).
+    ("f16_sym_m16_wmma", "f16", "symmetric", 16, 1024, 512, 128),
+    ("f16_packed_m33_wmma_odd", "f16", "packed", 33, 1024, 208, 64),
+    ("bf16_packed_m24_wmma", "bf16", "packed", 24, 512, 256, 32),
+    ("f16_sym_m100_prefill", "f16", "symmetric", 100, 512, 384, 128),
+    ("bf16_packed_m130_prefill_odd", "bf16", "packed", 130, 1024, 272, 32),
 ]
-NATIVE_CASES = ["f16_sym_m1", "bf16_packed_m8_odd"]
+NATIVE_CASES = ["f16_sym_m1", "bf16_packed_m8_odd", "f16_packed_m33_wmma_odd"]
 
 
 def matmul_ir(activation, zero_point, m, k, n, group):
@@ -130,6 +137,26 @@ EMULATION_PIPELINE = (
     "reconcile-unrealized-casts,gpu-module-to-binary{format=isa})")
 
 
+# Test of the test on the real lowering: the small_batch kernel as
+# --convert-w4a16-to-gpu emits it, with its accumulator rows rewritten from
+# gfx11's 2v + lane/16 to gfx12's 8 (lane/16) + v; it must mismatch.
+BROKEN_LOWERING = ("broken_lowering_accrows_m16", "f16", "symmetric", 16, 1024,
+                   512, 128)
+
+
+def gfx12_accumulator_rows(ir):
+    """Rewrites the accumulator row maps (lane floordiv 16 + 2v) of
+    converted IR into gfx12's row order (8 (lane floordiv 16) + v)."""
+    def gfx12(match):
+        v = int(match.group(1) or 0) // 2
+        return (f"affine_map<()[s0] -> (s0 floordiv 16 * 8"
+                f"{f' + {v}' if v else ''})>")
+    broken = re.sub(r"affine_map<\(\)\[s0\] -> \(s0 floordiv 16"
+                    r"(?: \+ (\d+))?\)>", gfx12, ir)
+    assert broken != ir, "no accumulator row map to break"
+    return broken
+
+
 def mlir_string(text):
     """Decodes an MLIR string literal body (\\XX hex escapes)."""
     return re.sub(r"\\([0-9A-Fa-f]{2}|\\|\")",
@@ -152,7 +179,7 @@ def main():
     compile_tool = os.path.join(build, "bin", "w4a16-compile")
     opt_tool = os.path.join(build, "bin", "w4a16-opt")
     cases = []
-    for name, act, zp, m, k, n, g in DECODE_CASES:
+    for name, act, zp, m, k, n, g in MATMUL_CASES:
         src = os.path.join(out, name + ".mlir")
         with open(src, "w") as f:
             f.write(matmul_ir(act, zp, m, k, n, g))
@@ -164,10 +191,26 @@ def main():
             subprocess.run([compile_tool, src, *flags, "-o",
                             os.path.join(out, stem + ".ptx"), "--manifest",
                             os.path.join(out, stem + ".json")], check=True)
-            cases.append({"kind": "decode", "name": name, "mode": mode,
+            cases.append({"kind": "matmul", "name": name, "mode": mode,
                           "stem": stem, "activation": act, "zero_point": zp,
                           "m": m, "k": k, "n": n, "group_size": g})
         os.remove(src)
+    name, act, zp, m, k, n, g = BROKEN_LOWERING
+    converted = subprocess.run(
+        [opt_tool, "--w4a16-tile-matmul=chipset=gfx1100",
+         "--w4a16-repack-weights", "--convert-w4a16-to-gpu"],
+        input=matmul_ir(act, zp, m, k, n, g), capture_output=True, text=True,
+        check=True).stdout
+    src = os.path.join(out, name + ".mlir")
+    with open(src, "w") as f:
+        f.write(gfx12_accumulator_rows(converted))
+    subprocess.run([compile_tool, src, "--chipset=gfx1100", "--emulate=sm_90",
+                    "-o", os.path.join(out, name + ".ptx"), "--manifest",
+                    os.path.join(out, name + ".json")], check=True)
+    os.remove(src)
+    cases.append({"kind": "matmul", "name": name, "stem": name,
+                  "activation": act, "zero_point": zp, "m": m, "k": k, "n": n,
+                  "group_size": g, "expect": "mismatch"})
     for name, element, a_rows, a_row, acc_row, expect in WMMA_CASES:
         ir = wmma_ir(name, element, a_rows, a_row, acc_row)
         lowered = subprocess.run(

@@ -60,7 +60,7 @@ def relative_error(out, ref):
     return float(np.linalg.norm(out - ref) / np.linalg.norm(ref))
 
 
-def run_decode(case, device):
+def run_matmul(case, device):
     act, m, k, n, g = (case[key] for key in ("activation", "m", "k", "n",
                                              "group_size"))
     scheme = formats.Scheme("gptq", g, case["zero_point"])
@@ -81,7 +81,11 @@ def run_decode(case, device):
                               device)
     out = rt.run_matmul(x, qweight, scales, zeros=zeros, init=init)
     error = relative_error(from_device_type(out, act), ref)
-    return error, error <= BOUNDS[act], "flag 0"
+    matches = error <= BOUNDS[act]
+    # A deliberately broken lowering must give a wrong result.
+    if case.get("expect") == "mismatch":
+        return error, not matches, "flag 0, expected mismatch"
+    return error, matches, "flag 0"
 
 
 def run_wmma(case, device):
@@ -124,8 +128,8 @@ def main():
     rows = []
     for case in cases:
         try:
-            if case["kind"] == "decode":
-                error, ok, note = run_decode(case, device)
+            if case["kind"] == "matmul":
+                error, ok, note = run_matmul(case, device)
             else:
                 error, ok, note = run_wmma(case, device)
         except runtime.EmulationError as e:
@@ -138,9 +142,9 @@ def main():
     out_dir = os.environ.get("OUT", HERE)
     with open(os.path.join(out_dir, "results.json"), "w") as f:
         json.dump(results, f, indent=1)
-    print(f"{'case':44} {'M':>2} {'K':>5} {'N':>5} {'rel err':>9}  result")
+    print(f"{'case':44} {'M':>3} {'K':>5} {'N':>5} {'rel err':>9}  result")
     for row in rows:
-        print(f"{row['case']:44} {row.get('m', ''):>2} {row.get('k', ''):>5} "
+        print(f"{row['case']:44} {row.get('m', ''):>3} {row.get('k', ''):>5} "
               f"{row.get('n', ''):>5} {row['rel_error']:9.2e}  "
               f"{'ok' if row['ok'] else 'FAIL'} ({row['note']})")
     failed = sum(not row["ok"] for row in rows)

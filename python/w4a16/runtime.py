@@ -21,6 +21,11 @@ import struct
 
 import numpy as np
 
+try:
+    from . import formats
+except ImportError:  # loaded as a standalone file, next to formats.py
+    import formats
+
 LIBRARY_NAME = "libw4a16_runtime.so"
 BACKEND_OF_CODE_OBJECT = {"ptx": "cuda", "amdhsa": "hip"}
 # numpy dtypes of the manifest's element types (bf16 as its bits).
@@ -246,13 +251,22 @@ class Runtime:
         (of host function `function`, default: the first) in launch order.
         The output is poisoned (NaN) before the launches; raises
         EmulationError if an emulated kernel set the error flag."""
-        kernels = [k for k in self.manifest["kernels"]
-                   if k["function"] == (function or
-                                        self.manifest["kernels"][0]
-                                        ["function"])]
         m = x.shape[0]
+        function = function or self.manifest["kernels"][0]["function"]
+        # With run-time dispatch a function has one kernel set per M range:
+        # run the one whose range holds m, as the host code's branch does.
+        kernels = [k for k in self.manifest["kernels"]
+                   if k["function"] == function and
+                   ("m_range" not in k or
+                    k["m_range"][0] <= m <= k["m_range"][1])]
+        if not kernels:
+            raise ValueError(f"no kernel of {function!r} serves M = {m}")
         arrays = {"x": x, "qweight": qweight, "scales": scales,
                   "zeros": zeros, "init": init}
+        if any(k.get("weight_layout") == "fragment" for k in kernels):
+            # The load-time repack of docs/ABI.md.
+            arrays["qweight"] = formats.pack_fragment(
+                formats.unpack_weights(np.asarray(qweight), "gptq"))
         buffers, scratch = {}, []
         out_arg = None
         for kernel in kernels:
