@@ -75,10 +75,10 @@ protected:
                             workgroup)};
   }
 
-  gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value) override {
+  gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value m) override {
     int64_t tileN = tiling.getTileN();
     return {cIndex(b, (n + tileN - 1) / tileN), cIndex(b, tiling.getSplitK()),
-            cIndex(b, 1)};
+            getRowTiles(b, m)};
   }
 
   StringRef getKernelSuffix() const override { return "decode"; }
@@ -188,6 +188,7 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   int64_t segmentRows = getSegmentRows();
   int64_t groupRows = scheme.getEffectiveGroupSize(k) / kRowsPerWord;
   Value splitBegin = arith::MulIOp::create(b, split, cIndex(b, rowsPerSplit));
+  Value tileRowBegin = getTileRowBegin(b);
   Value lastRow = arith::SubIOp::create(b, m, cIndex(b, 1));
 
   Type f32 = b.getF32Type();
@@ -264,8 +265,9 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                 // Rows past M re-read the last row; their results are
                 // dropped. 16 bytes at a multiple of 8 elements: aligned, so
                 // a uniform row is a scalar load.
-                Value xRow =
-                    arith::MinUIOp::create(lb, cIndex(lb, mi), lastRow);
+                Value xRow = arith::MinUIOp::create(
+                    lb, arith::AddIOp::create(lb, tileRowBegin, cIndex(lb, mi)),
+                    lastRow);
                 Value xv = vector::LoadOp::create(
                     lb, rowType, x, ValueRange{xRow, kOffset},
                     /*nontemporal=*/false, llvm::Align(16));
@@ -363,13 +365,14 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
         Value globalColumn = arith::AddIOp::create(
             lb, arith::MulIOp::create(lb, tileIndex, cIndex(lb, tileN)),
             localColumn);
+        Value row = arith::AddIOp::create(lb, tileRowBegin, mi);
         Value inside = arith::AndIOp::create(
-            lb, arith::CmpIOp::create(lb, arith::CmpIPredicate::ult, mi, m),
+            lb, arith::CmpIOp::create(lb, arith::CmpIPredicate::ult, row, m),
             arith::CmpIOp::create(lb, arith::CmpIPredicate::ult, globalColumn,
                                   cIndex(lb, n)));
         scf::IfOp::create(lb, inside, [&](OpBuilder &thenBuilder, Location) {
           memref::StoreOp::create(thenBuilder, loc, sum, workspace,
-                                  ValueRange{split, mi, globalColumn});
+                                  ValueRange{split, row, globalColumn});
           scf::YieldOp::create(thenBuilder, loc);
         });
         scf::YieldOp::create(lb);

@@ -103,6 +103,15 @@ gpu::GPUFuncOp SplitKLowering::buildMainKernel() {
   return func;
 }
 
+Value SplitKLowering::getRowTiles(ImplicitLocOpBuilder &b, Value m) {
+  return arith::CeilDivUIOp::create(b, m, cIndex(b, tiling.getTileM()));
+}
+
+Value SplitKLowering::getTileRowBegin(ImplicitLocOpBuilder &b) {
+  return arith::MulIOp::create(b, gpu::BlockIdOp::create(b, gpu::Dimension::z),
+                               cIndex(b, tiling.getTileM()));
+}
+
 /// Loads `type` from memref[row, column...]; columns past N are masked off
 /// (read as zero) unless every tile is whole.
 Value SplitKLowering::loadColumns(ImplicitLocOpBuilder &b, VectorType type,

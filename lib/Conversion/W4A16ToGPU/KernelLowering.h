@@ -61,10 +61,19 @@ protected:
                                    const MainKernelArgs &args) = 0;
   /// Workgroup (LDS) buffers of the main kernel.
   virtual SmallVector<Type> getWorkgroupBuffers(Builder &b) = 0;
-  /// The main kernel's grid for `m` rows.
+  /// The main kernel's grid for `m` rows. It must cover every row for any
+  /// M, also M above the tiling's m_max (the last range of a run-time
+  /// dispatch serves every larger M): see getRowTiles / getTileRowBegin.
   virtual gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value m) = 0;
   /// Suffix of the main kernel's symbol (e.g. "decode").
   virtual StringRef getKernelSuffix() const = 0;
+
+  /// Row tiles of tile_m rows covering `m` rows: ceil(M / tile_m), the grid's
+  /// z size of a strategy that tiles M.
+  Value getRowTiles(ImplicitLocOpBuilder &b, Value m);
+  /// Inside the main kernel: the first row of this workgroup's row tile
+  /// (block id z times tile_m).
+  Value getTileRowBegin(ImplicitLocOpBuilder &b);
 
   /// Loads `type` from memref[row, column...]; columns past N are masked off
   /// (read as zero) unless every tile is whole.
