@@ -18,11 +18,17 @@ using namespace mlir;
 
 void mlir::w4a16::buildGPUPipeline(OpPassManager &pm,
                                    const GPUPipelineOptions &options) {
+  // Act-order weights are permuted into contiguous groups (a load-time
+  // step, folded on constants) and activations gathered per call.
+  pm.addPass(createW4A16PermuteActOrderPass());
   W4A16TileMatmulPassOptions tiling;
   tiling.chipset = options.chipset;
   tiling.mRange.assign(options.mRange.begin(), options.mRange.end());
   pm.addPass(createW4A16TileMatmulPass(tiling));
   pm.addPass(createConvertW4A16ToGPUPass());
+  // What is left of w4a16 on the host are load-time weight steps on
+  // run-time weights (permutation, repack): their reference lowering.
+  pm.addPass(createConvertW4A16ToLinalgPass());
 
   addOneShotBufferization(pm);
   pm.addPass(createCanonicalizerPass());

@@ -16,7 +16,9 @@ using namespace mlir::w4a16;
 using namespace mlir::w4a16::gpukernels;
 
 namespace {
-constexpr int64_t kReduceWorkgroupSize = 256;
+/// Threads per workgroup of the one-thread-per-element kernels (reduce,
+/// permute).
+constexpr int64_t kElementwiseWorkgroupSize = 256;
 } // namespace
 
 Value gpukernels::cIndex(ImplicitLocOpBuilder &b, int64_t v) {
@@ -51,15 +53,18 @@ SplitKLowering::~SplitKLowering() = default;
 
 LogicalResult SplitKLowering::checkSupported() {
   if (scheme.getLayout() != WeightLayout::Gptq)
-    return op.emitOpError("GPU lowering of the awq layout is not "
-                          "implemented yet");
+    return op.emitOpError()
+           << "GPU lowering of the "
+           << stringifyWeightLayout(scheme.getLayout())
+           << " layout is not implemented (the GPU pipeline repacks awq to "
+              "gptq first)";
   if (scheme.getZeroPoint() == ZeroPointKind::Float && !supportsFloatZeros())
     return op.emitOpError()
            << "GPU lowering of float zero points is not implemented for the "
            << stringifyTilingStrategy(tiling.getStrategy()) << " strategy";
   if (op.getGIdx())
     return op.emitOpError("GPU lowering needs act-order weights permuted "
-                          "at load time; g_idx is not supported yet");
+                          "at load time; run --w4a16-permute-act-order first");
   return success();
 }
 
@@ -149,7 +154,7 @@ gpu::GPUFuncOp SplitKLowering::buildReduceKernel() {
                         {}));
   func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
   func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
-      {static_cast<int32_t>(kReduceWorkgroupSize), 1, 1}));
+      {static_cast<int32_t>(kElementwiseWorkgroupSize), 1, 1}));
   Block &body = func.getBody().front();
   b.setInsertionPointToStart(&body);
   Value workspace = body.getArgument(0), init = body.getArgument(1),
@@ -157,7 +162,7 @@ gpu::GPUFuncOp SplitKLowering::buildReduceKernel() {
   Value index = arith::AddIOp::create(
       b,
       arith::MulIOp::create(b, gpu::BlockIdOp::create(b, gpu::Dimension::x),
-                            cIndex(b, kReduceWorkgroupSize)),
+                            cIndex(b, kElementwiseWorkgroupSize)),
       gpu::ThreadIdOp::create(b, gpu::Dimension::x));
   Value total = arith::MulIOp::create(b, m, cIndex(b, n));
   Value inside =
@@ -177,6 +182,45 @@ gpu::GPUFuncOp SplitKLowering::buildReduceKernel() {
     if (!outElement.isF32())
       sum = arith::TruncFOp::create(lb, outElement, sum);
     memref::StoreOp::create(lb, sum, out, ValueRange{row, column});
+    scf::YieldOp::create(lb);
+  });
+  gpu::ReturnOp::create(b);
+  return func;
+}
+
+gpu::GPUFuncOp SplitKLowering::buildPermuteKernel(PermuteKOp permute) {
+  ImplicitLocOpBuilder b(permute.getLoc(), op.getContext());
+  b.setInsertionPointToEnd(kernels.getBody());
+  auto inputType = MemRefType::get({ShapedType::kDynamic, k}, activation);
+  auto permType = memrefOf(permute.getPerm().getType());
+  auto func = gpu::GPUFuncOp::create(
+      b, name + "_permute_k",
+      b.getFunctionType({inputType, permType, inputType, b.getIndexType()},
+                        {}));
+  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
+      {static_cast<int32_t>(kElementwiseWorkgroupSize), 1, 1}));
+  Block &body = func.getBody().front();
+  b.setInsertionPointToStart(&body);
+  Value x = body.getArgument(0), perm = body.getArgument(1),
+        out = body.getArgument(2), m = body.getArgument(3);
+  // One thread per element of out [M, K]: out[r, c] = x[r, perm[c]].
+  Value index = arith::AddIOp::create(
+      b,
+      arith::MulIOp::create(b, gpu::BlockIdOp::create(b, gpu::Dimension::x),
+                            cIndex(b, kElementwiseWorkgroupSize)),
+      gpu::ThreadIdOp::create(b, gpu::Dimension::x));
+  Value inside =
+      arith::CmpIOp::create(b, arith::CmpIPredicate::ult, index,
+                            arith::MulIOp::create(b, m, cIndex(b, k)));
+  scf::IfOp::create(b, inside, [&](OpBuilder &nested, Location loc) {
+    ImplicitLocOpBuilder lb(loc, nested);
+    Value row = arith::DivUIOp::create(lb, index, cIndex(lb, k));
+    Value column = arith::RemUIOp::create(lb, index, cIndex(lb, k));
+    Value source = arith::IndexCastUIOp::create(
+        lb, lb.getIndexType(), memref::LoadOp::create(lb, perm, column));
+    memref::StoreOp::create(lb, memref::LoadOp::create(lb, x, {row, source}),
+                            out, ValueRange{row, column});
     scf::YieldOp::create(lb);
   });
   gpu::ReturnOp::create(b);
@@ -215,21 +259,43 @@ void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
       buffer = memref::CastOp::create(b, kernelType, buffer);
     return buffer;
   };
-  Value input = collapseToMatrix(b, op.getInput());
+  // An act-order activation permutation is a gather kernel launched first.
+  auto permute = op.getInput().getDefiningOp<PermuteKOp>();
+  Value input =
+      collapseToMatrix(b, permute ? permute.getSource() : op.getInput());
   Value init = collapseToMatrix(b, op.getInit());
   Value m = tensor::DimOp::create(b, input, 0);
+  Value one = cIndex(b, 1);
   ArrayRef<Type> mainTypes = main.getArgumentTypes();
-  SmallVector<Value> mainArgs;
-  SmallVector<Value> weightOperands = {input, op.getQweight(), op.getScales(),
+  Value inputBuffer = toBuffer(input, mainTypes[0]);
+  Value gathered;
+  if (permute) {
+    gpu::GPUFuncOp gather = buildPermuteKernel(permute);
+    gathered = memref::AllocOp::create(b, cast<MemRefType>(mainTypes[0]),
+                                       ValueRange{m});
+    Value blocks =
+        arith::CeilDivUIOp::create(b, arith::MulIOp::create(b, m, cIndex(b, k)),
+                                   cIndex(b, kElementwiseWorkgroupSize));
+    auto gatherLaunch = gpu::LaunchFuncOp::create(
+        b, gather, gpu::KernelDim3{blocks, one, one},
+        gpu::KernelDim3{cIndex(b, kElementwiseWorkgroupSize), one, one},
+        Value(),
+        ValueRange{inputBuffer,
+                   toBuffer(permute.getPerm(), gather.getArgumentTypes()[1]),
+                   gathered, m});
+    describeLaunch(gatherLaunch, tiling, {"x", "perm", "out", "m"});
+    inputBuffer = gathered;
+  }
+  SmallVector<Value> mainArgs = {inputBuffer};
+  SmallVector<Value> weightOperands = {op.getQweight(), op.getScales(),
                                        op.getZeros()};
   for (auto [i, tensor] : llvm::enumerate(weightOperands))
     if (tensor)
-      mainArgs.push_back(toBuffer(tensor, mainTypes[i]));
+      mainArgs.push_back(toBuffer(tensor, mainTypes[i + 1]));
   auto workspaceType =
       cast<MemRefType>(main.getArgumentTypes()[mainArgs.size()]);
   Value workspace = memref::AllocOp::create(b, workspaceType, ValueRange{m});
   mainArgs.append({workspace, m});
-  Value one = cIndex(b, 1);
   auto mainLaunch = gpu::LaunchFuncOp::create(
       b, main, getMainGrid(b, m),
       gpu::KernelDim3{cIndex(b, tiling.getWorkgroupSize()), one, one}, Value(),
@@ -246,13 +312,15 @@ void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
   Value out = memref::AllocOp::create(b, outType, ValueRange{m});
   Value blocks =
       arith::CeilDivUIOp::create(b, arith::MulIOp::create(b, m, cIndex(b, n)),
-                                 cIndex(b, kReduceWorkgroupSize));
+                                 cIndex(b, kElementwiseWorkgroupSize));
   auto reduceLaunch = gpu::LaunchFuncOp::create(
       b, reduce, gpu::KernelDim3{blocks, one, one},
-      gpu::KernelDim3{cIndex(b, kReduceWorkgroupSize), one, one}, Value(),
+      gpu::KernelDim3{cIndex(b, kElementwiseWorkgroupSize), one, one}, Value(),
       ValueRange{workspace, initBuffer, out, m});
   describeLaunch(reduceLaunch, tiling, {"workspace", "init", "out", "m"});
   memref::DeallocOp::create(b, workspace);
+  if (gathered)
+    memref::DeallocOp::create(b, gathered);
   auto dynamicInitType =
       RankedTensorType::get(outType.getShape(), outType.getElementType());
   Value result = bufferization::ToTensorOp::create(
@@ -268,6 +336,10 @@ void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
         tensor::getMixedSizes(b, b.getLoc(), op.getInit()));
   op.getResult().replaceAllUsesWith(result);
   op.erase();
+  // The last matmul (of a run-time dispatch's clones) reading the
+  // permutation removes it.
+  if (permute && permute->use_empty())
+    permute.erase();
 }
 
 std::unique_ptr<SplitKLowering>

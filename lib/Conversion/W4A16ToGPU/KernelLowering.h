@@ -93,6 +93,8 @@ protected:
 private:
   gpu::GPUFuncOp buildMainKernel();
   gpu::GPUFuncOp buildReduceKernel();
+  /// The kernel gathering x[:, perm] for a w4a16.permute_k input (act-order).
+  gpu::GPUFuncOp buildPermuteKernel(PermuteKOp permute);
   void buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce);
 };
 
