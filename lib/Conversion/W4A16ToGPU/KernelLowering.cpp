@@ -140,71 +140,21 @@ Value SplitKLowering::loadColumns(ImplicitLocOpBuilder &b, VectorType type,
                                       mask, zero);
 }
 
-gpu::GPUFuncOp SplitKLowering::buildReduceKernel() {
-  MLIRContext *ctx = op.getContext();
-  ImplicitLocOpBuilder b(op.getLoc(), ctx);
-  b.setInsertionPointToEnd(kernels.getBody());
-  Type outElement = op.getInit().getType().getElementType();
-  auto workspaceType = MemRefType::get(
-      {tiling.getSplitK(), ShapedType::kDynamic, n}, b.getF32Type());
-  auto outType = MemRefType::get({ShapedType::kDynamic, n}, outElement);
-  auto func = gpu::GPUFuncOp::create(
-      b, name + "_splitk_reduce",
-      b.getFunctionType({workspaceType, outType, outType, b.getIndexType()},
-                        {}));
+/// A kernel `symbol(args...)` with one thread per element of an [M, columns]
+/// matrix (M the last argument, an index); `body` builds the work of element
+/// (row, column), inside the bounds check.
+static gpu::GPUFuncOp buildElementwiseKernel(
+    ImplicitLocOpBuilder &b, StringRef symbol, TypeRange argTypes,
+    int64_t columns,
+    function_ref<void(ImplicitLocOpBuilder &, ValueRange, Value, Value)> body) {
+  auto func =
+      gpu::GPUFuncOp::create(b, symbol, b.getFunctionType(argTypes, {}));
   func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
   func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
       {static_cast<int32_t>(kElementwiseWorkgroupSize), 1, 1}));
-  Block &body = func.getBody().front();
-  b.setInsertionPointToStart(&body);
-  Value workspace = body.getArgument(0), init = body.getArgument(1),
-        out = body.getArgument(2), m = body.getArgument(3);
-  Value index = arith::AddIOp::create(
-      b,
-      arith::MulIOp::create(b, gpu::BlockIdOp::create(b, gpu::Dimension::x),
-                            cIndex(b, kElementwiseWorkgroupSize)),
-      gpu::ThreadIdOp::create(b, gpu::Dimension::x));
-  Value total = arith::MulIOp::create(b, m, cIndex(b, n));
-  Value inside =
-      arith::CmpIOp::create(b, arith::CmpIPredicate::ult, index, total);
-  scf::IfOp::create(b, inside, [&](OpBuilder &nested, Location loc) {
-    ImplicitLocOpBuilder lb(loc, nested);
-    Value row = arith::DivUIOp::create(lb, index, cIndex(lb, n));
-    Value column = arith::RemUIOp::create(lb, index, cIndex(lb, n));
-    Value sum = memref::LoadOp::create(lb, init, ValueRange{row, column});
-    if (!outElement.isF32())
-      sum = arith::ExtFOp::create(lb, lb.getF32Type(), sum);
-    for (int64_t s = 0; s < tiling.getSplitK(); ++s)
-      sum = arith::AddFOp::create(
-          lb, sum,
-          memref::LoadOp::create(lb, workspace,
-                                 ValueRange{cIndex(lb, s), row, column}));
-    if (!outElement.isF32())
-      sum = arith::TruncFOp::create(lb, outElement, sum);
-    memref::StoreOp::create(lb, sum, out, ValueRange{row, column});
-    scf::YieldOp::create(lb);
-  });
-  gpu::ReturnOp::create(b);
-  return func;
-}
-
-gpu::GPUFuncOp SplitKLowering::buildPermuteKernel(PermuteKOp permute) {
-  ImplicitLocOpBuilder b(permute.getLoc(), op.getContext());
-  b.setInsertionPointToEnd(kernels.getBody());
-  auto inputType = MemRefType::get({ShapedType::kDynamic, k}, activation);
-  auto permType = memrefOf(permute.getPerm().getType());
-  auto func = gpu::GPUFuncOp::create(
-      b, name + "_permute_k",
-      b.getFunctionType({inputType, permType, inputType, b.getIndexType()},
-                        {}));
-  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
-  func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
-      {static_cast<int32_t>(kElementwiseWorkgroupSize), 1, 1}));
-  Block &body = func.getBody().front();
-  b.setInsertionPointToStart(&body);
-  Value x = body.getArgument(0), perm = body.getArgument(1),
-        out = body.getArgument(2), m = body.getArgument(3);
-  // One thread per element of out [M, K]: out[r, c] = x[r, perm[c]].
+  Block &block = func.getBody().front();
+  b.setInsertionPointToStart(&block);
+  Value m = block.getArguments().back();
   Value index = arith::AddIOp::create(
       b,
       arith::MulIOp::create(b, gpu::BlockIdOp::create(b, gpu::Dimension::x),
@@ -212,19 +162,72 @@ gpu::GPUFuncOp SplitKLowering::buildPermuteKernel(PermuteKOp permute) {
       gpu::ThreadIdOp::create(b, gpu::Dimension::x));
   Value inside =
       arith::CmpIOp::create(b, arith::CmpIPredicate::ult, index,
-                            arith::MulIOp::create(b, m, cIndex(b, k)));
+                            arith::MulIOp::create(b, m, cIndex(b, columns)));
   scf::IfOp::create(b, inside, [&](OpBuilder &nested, Location loc) {
     ImplicitLocOpBuilder lb(loc, nested);
-    Value row = arith::DivUIOp::create(lb, index, cIndex(lb, k));
-    Value column = arith::RemUIOp::create(lb, index, cIndex(lb, k));
-    Value source = arith::IndexCastUIOp::create(
-        lb, lb.getIndexType(), memref::LoadOp::create(lb, perm, column));
-    memref::StoreOp::create(lb, memref::LoadOp::create(lb, x, {row, source}),
-                            out, ValueRange{row, column});
+    Value row = arith::DivUIOp::create(lb, index, cIndex(lb, columns));
+    Value column = arith::RemUIOp::create(lb, index, cIndex(lb, columns));
+    body(lb, block.getArguments(), row, column);
     scf::YieldOp::create(lb);
   });
   gpu::ReturnOp::create(b);
   return func;
+}
+
+/// The grid and workgroup of an elementwise kernel over [m, columns].
+static std::pair<gpu::KernelDim3, gpu::KernelDim3>
+getElementwiseLaunch(ImplicitLocOpBuilder &b, Value m, int64_t columns) {
+  Value one = cIndex(b, 1);
+  Value blocks = arith::CeilDivUIOp::create(
+      b, arith::MulIOp::create(b, m, cIndex(b, columns)),
+      cIndex(b, kElementwiseWorkgroupSize));
+  return {gpu::KernelDim3{blocks, one, one},
+          gpu::KernelDim3{cIndex(b, kElementwiseWorkgroupSize), one, one}};
+}
+
+gpu::GPUFuncOp SplitKLowering::buildReduceKernel() {
+  ImplicitLocOpBuilder b(op.getLoc(), op.getContext());
+  b.setInsertionPointToEnd(kernels.getBody());
+  Type outElement = op.getInit().getType().getElementType();
+  auto workspaceType = MemRefType::get(
+      {tiling.getSplitK(), ShapedType::kDynamic, n}, b.getF32Type());
+  auto outType = MemRefType::get({ShapedType::kDynamic, n}, outElement);
+  return buildElementwiseKernel(
+      b, name + "_splitk_reduce",
+      {workspaceType, outType, outType, b.getIndexType()}, n,
+      [&](ImplicitLocOpBuilder &lb, ValueRange args, Value row, Value column) {
+        Value workspace = args[0], init = args[1], out = args[2];
+        Value sum = memref::LoadOp::create(lb, init, ValueRange{row, column});
+        if (!outElement.isF32())
+          sum = arith::ExtFOp::create(lb, lb.getF32Type(), sum);
+        for (int64_t s = 0; s < tiling.getSplitK(); ++s)
+          sum = arith::AddFOp::create(
+              lb, sum,
+              memref::LoadOp::create(lb, workspace,
+                                     ValueRange{cIndex(lb, s), row, column}));
+        if (!outElement.isF32())
+          sum = arith::TruncFOp::create(lb, outElement, sum);
+        memref::StoreOp::create(lb, sum, out, ValueRange{row, column});
+      });
+}
+
+gpu::GPUFuncOp SplitKLowering::buildPermuteKernel(PermuteKOp permute) {
+  ImplicitLocOpBuilder b(permute.getLoc(), op.getContext());
+  b.setInsertionPointToEnd(kernels.getBody());
+  auto inputType = MemRefType::get({ShapedType::kDynamic, k}, activation);
+  auto permType = memrefOf(permute.getPerm().getType());
+  // out[r, c] = x[r, perm[c]].
+  return buildElementwiseKernel(
+      b, name + "_permute_k",
+      {inputType, permType, inputType, b.getIndexType()}, k,
+      [&](ImplicitLocOpBuilder &lb, ValueRange args, Value row, Value column) {
+        Value x = args[0], perm = args[1], out = args[2];
+        Value source = arith::IndexCastUIOp::create(
+            lb, lb.getIndexType(), memref::LoadOp::create(lb, perm, column));
+        memref::StoreOp::create(lb,
+                                memref::LoadOp::create(lb, x, {row, source}),
+                                out, ValueRange{row, column});
+      });
 }
 
 /// Names the launch's arguments and records the tiling it implements, for the
@@ -273,13 +276,9 @@ void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
     gpu::GPUFuncOp gather = buildPermuteKernel(permute);
     gathered = memref::AllocOp::create(b, cast<MemRefType>(mainTypes[0]),
                                        ValueRange{m});
-    Value blocks =
-        arith::CeilDivUIOp::create(b, arith::MulIOp::create(b, m, cIndex(b, k)),
-                                   cIndex(b, kElementwiseWorkgroupSize));
+    auto [grid, workgroup] = getElementwiseLaunch(b, m, k);
     auto gatherLaunch = gpu::LaunchFuncOp::create(
-        b, gather, gpu::KernelDim3{blocks, one, one},
-        gpu::KernelDim3{cIndex(b, kElementwiseWorkgroupSize), one, one},
-        Value(),
+        b, gather, grid, workgroup, Value(),
         ValueRange{inputBuffer,
                    toBuffer(permute.getPerm(), gather.getArgumentTypes()[1]),
                    gathered, m});
@@ -310,13 +309,10 @@ void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
   auto outType = cast<MemRefType>(reduce.getArgumentTypes()[1]);
   Value initBuffer = toBuffer(init, outType);
   Value out = memref::AllocOp::create(b, outType, ValueRange{m});
-  Value blocks =
-      arith::CeilDivUIOp::create(b, arith::MulIOp::create(b, m, cIndex(b, n)),
-                                 cIndex(b, kElementwiseWorkgroupSize));
-  auto reduceLaunch = gpu::LaunchFuncOp::create(
-      b, reduce, gpu::KernelDim3{blocks, one, one},
-      gpu::KernelDim3{cIndex(b, kElementwiseWorkgroupSize), one, one}, Value(),
-      ValueRange{workspace, initBuffer, out, m});
+  auto [grid, workgroup] = getElementwiseLaunch(b, m, n);
+  auto reduceLaunch =
+      gpu::LaunchFuncOp::create(b, reduce, grid, workgroup, Value(),
+                                ValueRange{workspace, initBuffer, out, m});
   describeLaunch(reduceLaunch, tiling, {"workspace", "init", "out", "m"});
   memref::DeallocOp::create(b, workspace);
   if (gathered)

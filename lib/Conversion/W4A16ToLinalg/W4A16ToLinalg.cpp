@@ -340,6 +340,21 @@ struct LowerMatmul : OpConversionPattern<MatmulOp> {
   }
 };
 
+/// An i32 word of 8 nibbles: nibble j is the 4-bit value `valueAt(j)`
+/// placed at the bit offset `shiftOf(j)`.
+static Value packNibbles(OpBuilder &b, Location loc,
+                         function_ref<Value(int64_t)> valueAt,
+                         function_ref<int64_t(int64_t)> shiftOf) {
+  Value word = arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0);
+  for (int64_t j = 0; j < ::w4a16::kValuesPerWord; ++j) {
+    Value shift =
+        arith::ConstantIntOp::create(b, loc, b.getI32Type(), shiftOf(j));
+    word = arith::OrIOp::create(
+        b, loc, word, arith::ShLIOp::create(b, loc, valueAt(j), shift));
+  }
+  return word;
+}
+
 /// Builds each word of the fragment-layout result from the 8 source weights
 /// that the fragment tables place in it.
 struct LowerRepack : OpConversionPattern<RepackOp> {
@@ -369,8 +384,7 @@ struct LowerRepack : OpConversionPattern<RepackOp> {
               b, nloc, linalg::IndexOp::create(b, nloc, 1),
               indexConstant(b, nloc, FragmentBlockTables::kCols));
           Value wordInBlock = linalg::IndexOp::create(b, nloc, 2);
-          Value word = arith::ConstantIntOp::create(b, nloc, b.getI32Type(), 0);
-          for (int64_t j = 0; j < FragmentBlockTables::kNibbles; ++j) {
+          auto weightOfNibble = [&](int64_t j) {
             Value nibble = indexConstant(b, nloc, j);
             Value k = arith::AddIOp::create(
                 b, nloc, blockK,
@@ -378,13 +392,12 @@ struct LowerRepack : OpConversionPattern<RepackOp> {
             Value n = arith::AddIOp::create(
                 b, nloc, blockN,
                 lookUpIndex(b, nloc, cols, {wordInBlock, nibble}));
-            Value shift = arith::ConstantIntOp::create(
-                b, nloc, b.getI32Type(), j * ::w4a16::kBitsPerValue);
-            Value q = source.weight(b, nloc, adaptor.getSource(), k, n);
-            word = arith::OrIOp::create(
-                b, nloc, word, arith::ShLIOp::create(b, nloc, q, shift));
-          }
-          linalg::YieldOp::create(b, nloc, word);
+            return source.weight(b, nloc, adaptor.getSource(), k, n);
+          };
+          linalg::YieldOp::create(
+              b, nloc, packNibbles(b, nloc, weightOfNibble, [](int64_t j) {
+                return j * ::w4a16::kBitsPerValue;
+              }));
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();
@@ -495,19 +508,16 @@ struct LowerPermuteK : OpConversionPattern<PermuteKOp> {
           Value firstRow = arith::MulIOp::create(
               b, nloc, indices[0],
               indexConstant(b, nloc, ::w4a16::kValuesPerWord));
-          Value word = arith::ConstantIntOp::create(b, nloc, b.getI32Type(), 0);
-          for (int64_t j = 0; j < ::w4a16::kValuesPerWord; ++j) {
+          auto permutedWeight = [&](int64_t j) {
             Value row = arith::AddIOp::create(b, nloc, firstRow,
                                               indexConstant(b, nloc, j));
-            Value q = reader.weight(
-                b, nloc, source, lookUpIndex(b, nloc, perm, {row}), indices[1]);
-            Value shift = arith::ConstantIntOp::create(
-                b, nloc, b.getI32Type(),
-                ::w4a16::nibbleShift(::w4a16::PackedLayout::Gptq, j));
-            word = arith::OrIOp::create(
-                b, nloc, word, arith::ShLIOp::create(b, nloc, q, shift));
-          }
-          linalg::YieldOp::create(b, nloc, word);
+            return reader.weight(b, nloc, source,
+                                 lookUpIndex(b, nloc, perm, {row}), indices[1]);
+          };
+          linalg::YieldOp::create(
+              b, nloc, packNibbles(b, nloc, permutedWeight, [](int64_t j) {
+                return ::w4a16::nibbleShift(::w4a16::PackedLayout::Gptq, j);
+              }));
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();
