@@ -105,6 +105,9 @@ mlir::w4a16::buildGPUPipeline(OpPassManager &pm,
     return failure();
   }
 
+  // Act-order weights are permuted into contiguous groups (a load-time
+  // step, folded on constants) and activations gathered per call.
+  pm.addPass(createW4A16PermuteActOrderPass());
   W4A16TileMatmulPassOptions tiling;
   tiling.chipset = options.chipset;
   tiling.mRange.assign(options.mRange.begin(), options.mRange.end());
@@ -114,6 +117,9 @@ mlir::w4a16::buildGPUPipeline(OpPassManager &pm,
   ConvertW4A16ToGPUPassOptions conversion;
   conversion.backend = options.backend;
   pm.addPass(createConvertW4A16ToGPUPass(conversion));
+  // What is left of w4a16 on the host are load-time weight steps on
+  // run-time weights (permutation): their reference lowering.
+  pm.addPass(createConvertW4A16ToLinalgPass());
 
   addOneShotBufferization(pm);
   pm.addPass(createCanonicalizerPass());

@@ -66,6 +66,16 @@ class Program:
         self.lines.append(f"{cast} = tensor.cast {name} : {static} to {dynamic}")
         return cast, dynamic
 
+    def opaque_constant(self, array, element):
+        """A constant behind a cast through a dynamic first dimension, of the
+        static type again: passes that fold constants see a run-time value."""
+        hidden, hidden_type = self.constant(array, element, dynamic_dims=(0,))
+        static = tensor_type(np.shape(array), element)
+        name = self.fresh("h")
+        self.lines.append(f"{name} = tensor.cast {hidden} : {hidden_type} to "
+                          f"{static}")
+        return name, static
+
     def add(self, line):
         self.lines.append(line)
 

@@ -39,8 +39,12 @@ class QuantizedWeights:
     zeros/g_idx operands, and the arguments of the float64 reference."""
 
     def __init__(self, scheme, k, n, scales, zeros="f16", act_order=False,
-                 packer=formats.pack_weights, repack=None):
+                 packer=formats.pack_weights, repack=None,
+                 run_time_weights=False):
         self.scheme, self.k, self.n = scheme, k, n
+        # The packed weights, zeros and g_idx as run-time values (constants
+        # hidden from folding), as loaders pass them.
+        self.run_time_weights = run_time_weights
         self.scales, self.zeros, self.act_order = scales, zeros, act_order
         # Packs [K, N] values; tests of the test substitute a wrong order.
         self.packer = packer
@@ -61,8 +65,8 @@ class QuantizedWeights:
         if self.repack:
             w_name, w_type = self.emit_repack(program, q)
         else:
-            w_name, w_type = program.constant(self.packer(q, scheme.layout),
-                                              "i32")
+            w_name, w_type = self.packed_constant(
+                program, self.packer(q, scheme.layout))
         s_name, s_type = program.constant(s_stored, self.scales)
         self.names, self.types = [w_name, s_name], [w_type, s_type]
         self.reference_args = dict(
@@ -73,7 +77,7 @@ class QuantizedWeights:
             zeros = formats.pack_zeros(
                 rng.integers(0, 16, size=(groups, n), dtype=np.int32),
                 scheme.layout)
-            z_name, z_type = program.constant(zeros, "i32")
+            z_name, z_type = self.packed_constant(program, zeros)
             self.reference_args["zeros"] = zeros
             self.optional += f" zeros({z_name} : {z_type})"
         elif scheme.zero_point == "float":
@@ -86,9 +90,16 @@ class QuantizedWeights:
             # Act-order: each group still has G rows, scattered over K.
             rows = np.arange(k) // scheme.effective_group_size(k)
             g_idx = rng.permutation(rows)
-            g_name, g_type = program.constant(g_idx.astype(np.int32), "i32")
+            g_name, g_type = self.packed_constant(program,
+                                                  g_idx.astype(np.int32))
             self.reference_args["g_idx"] = g_idx
             self.optional += f" g_idx({g_name} : {g_type})"
+
+    def packed_constant(self, program, array):
+        """An i32 weight operand: a constant, or a run-time value."""
+        if self.run_time_weights:
+            return program.opaque_constant(array, "i32")
+        return program.constant(array, "i32")
 
     def emit_repack(self, program, q):
         """`w4a16.repack` of the GPTQ packing of q to the scheme's layout."""
@@ -97,11 +108,7 @@ class QuantizedWeights:
         if self.repack == "fold":
             source, _ = program.constant(gptq, "i32")
         else:
-            hidden, hidden_type = program.constant(gptq, "i32",
-                                                   dynamic_dims=(0,))
-            source = program.fresh("h")
-            program.add(f"{source} = tensor.cast {hidden} : {hidden_type} to "
-                        f"{gptq_type}")
+            source, _ = program.opaque_constant(gptq, "i32")
         shape = np.shape(formats.pack_weights(q, self.scheme.layout))
         result, result_type = program.fresh("p"), mlir_exec.tensor_type(
             shape, "i32")
@@ -128,6 +135,8 @@ class QuantizedWeights:
             text += f" packed-by={self.packer.__name__}"
         if self.repack:
             text += f" repack-{self.repack}"
+        if self.run_time_weights:
+            text += " run-time-weights"
         return text
 
 
@@ -137,9 +146,11 @@ class MatmulCase:
 
     def __init__(self, scheme, lead, k, n, act="f16", out="f16", scales=None,
                  zeros="f16", act_order=False, dynamic_dims=(),
-                 packer=formats.pack_weights, repack=None):
+                 packer=formats.pack_weights, repack=None,
+                 run_time_weights=False):
         self.weights = QuantizedWeights(scheme, k, n, scales or act, zeros,
-                                        act_order, packer, repack)
+                                        act_order, packer, repack,
+                                        run_time_weights)
         self.lead, self.act, self.out = tuple(lead), act, out
         self.dynamic_dims = tuple(dynamic_dims)
         self.tolerance = TOLERANCE[out]

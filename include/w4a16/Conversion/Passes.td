@@ -14,10 +14,15 @@ def ConvertW4A16ToLinalgPass : Pass<"convert-w4a16-to-linalg"> {
     `linalg.matmul` accumulating in f32 into the extended init, rounded once
     to the result type. Leading batch dimensions are collapsed into M. This
     is the semantic definition every faster lowering is tested against.
+    The load-time weight steps lower too: `w4a16.repack`,
+    `w4a16.act_order_perm` (a counting sort with a run-time check of the
+    group sizes) and `w4a16.permute_k` (gathers).
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::cf::ControlFlowDialect",
     "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
   ];
 }

@@ -71,10 +71,10 @@ protected:
     return {getWorkgroupSumType(b)};
   }
 
-  gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value) override {
+  gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value m) override {
     int64_t tileN = tiling.getTileN();
     return {cIndex(b, (n + tileN - 1) / tileN), cIndex(b, tiling.getSplitK()),
-            cIndex(b, 1)};
+            getRowTiles(b, m)};
   }
 
   StringRef getKernelSuffix() const override { return "decode"; }
@@ -184,6 +184,7 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   int64_t segmentRows = getSegmentRows();
   int64_t groupRows = scheme.getEffectiveGroupSize(k) / kRowsPerWord;
   Value splitBegin = arith::MulIOp::create(b, split, cIndex(b, rowsPerSplit));
+  Value tileRowBegin = getTileRowBegin(b);
   Value lastRow = arith::SubIOp::create(b, m, cIndex(b, 1));
 
   Type f32 = b.getF32Type();
@@ -260,8 +261,9 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                 // Rows past M re-read the last row; their results are
                 // dropped. 16 bytes at a multiple of 8 elements: aligned, so
                 // a uniform row is a scalar load.
-                Value xRow =
-                    arith::MinUIOp::create(lb, cIndex(lb, mi), lastRow);
+                Value xRow = arith::MinUIOp::create(
+                    lb, arith::AddIOp::create(lb, tileRowBegin, cIndex(lb, mi)),
+                    lastRow);
                 Value xv = vector::LoadOp::create(
                     lb, rowType, x, ValueRange{xRow, kOffset},
                     /*nontemporal=*/false, llvm::Align(16));
@@ -338,7 +340,7 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
 
   storeWorkgroupSum(b, lds, segmentLoop.getResults(), wave, laneColumn,
                     arith::MulIOp::create(b, tileIndex, cIndex(b, tileN)),
-                    split, args);
+                    tileRowBegin, split, args);
 }
 
 std::unique_ptr<SplitKLowering>

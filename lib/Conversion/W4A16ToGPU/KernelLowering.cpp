@@ -18,7 +18,9 @@ using namespace mlir::w4a16;
 using namespace mlir::w4a16::gpukernels;
 
 namespace {
-constexpr int64_t kReduceWorkgroupSize = 256;
+/// Threads per workgroup of the one-thread-per-element kernels (reduce,
+/// permute).
+constexpr int64_t kElementwiseWorkgroupSize = 256;
 } // namespace
 
 Value gpukernels::cIndex(ImplicitLocOpBuilder &b, int64_t v) {
@@ -62,7 +64,7 @@ SplitKLowering::~SplitKLowering() = default;
 LogicalResult SplitKLowering::checkSupported() {
   if (scheme.getLayout() == WeightLayout::Awq)
     return op.emitOpError("GPU lowering of the awq layout is not "
-                          "implemented yet");
+                          "implemented yet (repack the weights to gptq)");
   if (scheme.getLayout() != getWeightLayout())
     return op.emitOpError()
            << "the " << stringifyTilingStrategy(tiling.getStrategy())
@@ -77,7 +79,7 @@ LogicalResult SplitKLowering::checkSupported() {
            << stringifyTilingStrategy(tiling.getStrategy()) << " strategy";
   if (op.getGIdx())
     return op.emitOpError("GPU lowering needs act-order weights permuted "
-                          "at load time; g_idx is not supported yet");
+                          "at load time; run --w4a16-permute-act-order first");
   return success();
 }
 
@@ -125,6 +127,15 @@ gpu::GPUFuncOp SplitKLowering::buildMainKernel() {
   return func;
 }
 
+Value SplitKLowering::getRowTiles(ImplicitLocOpBuilder &b, Value m) {
+  return arith::CeilDivUIOp::create(b, m, cIndex(b, tiling.getTileM()));
+}
+
+Value SplitKLowering::getTileRowBegin(ImplicitLocOpBuilder &b) {
+  return arith::MulIOp::create(b, gpu::BlockIdOp::create(b, gpu::Dimension::z),
+                               cIndex(b, tiling.getTileM()));
+}
+
 /// Loads `type` from memref[row, column...]; columns past N are masked off
 /// (read as zero) unless every tile is whole.
 Value SplitKLowering::loadColumns(ImplicitLocOpBuilder &b, VectorType type,
@@ -156,7 +167,7 @@ MemRefType SplitKLowering::getWorkgroupSumType(Builder &b) const {
 void SplitKLowering::storeWorkgroupSum(ImplicitLocOpBuilder &b, Value lds,
                                        ValueRange rowPartials, Value wave,
                                        Value laneColumn, Value tileColumn,
-                                       Value split,
+                                       Value tileRowBegin, Value split,
                                        const MainKernelArgs &args) {
   int64_t tileM = tiling.getTileM(), tileN = tiling.getTileN();
   for (auto [mi, partial] : llvm::enumerate(rowPartials))
@@ -181,66 +192,109 @@ void SplitKLowering::storeWorkgroupSum(ImplicitLocOpBuilder &b, Value lds,
               memref::LoadOp::create(
                   lb, lds, ValueRange{cIndex(lb, w), mi, localColumn}));
         Value globalColumn = arith::AddIOp::create(lb, tileColumn, localColumn);
+        Value row = arith::AddIOp::create(lb, tileRowBegin, mi);
         Value inside = arith::AndIOp::create(
             lb,
-            arith::CmpIOp::create(lb, arith::CmpIPredicate::ult, mi, args.m),
+            arith::CmpIOp::create(lb, arith::CmpIPredicate::ult, row, args.m),
             arith::CmpIOp::create(lb, arith::CmpIPredicate::ult, globalColumn,
                                   cIndex(lb, n)));
         scf::IfOp::create(lb, inside, [&](OpBuilder &thenBuilder, Location) {
           memref::StoreOp::create(thenBuilder, loc, sum, args.workspace,
-                                  ValueRange{split, mi, globalColumn});
+                                  ValueRange{split, row, globalColumn});
           scf::YieldOp::create(thenBuilder, loc);
         });
         scf::YieldOp::create(lb);
       });
 }
 
+/// A kernel `symbol(args...)` with one thread per element of an [M, columns]
+/// matrix (M the last argument, an index); `body` builds the work of element
+/// (row, column), inside the bounds check.
+static gpu::GPUFuncOp buildElementwiseKernel(
+    ImplicitLocOpBuilder &b, StringRef symbol, TypeRange argTypes,
+    int64_t columns,
+    function_ref<void(ImplicitLocOpBuilder &, ValueRange, Value, Value)> body) {
+  auto func =
+      gpu::GPUFuncOp::create(b, symbol, b.getFunctionType(argTypes, {}));
+  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
+      {static_cast<int32_t>(kElementwiseWorkgroupSize), 1, 1}));
+  Block &block = func.getBody().front();
+  b.setInsertionPointToStart(&block);
+  Value m = block.getArguments().back();
+  Value index = arith::AddIOp::create(
+      b,
+      arith::MulIOp::create(b, gpu::BlockIdOp::create(b, gpu::Dimension::x),
+                            cIndex(b, kElementwiseWorkgroupSize)),
+      gpu::ThreadIdOp::create(b, gpu::Dimension::x));
+  Value inside =
+      arith::CmpIOp::create(b, arith::CmpIPredicate::ult, index,
+                            arith::MulIOp::create(b, m, cIndex(b, columns)));
+  scf::IfOp::create(b, inside, [&](OpBuilder &nested, Location loc) {
+    ImplicitLocOpBuilder lb(loc, nested);
+    Value row = arith::DivUIOp::create(lb, index, cIndex(lb, columns));
+    Value column = arith::RemUIOp::create(lb, index, cIndex(lb, columns));
+    body(lb, block.getArguments(), row, column);
+    scf::YieldOp::create(lb);
+  });
+  gpu::ReturnOp::create(b);
+  return func;
+}
+
+/// The grid and workgroup of an elementwise kernel over [m, columns].
+static std::pair<gpu::KernelDim3, gpu::KernelDim3>
+getElementwiseLaunch(ImplicitLocOpBuilder &b, Value m, int64_t columns) {
+  Value one = cIndex(b, 1);
+  Value blocks = arith::CeilDivUIOp::create(
+      b, arith::MulIOp::create(b, m, cIndex(b, columns)),
+      cIndex(b, kElementwiseWorkgroupSize));
+  return {gpu::KernelDim3{blocks, one, one},
+          gpu::KernelDim3{cIndex(b, kElementwiseWorkgroupSize), one, one}};
+}
+
 gpu::GPUFuncOp SplitKLowering::buildReduceKernel() {
-  MLIRContext *ctx = op.getContext();
-  ImplicitLocOpBuilder b(op.getLoc(), ctx);
+  ImplicitLocOpBuilder b(op.getLoc(), op.getContext());
   b.setInsertionPointToEnd(kernels.getBody());
   Type outElement = op.getInit().getType().getElementType();
   auto workspaceType = MemRefType::get(
       {tiling.getSplitK(), ShapedType::kDynamic, n}, b.getF32Type());
   auto outType = MemRefType::get({ShapedType::kDynamic, n}, outElement);
-  auto func = gpu::GPUFuncOp::create(
+  return buildElementwiseKernel(
       b, name + "_splitk_reduce",
-      b.getFunctionType({workspaceType, outType, outType, b.getIndexType()},
-                        {}));
-  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
-  func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
-      {static_cast<int32_t>(kReduceWorkgroupSize), 1, 1}));
-  Block &body = func.getBody().front();
-  b.setInsertionPointToStart(&body);
-  Value workspace = body.getArgument(0), init = body.getArgument(1),
-        out = body.getArgument(2), m = body.getArgument(3);
-  Value index = arith::AddIOp::create(
-      b,
-      arith::MulIOp::create(b, gpu::BlockIdOp::create(b, gpu::Dimension::x),
-                            cIndex(b, kReduceWorkgroupSize)),
-      gpu::ThreadIdOp::create(b, gpu::Dimension::x));
-  Value total = arith::MulIOp::create(b, m, cIndex(b, n));
-  Value inside =
-      arith::CmpIOp::create(b, arith::CmpIPredicate::ult, index, total);
-  scf::IfOp::create(b, inside, [&](OpBuilder &nested, Location loc) {
-    ImplicitLocOpBuilder lb(loc, nested);
-    Value row = arith::DivUIOp::create(lb, index, cIndex(lb, n));
-    Value column = arith::RemUIOp::create(lb, index, cIndex(lb, n));
-    Value sum = memref::LoadOp::create(lb, init, ValueRange{row, column});
-    if (!outElement.isF32())
-      sum = arith::ExtFOp::create(lb, lb.getF32Type(), sum);
-    for (int64_t s = 0; s < tiling.getSplitK(); ++s)
-      sum = arith::AddFOp::create(
-          lb, sum,
-          memref::LoadOp::create(lb, workspace,
-                                 ValueRange{cIndex(lb, s), row, column}));
-    if (!outElement.isF32())
-      sum = arith::TruncFOp::create(lb, outElement, sum);
-    memref::StoreOp::create(lb, sum, out, ValueRange{row, column});
-    scf::YieldOp::create(lb);
-  });
-  gpu::ReturnOp::create(b);
-  return func;
+      {workspaceType, outType, outType, b.getIndexType()}, n,
+      [&](ImplicitLocOpBuilder &lb, ValueRange args, Value row, Value column) {
+        Value workspace = args[0], init = args[1], out = args[2];
+        Value sum = memref::LoadOp::create(lb, init, ValueRange{row, column});
+        if (!outElement.isF32())
+          sum = arith::ExtFOp::create(lb, lb.getF32Type(), sum);
+        for (int64_t s = 0; s < tiling.getSplitK(); ++s)
+          sum = arith::AddFOp::create(
+              lb, sum,
+              memref::LoadOp::create(lb, workspace,
+                                     ValueRange{cIndex(lb, s), row, column}));
+        if (!outElement.isF32())
+          sum = arith::TruncFOp::create(lb, outElement, sum);
+        memref::StoreOp::create(lb, sum, out, ValueRange{row, column});
+      });
+}
+
+gpu::GPUFuncOp SplitKLowering::buildPermuteKernel(PermuteKOp permute) {
+  ImplicitLocOpBuilder b(permute.getLoc(), op.getContext());
+  b.setInsertionPointToEnd(kernels.getBody());
+  auto inputType = MemRefType::get({ShapedType::kDynamic, k}, activation);
+  auto permType = memrefOf(permute.getPerm().getType());
+  // out[r, c] = x[r, perm[c]].
+  return buildElementwiseKernel(
+      b, name + "_permute_k",
+      {inputType, permType, inputType, b.getIndexType()}, k,
+      [&](ImplicitLocOpBuilder &lb, ValueRange args, Value row, Value column) {
+        Value x = args[0], perm = args[1], out = args[2];
+        Value source = arith::IndexCastUIOp::create(
+            lb, lb.getIndexType(), memref::LoadOp::create(lb, perm, column));
+        memref::StoreOp::create(lb,
+                                memref::LoadOp::create(lb, x, {row, source}),
+                                out, ValueRange{row, column});
+      });
 }
 
 /// Names the launch's arguments and records the tiling it implements, for the
@@ -275,12 +329,31 @@ void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
       buffer = memref::CastOp::create(b, kernelType, buffer);
     return buffer;
   };
-  Value input = collapseToMatrix(b, op.getInput());
+  // An act-order activation permutation is a gather kernel launched first.
+  auto permute = op.getInput().getDefiningOp<PermuteKOp>();
+  Value input =
+      collapseToMatrix(b, permute ? permute.getSource() : op.getInput());
   Value init = collapseToMatrix(b, op.getInit());
   Value m = tensor::DimOp::create(b, input, 0);
+  Value one = cIndex(b, 1);
   ArrayRef<Type> mainTypes = main.getArgumentTypes();
-  SmallVector<Value> mainArgs;
-  SmallVector<Value> weightOperands = {input, op.getQweight(), op.getScales(),
+  Value inputBuffer = toBuffer(input, mainTypes[0]);
+  Value gathered;
+  if (permute) {
+    gpu::GPUFuncOp gather = buildPermuteKernel(permute);
+    gathered = memref::AllocOp::create(b, cast<MemRefType>(mainTypes[0]),
+                                       ValueRange{m});
+    auto [grid, workgroup] = getElementwiseLaunch(b, m, k);
+    auto gatherLaunch = gpu::LaunchFuncOp::create(
+        b, gather, grid, workgroup, Value(),
+        ValueRange{inputBuffer,
+                   toBuffer(permute.getPerm(), gather.getArgumentTypes()[1]),
+                   gathered, m});
+    describeLaunch(gatherLaunch, tiling, {"x", "perm", "out", "m"});
+    inputBuffer = gathered;
+  }
+  SmallVector<Value> mainArgs = {inputBuffer};
+  SmallVector<Value> weightOperands = {op.getQweight(), op.getScales(),
                                        op.getZeros()};
   // Weights repacked from a run-time value are repacked by the host at load
   // time (docs/ABI.md): the kernel reads the source buffer as the repacked
@@ -288,12 +361,12 @@ void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
   auto repack = op.getQweight().getDefiningOp<RepackOp>();
   bool hostRepacks = repack && !matchPattern(op.getQweight(), m_Constant());
   if (hostRepacks)
-    weightOperands[1] = repack.getSource();
+    weightOperands[0] = repack.getSource();
   for (auto [i, tensor] : llvm::enumerate(weightOperands)) {
     if (!tensor)
       continue;
-    if (i == 1 && hostRepacks) {
-      auto type = cast<MemRefType>(mainTypes[i]);
+    if (i == 0 && hostRepacks) {
+      auto type = cast<MemRefType>(mainTypes[i + 1]);
       Value source = bufferization::ToBufferOp::create(
           b, memrefOf(cast<RankedTensorType>(tensor.getType())), tensor,
           /*read_only=*/true);
@@ -302,13 +375,12 @@ void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
           computeSuffixProduct(type.getShape())));
       continue;
     }
-    mainArgs.push_back(toBuffer(tensor, mainTypes[i]));
+    mainArgs.push_back(toBuffer(tensor, mainTypes[i + 1]));
   }
   auto workspaceType =
       cast<MemRefType>(main.getArgumentTypes()[mainArgs.size()]);
   Value workspace = memref::AllocOp::create(b, workspaceType, ValueRange{m});
   mainArgs.append({workspace, m});
-  Value one = cIndex(b, 1);
   auto mainLaunch = gpu::LaunchFuncOp::create(
       b, main, getMainGrid(b, m),
       gpu::KernelDim3{cIndex(b, tiling.getWorkgroupSize()), one, one}, Value(),
@@ -328,15 +400,14 @@ void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
   auto outType = cast<MemRefType>(reduce.getArgumentTypes()[1]);
   Value initBuffer = toBuffer(init, outType);
   Value out = memref::AllocOp::create(b, outType, ValueRange{m});
-  Value blocks =
-      arith::CeilDivUIOp::create(b, arith::MulIOp::create(b, m, cIndex(b, n)),
-                                 cIndex(b, kReduceWorkgroupSize));
-  auto reduceLaunch = gpu::LaunchFuncOp::create(
-      b, reduce, gpu::KernelDim3{blocks, one, one},
-      gpu::KernelDim3{cIndex(b, kReduceWorkgroupSize), one, one}, Value(),
-      ValueRange{workspace, initBuffer, out, m});
+  auto [grid, workgroup] = getElementwiseLaunch(b, m, n);
+  auto reduceLaunch =
+      gpu::LaunchFuncOp::create(b, reduce, grid, workgroup, Value(),
+                                ValueRange{workspace, initBuffer, out, m});
   describeLaunch(reduceLaunch, tiling, {"workspace", "init", "out", "m"});
   memref::DeallocOp::create(b, workspace);
+  if (gathered)
+    memref::DeallocOp::create(b, gathered);
   auto dynamicInitType =
       RankedTensorType::get(outType.getShape(), outType.getElementType());
   Value result = bufferization::ToTensorOp::create(
@@ -354,6 +425,10 @@ void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
   op.erase();
   if (repack && repack->use_empty())
     repack.erase();
+  // The last matmul (of a run-time dispatch's clones) reading the
+  // permutation removes it.
+  if (permute && permute->use_empty())
+    permute.erase();
 }
 
 std::unique_ptr<SplitKLowering>

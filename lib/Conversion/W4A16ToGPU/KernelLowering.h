@@ -65,7 +65,9 @@ protected:
                                    const MainKernelArgs &args) = 0;
   /// Workgroup (LDS) buffers of the main kernel.
   virtual SmallVector<Type> getWorkgroupBuffers(Builder &b) = 0;
-  /// The main kernel's grid for `m` rows.
+  /// The main kernel's grid for `m` rows. It must cover every row for any
+  /// M, also M above the tiling's m_max (the last range of a run-time
+  /// dispatch serves every larger M): see getRowTiles / getTileRowBegin.
   virtual gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value m) = 0;
   /// Suffix of the main kernel's symbol (e.g. "decode").
   virtual StringRef getKernelSuffix() const = 0;
@@ -81,10 +83,18 @@ protected:
   /// the workgroup's columns start at tileColumn.
   /// The `lds` buffer of storeWorkgroupSum.
   MemRefType getWorkgroupSumType(Builder &b) const;
+  /// Row r of the tile is row tileRowBegin + r of the output.
   void storeWorkgroupSum(ImplicitLocOpBuilder &b, Value lds,
                          ValueRange rowPartials, Value wave, Value laneColumn,
-                         Value tileColumn, Value split,
+                         Value tileColumn, Value tileRowBegin, Value split,
                          const MainKernelArgs &args);
+
+  /// Row tiles of tile_m rows covering `m` rows: ceil(M / tile_m), the grid's
+  /// z size of a strategy that tiles M.
+  Value getRowTiles(ImplicitLocOpBuilder &b, Value m);
+  /// Inside the main kernel: the first row of this workgroup's row tile
+  /// (block id z times tile_m).
+  Value getTileRowBegin(ImplicitLocOpBuilder &b);
 
   /// Loads `type` from memref[row, column...]; columns past N are masked off
   /// (read as zero) unless every tile is whole.
@@ -104,6 +114,8 @@ protected:
 private:
   gpu::GPUFuncOp buildMainKernel();
   gpu::GPUFuncOp buildReduceKernel();
+  /// The kernel gathering x[:, perm] for a w4a16.permute_k input (act-order).
+  gpu::GPUFuncOp buildPermuteKernel(PermuteKOp permute);
   void buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce);
 };
 

@@ -296,9 +296,9 @@ protected:
     return {getWorkgroupSumType(b)};
   }
 
-  gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value) override {
+  gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value m) override {
     return {cIndex(b, ceilDiv(n, tiling.getTileN())),
-            cIndex(b, tiling.getSplitK()), cIndex(b, 1)};
+            cIndex(b, tiling.getSplitK()), getRowTiles(b, m)};
   }
 
   StringRef getKernelSuffix() const override { return "decode_ukernel"; }
@@ -322,9 +322,14 @@ protected:
         cIndex(b, n - kGemvColumnsPerLane));
     // The waves split the split's K rows in whole words.
     auto [kBegin, kEnd] = getKRange(b, split, waves, wave, kValuesPerWord);
+    // This workgroup's rows start at tileRowBegin (any M: rows past M are
+    // read as the last row and dropped by storeWorkgroupSum).
+    Value tileRowBegin = getTileRowBegin(b);
+    int64_t rowBytes = k * activation.getIntOrFloatBitWidth() / 8;
     UkernelCall call;
-    call.a = pointerTo(b, args.x);
-    call.rowsValid = args.m;
+    call.a = pointerTo(
+        b, args.x, arith::MulIOp::create(b, tileRowBegin, cIndex(b, rowBytes)));
+    call.rowsValid = arith::SubIOp::create(b, args.m, tileRowBegin);
     call.column = column;
     call.kBegin = kBegin;
     call.kEnd = kEnd;
@@ -339,7 +344,7 @@ protected:
       rows.push_back(vector::ShuffleOp::create(b, sums, sums, columns));
     }
     storeWorkgroupSum(b, func.getWorkgroupAttributions().front(), rows, wave,
-                      laneColumn, tileColumn, split, args);
+                      laneColumn, tileColumn, tileRowBegin, split, args);
   }
 
 private:

@@ -8,7 +8,9 @@
 
 #include "w4a16/Conversion/W4A16ToLinalg/W4A16ToLinalg.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -338,6 +340,21 @@ struct LowerMatmul : OpConversionPattern<MatmulOp> {
   }
 };
 
+/// An i32 word of 8 nibbles: nibble j is the 4-bit value `valueAt(j)`
+/// placed at the bit offset `shiftOf(j)`.
+static Value packNibbles(OpBuilder &b, Location loc,
+                         function_ref<Value(int64_t)> valueAt,
+                         function_ref<int64_t(int64_t)> shiftOf) {
+  Value word = arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0);
+  for (int64_t j = 0; j < ::w4a16::kValuesPerWord; ++j) {
+    Value shift =
+        arith::ConstantIntOp::create(b, loc, b.getI32Type(), shiftOf(j));
+    word = arith::OrIOp::create(
+        b, loc, word, arith::ShLIOp::create(b, loc, valueAt(j), shift));
+  }
+  return word;
+}
+
 /// Builds each word of the fragment-layout result from the 8 source weights
 /// that the fragment tables place in it.
 struct LowerRepack : OpConversionPattern<RepackOp> {
@@ -367,8 +384,7 @@ struct LowerRepack : OpConversionPattern<RepackOp> {
               b, nloc, linalg::IndexOp::create(b, nloc, 1),
               indexConstant(b, nloc, FragmentBlockTables::kCols));
           Value wordInBlock = linalg::IndexOp::create(b, nloc, 2);
-          Value word = arith::ConstantIntOp::create(b, nloc, b.getI32Type(), 0);
-          for (int64_t j = 0; j < FragmentBlockTables::kNibbles; ++j) {
+          auto weightOfNibble = [&](int64_t j) {
             Value nibble = indexConstant(b, nloc, j);
             Value k = arith::AddIOp::create(
                 b, nloc, blockK,
@@ -376,13 +392,132 @@ struct LowerRepack : OpConversionPattern<RepackOp> {
             Value n = arith::AddIOp::create(
                 b, nloc, blockN,
                 lookUpIndex(b, nloc, cols, {wordInBlock, nibble}));
-            Value shift = arith::ConstantIntOp::create(
-                b, nloc, b.getI32Type(), j * ::w4a16::kBitsPerValue);
-            Value q = source.weight(b, nloc, adaptor.getSource(), k, n);
-            word = arith::OrIOp::create(
-                b, nloc, word, arith::ShLIOp::create(b, nloc, q, shift));
+            return source.weight(b, nloc, adaptor.getSource(), k, n);
+          };
+          linalg::YieldOp::create(
+              b, nloc, packNibbles(b, nloc, weightOfNibble, [](int64_t j) {
+                return j * ::w4a16::kBitsPerValue;
+              }));
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+/// Counting sort of K by group: row k goes to slot g * G + (rows of group g
+/// before it). Every index is clamped into range, so a g_idx with groups of
+/// the wrong size cannot write out of bounds; the final check (every group
+/// has G rows) then fails the cf.assert.
+struct LowerActOrderPerm : OpConversionPattern<ActOrderPermOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ActOrderPermOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getResult().getType();
+    int64_t k = type.getDimSize(0), groupSize = op.getGroupSize();
+    int64_t groups = k / groupSize;
+    Type i32 = rewriter.getI32Type();
+    auto countsType = RankedTensorType::get({groups}, i32);
+    Value counts = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(countsType, rewriter.getI32IntegerAttr(0)));
+    Value perm = tensor::EmptyOp::create(rewriter, loc, type.getShape(), i32);
+    Value lastGroup = indexConstant(rewriter, loc, groups - 1);
+    Value lastRow = indexConstant(rewriter, loc, k - 1);
+    Value size = indexConstant(rewriter, loc, groupSize);
+    auto sort = scf::ForOp::create(
+        rewriter, loc, indexConstant(rewriter, loc, 0),
+        indexConstant(rewriter, loc, k), indexConstant(rewriter, loc, 1),
+        ValueRange{perm, counts},
+        [&](OpBuilder &b, Location nloc, Value row, ValueRange state) {
+          Value group = arith::MinUIOp::create(
+              b, nloc, lookUpIndex(b, nloc, adaptor.getGIdx(), {row}),
+              lastGroup);
+          Value before = tensor::ExtractOp::create(b, nloc, state[1], group);
+          Value slot = arith::MinUIOp::create(
+              b, nloc,
+              arith::AddIOp::create(b, nloc,
+                                    arith::MulIOp::create(b, nloc, group, size),
+                                    arith::IndexCastOp::create(
+                                        b, nloc, b.getIndexType(), before)),
+              lastRow);
+          Value newPerm = tensor::InsertOp::create(
+              b, nloc, arith::IndexCastOp::create(b, nloc, i32, row), state[0],
+              slot);
+          Value one = arith::ConstantIntOp::create(b, nloc, i32, 1);
+          Value newCounts = tensor::InsertOp::create(
+              b, nloc, arith::AddIOp::create(b, nloc, before, one), state[1],
+              group);
+          scf::YieldOp::create(b, nloc, ValueRange{newPerm, newCounts});
+        });
+    Value expected =
+        arith::ConstantIntOp::create(rewriter, loc, i32, groupSize);
+    auto check = scf::ForOp::create(
+        rewriter, loc, indexConstant(rewriter, loc, 0),
+        indexConstant(rewriter, loc, groups), indexConstant(rewriter, loc, 1),
+        ValueRange{arith::ConstantIntOp::create(rewriter, loc, 1, 1)},
+        [&](OpBuilder &b, Location nloc, Value group, ValueRange valid) {
+          Value count =
+              tensor::ExtractOp::create(b, nloc, sort.getResult(1), group);
+          Value full = arith::CmpIOp::create(b, nloc, arith::CmpIPredicate::eq,
+                                             count, expected);
+          scf::YieldOp::create(
+              b, nloc,
+              ValueRange{arith::AndIOp::create(b, nloc, valid[0], full)});
+        });
+    cf::AssertOp::create(rewriter, loc, check.getResult(0),
+                         ("w4a16.act_order_perm: g_idx must put exactly " +
+                          Twine(groupSize) + " rows in each group")
+                             .str());
+    rewriter.replaceOp(op, sort.getResult(0));
+    return success();
+  }
+};
+
+/// Activations: result[..., k] = source[..., perm[k]]. Packed weights: each
+/// result word gathers its 8 rows from the permuted source rows.
+struct LowerPermuteK : OpConversionPattern<PermuteKOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(PermuteKOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value source = adaptor.getSource(), perm = adaptor.getPerm();
+    auto type = cast<RankedTensorType>(source.getType());
+    int64_t rank = type.getRank();
+    bool weights = op.permutesWeights();
+    PackedValueReader reader(rewriter, loc, WeightLayout::Gptq);
+    Value empty = tensor::EmptyOp::create(
+        rewriter, loc, tensor::getMixedSizes(rewriter, loc, source),
+        type.getElementType());
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, ValueRange{}, ValueRange{empty},
+        ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(rank)},
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location nloc, ValueRange) {
+          SmallVector<Value> indices;
+          for (int64_t d = 0; d < rank; ++d)
+            indices.push_back(linalg::IndexOp::create(b, nloc, d));
+          if (!weights) {
+            indices.back() = lookUpIndex(b, nloc, perm, {indices.back()});
+            Value value = tensor::ExtractOp::create(b, nloc, source, indices);
+            linalg::YieldOp::create(b, nloc, value);
+            return;
           }
-          linalg::YieldOp::create(b, nloc, word);
+          Value firstRow = arith::MulIOp::create(
+              b, nloc, indices[0],
+              indexConstant(b, nloc, ::w4a16::kValuesPerWord));
+          auto permutedWeight = [&](int64_t j) {
+            Value row = arith::AddIOp::create(b, nloc, firstRow,
+                                              indexConstant(b, nloc, j));
+            return reader.weight(b, nloc, source,
+                                 lookUpIndex(b, nloc, perm, {row}), indices[1]);
+          };
+          linalg::YieldOp::create(
+              b, nloc, packNibbles(b, nloc, permutedWeight, [](int64_t j) {
+                return ::w4a16::nibbleShift(::w4a16::PackedLayout::Gptq, j);
+              }));
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();
@@ -395,7 +530,8 @@ struct ConvertW4A16ToLinalgPass
   void runOnOperation() override {
     ConversionTarget target(getContext());
     target.addIllegalDialect<W4A16Dialect>();
-    target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
+    target.addLegalDialect<arith::ArithDialect, cf::ControlFlowDialect,
+                           linalg::LinalgDialect, scf::SCFDialect,
                            tensor::TensorDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
@@ -409,5 +545,6 @@ struct ConvertW4A16ToLinalgPass
 } // namespace
 
 void mlir::w4a16::populateW4A16ToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<LowerDequant, LowerMatmul, LowerRepack>(patterns.getContext());
+  patterns.add<LowerDequant, LowerMatmul, LowerRepack, LowerActOrderPerm,
+               LowerPermuteK>(patterns.getContext());
 }

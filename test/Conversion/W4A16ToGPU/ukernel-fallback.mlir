@@ -33,7 +33,7 @@ func.func @float_zeros(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: ten
 
 func.func @act_order(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %g: tensor<4096xi32>, %i: tensor<1x4096xf16>) -> tensor<1x4096xf16> {
   // expected-remark @+2 {{microkernel backend not used (act-order (g_idx) weights must be permuted at load time); using the MLIR lowering}}
-  // expected-error @+1 {{GPU lowering needs act-order weights permuted at load time; g_idx is not supported yet}}
+  // expected-error @+1 {{GPU lowering needs act-order weights permuted at load time; run --w4a16-permute-act-order first}}
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<1x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) g_idx(%g : tensor<4096xi32>) outs(%i : tensor<1x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 4096>]} -> tensor<1x4096xf16>
   return %0 : tensor<1x4096xf16>
 }

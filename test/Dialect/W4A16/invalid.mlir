@@ -393,3 +393,67 @@ func.func @repack_element_type(%w: tensor<8x32xi16>) -> tensor<2x2x64xi32> {
   %0 = w4a16.repack %w from gptq to fragment : tensor<8x32xi16> -> tensor<2x2x64xi32>
   return %0 : tensor<2x2x64xi32>
 }
+
+// -----
+
+func.func @act_order_perm_dynamic(%g: tensor<?xi32>) -> tensor<?xi32> {
+  // expected-error @+1 {{g_idx must be a static 1-D [K] tensor, got [?]}}
+  %p = w4a16.act_order_perm %g group_size 8 : tensor<?xi32>
+  return %p : tensor<?xi32>
+}
+
+// -----
+
+func.func @act_order_perm_group(%g: tensor<24xi32>) -> tensor<24xi32> {
+  // expected-error @+1 {{K = 24 is not divisible by the group size 16}}
+  %p = w4a16.act_order_perm %g group_size 16 : tensor<24xi32>
+  return %p : tensor<24xi32>
+}
+
+// -----
+
+func.func @act_order_perm_zero_group(%g: tensor<24xi32>) -> tensor<24xi32> {
+  // expected-error @+1 {{attribute 'group_size' failed to satisfy constraint}}
+  %p = w4a16.act_order_perm %g group_size 0 : tensor<24xi32>
+  return %p : tensor<24xi32>
+}
+
+// -----
+
+func.func @permute_k_weights_size(%w: tensor<2x4xi32>, %p: tensor<8xi32>) -> tensor<2x4xi32> {
+  // expected-error @+1 {{perm has 8 entries, but the source has K = 16}}
+  %0 = w4a16.permute_k %w by %p : tensor<2x4xi32>, tensor<8xi32>
+  return %0 : tensor<2x4xi32>
+}
+
+// -----
+
+func.func @permute_k_weights_rank(%w: tensor<2x4x2xi32>, %p: tensor<16xi32>) -> tensor<2x4x2xi32> {
+  // expected-error @+1 {{packed weights must be a static gptq [K/8, N] tensor, got [2, 4, 2]}}
+  %0 = w4a16.permute_k %w by %p : tensor<2x4x2xi32>, tensor<16xi32>
+  return %0 : tensor<2x4x2xi32>
+}
+
+// -----
+
+func.func @permute_k_dynamic_k(%x: tensor<1x?xf16>, %p: tensor<16xi32>) -> tensor<1x?xf16> {
+  // expected-error @+1 {{activations must be [B..., M, K] with a static K, got [1, ?]}}
+  %0 = w4a16.permute_k %x by %p : tensor<1x?xf16>, tensor<16xi32>
+  return %0 : tensor<1x?xf16>
+}
+
+// -----
+
+func.func @permute_k_activation_size(%x: tensor<?x32xbf16>, %p: tensor<16xi32>) -> tensor<?x32xbf16> {
+  // expected-error @+1 {{perm has 16 entries, but the source has K = 32}}
+  %0 = w4a16.permute_k %x by %p : tensor<?x32xbf16>, tensor<16xi32>
+  return %0 : tensor<?x32xbf16>
+}
+
+// -----
+
+func.func @permute_k_perm_rank(%x: tensor<?x16xf16>, %p: tensor<2x8xi32>) -> tensor<?x16xf16> {
+  // expected-error @+1 {{perm must be a static 1-D [K] tensor, got [2, 8]}}
+  %0 = w4a16.permute_k %x by %p : tensor<?x16xf16>, tensor<2x8xi32>
+  return %0 : tensor<?x16xf16>
+}

@@ -4,13 +4,19 @@
 // RUN: FileCheck %s --check-prefix=REPORT < %t/report.txt
 
 // A run-time M in 1..8 with packed zeros: the zeros argument, the M range of
-// the tiling and the reduce grid as a formula in M.
+// the tiling and the grids as formulas in M (the decode grid has
+// ceil(M / tile_m) row tiles, so an M above 8 is computed too).
 
 // MANIFEST:      "name": "zeros",
 // MANIFEST-NEXT: "offset": 168,
 // MANIFEST:      "type": "memref<32x512xi32>"
 // MANIFEST:      "name": "m",
 // MANIFEST-NEXT: "offset": 296,
+// MANIFEST:      "grid": [
+// MANIFEST-NEXT:   32,
+// MANIFEST-NEXT:   4,
+// MANIFEST-NEXT:   "ceildiv(M, 8)"
+// MANIFEST-NEXT: ],
 // MANIFEST:      "kernarg_bytes": 304,
 // MANIFEST:      "m_range": [
 // MANIFEST-NEXT:   1,

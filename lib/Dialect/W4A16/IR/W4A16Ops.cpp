@@ -5,6 +5,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "w4a16/Support/ActOrder.h"
 #include "w4a16/Support/Repack.h"
 
 using namespace mlir;
@@ -239,6 +240,18 @@ static std::optional<SmallVector<uint32_t>> getConstantWords(Attribute attr) {
   return std::nullopt;
 }
 
+/// The folded `words` of `type`, a resource when `source` was one: large
+/// weights are kept out of the IR text.
+static Attribute makeWordsAttr(Attribute source, RankedTensorType type,
+                               StringRef resourceName,
+                               ArrayRef<uint32_t> words) {
+  if (isa<DenseResourceElementsAttr>(source))
+    return DenseResourceElementsAttr::get(
+        type, resourceName,
+        HeapAsmResourceBlob::allocateAndCopyInferAlign(words));
+  return DenseElementsAttr::get(type, words);
+}
+
 OpFoldResult RepackOp::fold(FoldAdaptor adaptor) {
   std::optional<SmallVector<uint32_t>> source =
       getConstantWords(adaptor.getSource());
@@ -250,13 +263,98 @@ OpFoldResult RepackOp::fold(FoldAdaptor adaptor) {
   if (!::w4a16::repackGptqToFragmentLayout(source->data(), getK(), getN(),
                                            fragment.data()))
     return {};
-  RankedTensorType type = getResult().getType();
-  // A resource stays a resource: large weights are kept out of the IR text.
-  if (isa<DenseResourceElementsAttr>(adaptor.getSource()))
-    return DenseResourceElementsAttr::get(
-        type, "w4a16_fragment",
-        HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef(fragment)));
-  return DenseElementsAttr::get(type, ArrayRef(fragment));
+  return makeWordsAttr(adaptor.getSource(), getResult().getType(),
+                       "w4a16_fragment", fragment);
+}
+
+//===----------------------------------------------------------------------===//
+// ActOrderPermOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ActOrderPermOp::verify() {
+  RankedTensorType type = getGIdx().getType();
+  if (type.getRank() != 1 || !type.hasStaticShape())
+    return emitOpError() << "g_idx must be a static 1-D [K] tensor, got "
+                         << formatShape(type.getShape());
+  int64_t k = type.getDimSize(0);
+  if (k % getGroupSize() != 0)
+    return emitOpError() << "K = " << k
+                         << " is not divisible by the group size "
+                         << getGroupSize();
+  return success();
+}
+
+OpFoldResult ActOrderPermOp::fold(FoldAdaptor adaptor) {
+  std::optional<SmallVector<uint32_t>> gIdx =
+      getConstantWords(adaptor.getGIdx());
+  if (!gIdx)
+    return {};
+  SmallVector<int32_t> perm(gIdx->size());
+  // The host function loaders call; it rejects groups of the wrong size.
+  if (!::w4a16::actOrderPermutation(
+          reinterpret_cast<const int32_t *>(gIdx->data()), gIdx->size(),
+          getGroupSize(), perm.data()))
+    return {};
+  return DenseElementsAttr::get(getResult().getType(), ArrayRef(perm));
+}
+
+//===----------------------------------------------------------------------===//
+// PermuteKOp
+//===----------------------------------------------------------------------===//
+
+bool PermuteKOp::permutesWeights() {
+  return getSource().getType().getElementType().isInteger(32);
+}
+
+int64_t PermuteKOp::getK() {
+  int64_t inner = getSource().getType().getShape().back();
+  return permutesWeights()
+             ? getSource().getType().getDimSize(0) * ::w4a16::kValuesPerWord
+             : inner;
+}
+
+LogicalResult PermuteKOp::verify() {
+  RankedTensorType source = getSource().getType();
+  RankedTensorType perm = getPerm().getType();
+  if (perm.getRank() != 1 || !perm.hasStaticShape())
+    return emitOpError() << "perm must be a static 1-D [K] tensor, got "
+                         << formatShape(perm.getShape());
+  if (permutesWeights()) {
+    if (source.getRank() != 2 || !source.hasStaticShape())
+      return emitOpError() << "packed weights must be a static gptq [K/8, N] "
+                              "tensor, got "
+                           << formatShape(source.getShape());
+  } else if (source.getRank() < 1 ||
+             ShapedType::isDynamic(source.getShape().back())) {
+    return emitOpError() << "activations must be [B..., M, K] with a static "
+                            "K, got "
+                         << formatShape(source.getShape());
+  }
+  if (perm.getDimSize(0) != getK())
+    return emitOpError() << "perm has " << perm.getDimSize(0)
+                         << " entries, but the source has K = " << getK();
+  return success();
+}
+
+OpFoldResult PermuteKOp::fold(FoldAdaptor adaptor) {
+  if (!permutesWeights())
+    return {};
+  std::optional<SmallVector<uint32_t>> source =
+      getConstantWords(adaptor.getSource());
+  std::optional<SmallVector<uint32_t>> perm =
+      getConstantWords(adaptor.getPerm());
+  if (!source || !perm)
+    return {};
+  SmallVector<uint32_t> permuted(source->size());
+  // The same host function loaders call: the compile-time permutation is the
+  // load-time one.
+  int64_t n = getSource().getType().getDimSize(1);
+  if (!::w4a16::permuteGptqRows(source->data(), getK(), n,
+                                reinterpret_cast<const int32_t *>(perm->data()),
+                                permuted.data()))
+    return {};
+  return makeWordsAttr(adaptor.getSource(), getResult().getType(),
+                       "w4a16_permuted", permuted);
 }
 
 #define GET_OP_CLASSES

@@ -126,4 +126,73 @@ def W4A16_RepackOp : W4A16_Op<"repack", [Pure]> {
   let hasFolder = 1;
 }
 
+def W4A16_ActOrderPermOp : W4A16_Op<"act_order_perm", [Pure,
+    AllTypesMatch<["g_idx", "result"]>]> {
+  let summary = "The K permutation that makes act-order groups contiguous";
+  let description = [{
+    `result[k']` is the k'-th K row in (group, row) order: the stable
+    argsort of `g_idx`. Reading K in that order, row k' is in group
+    `k' / group_size`, provided every group has exactly `group_size` rows
+    (the layout of GPTQ act-order checkpoints); `w4a16.permute_k` applies the
+    permutation to the weights and the activations.
+
+    A constant `g_idx` folds to the constant permutation, computed by the
+    host function loaders use (`w4a16::actOrderPermutation`), which also
+    checks the group sizes; it does not fold when they are wrong. Lowered,
+    the op checks them at run time (`cf.assert`).
+
+    Example:
+
+    ```mlir
+    %perm = w4a16.act_order_perm %g_idx group_size 128 : tensor<4096xi32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I32]>:$g_idx,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$group_size);
+  let results = (outs RankedTensorOf<[I32]>:$result);
+  let assemblyFormat = [{
+    $g_idx `group_size` $group_size attr-dict `:` type($g_idx)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def W4A16_PermuteKOp : W4A16_Op<"permute_k", [Pure,
+    AllTypesMatch<["source", "result"]>]> {
+  let summary = "Permute the K rows of activations or of GPTQ-packed weights";
+  let description = [{
+    Reorders the reduction dimension K of `source` by `perm` (i32 `[K]`, a
+    permutation of 0..K-1): for activations (f16/bf16 `[B..., M, K]`)
+    `result[..., k] = source[..., perm[k]]`; for GPTQ-packed weights (i32
+    `[K/8, N]`) weight row k of the result is weight row `perm[k]` of the
+    source. Permuting both by the same `perm` leaves `x @ W` unchanged.
+
+    A constant weight source with a constant `perm` folds, through the host
+    function loaders use (`w4a16::permuteGptqRows`): constant weights are
+    permuted at compile time. The GPU conversion turns a permutation of a
+    matmul's activations into a gather kernel launched before the matmul's.
+
+    Example:
+
+    ```mlir
+    %qp = w4a16.permute_k %qweight by %perm : tensor<512x4096xi32>, tensor<4096xi32>
+    %xp = w4a16.permute_k %x by %perm : tensor<?x4096xf16>, tensor<4096xi32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I32, F16, BF16]>:$source,
+                       RankedTensorOf<[I32]>:$perm);
+  let results = (outs RankedTensorOf<[I32, F16, BF16]>:$result);
+  let assemblyFormat = [{
+    $source `by` $perm attr-dict `:` type($source) `,` type($perm)
+  }];
+  let extraClassDeclaration = [{
+    /// Whether the source is packed weights (i32) rather than activations.
+    bool permutesWeights();
+    /// The reduction size K.
+    int64_t getK();
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 #endif // W4A16_DIALECT_W4A16_IR_W4A16OPS_TD

@@ -102,4 +102,26 @@ def W4A16RepackWeightsPass : Pass<"w4a16-repack-weights"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def W4A16PermuteActOrderPass : Pass<"w4a16-permute-act-order"> {
+  let summary = "Turn act-order (g_idx) matmuls into permuted matmuls with contiguous groups";
+  let description = [{
+    Rewrites each `w4a16.matmul` with `g_idx` (gptq layout) into
+    `perm = w4a16.act_order_perm g_idx` (the stable argsort of g_idx),
+    `w4a16.permute_k` of the packed weights and of the activations by
+    `perm`, and the same matmul on those without `g_idx`: row k' of the
+    permuted weights is in group k' / G, so kernels walk plain contiguous
+    groups and no per-element gather is left in their K loop. Scales and
+    zeros are indexed by group and stay as they are.
+
+    Constant g_idx and weights fold: the permutation and the permuted weights
+    are computed at compile time by the host functions loaders use
+    (`w4a16/Support/ActOrder.h`). Otherwise the permutation and the weight
+    permutation are load-time steps (docs/ABI.md) and the activation gather
+    runs per call. Every group must have exactly G rows: a constant g_idx
+    that does not is an error; a run-time one is checked when the
+    permutation is computed. Other layouts with g_idx are an error.
+  }];
+  let dependentDialects = ["::mlir::w4a16::W4A16Dialect"];
+}
+
 #endif // W4A16_DIALECT_W4A16_TRANSFORMS_PASSES_TD
