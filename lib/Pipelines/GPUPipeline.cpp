@@ -72,8 +72,10 @@ static void addROCDLLowering(OpPassManager &pm, const TargetInfo &device,
   kernels.addPass(createConvertGpuOpsToROCDLOps(rocdl));
 }
 
-/// The kernels on an NVIDIA chip: the AMD-specific ops emulated, then NVVM.
-static void addNVVMLowering(OpPassManager &pm, const TargetInfo &device) {
+/// The kernels on an NVIDIA chip: the AMD-specific ops emulated, then NVVM
+/// (linking the microkernels' NVIDIA build for backend=ukernel).
+static void addNVVMLowering(OpPassManager &pm, const TargetInfo &device,
+                            const GPUPipelineOptions &options) {
   OpPassManager &emulated = pm.nest<gpu::GPUModuleOp>();
   emulated.addPass(createW4A16EmulateAMDGPUPass());
   emulated.addPass(createLowerAffinePass());
@@ -83,6 +85,9 @@ static void addNVVMLowering(OpPassManager &pm, const TargetInfo &device) {
   GpuNVVMAttachTargetOptions target;
   target.chip = device.chip.str();
   target.optLevel = 3;
+  if (options.backend == KernelBackend::Ukernel)
+    llvm::append_range(target.linkLibs,
+                       getUkernelBitcodeFiles(options.ukernelDir, device.chip));
   pm.addPass(createGpuNVVMAttachTarget(target));
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
   kernels.addPass(createSCFToControlFlowPass());
@@ -98,10 +103,11 @@ mlir::w4a16::buildGPUPipeline(OpPassManager &pm,
     return failure();
   const TargetInfo &device = *targets->device;
   if (options.backend == KernelBackend::Ukernel &&
-      device.vendor != GpuVendor::AMD) {
-    emitError("backend=ukernel links the gfx11 microkernel bitcode; it is "
-              "not available for '" +
-              device.chip + "' (use backend=mlir)");
+      !hasUkernelBitcode(device.chip)) {
+    emitError("backend=ukernel links the microkernel bitcode of the chip the "
+              "kernels run on; the build has none for '" +
+              device.chip + "' (it has " + getUkernelTargets() +
+              "; use backend=mlir)");
     return failure();
   }
 
@@ -135,7 +141,7 @@ mlir::w4a16::buildGPUPipeline(OpPassManager &pm,
                              : options.toolkit.getValue();
     break;
   case GpuVendor::NVIDIA:
-    addNVVMLowering(pm, device);
+    addNVVMLowering(pm, device, options);
     // PTX needs no toolkit; a cubin (format=bin) needs ptxas from one.
     binary.toolkitPath = options.toolkit;
     break;

@@ -1,9 +1,20 @@
 //===- UkernelBitcode.cpp - The microkernel bitcode a pipeline links ------===//
 
 #include "w4a16/Pipelines/Pipelines.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/Twine.h"
+
+llvm::StringRef mlir::w4a16::getUkernelTargets() {
+  return W4A16_UKERNEL_TARGETS;
+}
+
+bool mlir::w4a16::hasUkernelBitcode(llvm::StringRef chip) {
+  llvm::SmallVector<llvm::StringRef> targets;
+  getUkernelTargets().split(targets, ',');
+  return llvm::is_contained(targets, chip);
+}
 
 std::vector<std::string>
 mlir::w4a16::getUkernelBitcodeFiles(llvm::StringRef dir, llvm::StringRef chip) {

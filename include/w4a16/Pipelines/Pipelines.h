@@ -41,9 +41,10 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::init("bin")};
   PassOptions::Option<KernelBackend> backend{
       *this, "backend",
-      llvm::cl::desc("Inner loop of the main kernels (AMD chips only for "
-                     "ukernel, whose bitcode is linked; the default is the "
-                     "faster by the static report, see "
+      llvm::cl::desc("Inner loop of the main kernels (ukernel: the chips "
+                     "the microkernel bitcode is built for, gfx11 and "
+                     "sm_80/sm_90, whose bitcode is linked; the default is "
+                     "the faster by the static report, see "
                      "lib/Microkernels/README.md)"),
       llvm::cl::init(KernelBackend::Mlir),
       llvm::cl::values(
@@ -75,6 +76,11 @@ struct GPUTargets {
 FailureOr<GPUTargets>
 resolveGPUTargets(const GPUPipelineOptions &options,
                   function_ref<void(const Twine &)> emitError);
+/// The chips the build compiles the microkernels for (comma-separated: the
+/// gfx11 chips and the NVIDIA architectures of lib/Microkernels).
+llvm::StringRef getUkernelTargets();
+/// Whether the build compiles the microkernels for `chip`.
+bool hasUkernelBitcode(llvm::StringRef chip);
 /// The microkernel bitcode files for `chip` in `dir` (empty: the build's
 /// ukernel directory), to link into the kernels of the ukernel backend.
 std::vector<std::string> getUkernelBitcodeFiles(llvm::StringRef dir,

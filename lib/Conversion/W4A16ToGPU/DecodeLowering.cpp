@@ -171,10 +171,7 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   Value tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
   Value lane = arith::RemUIOp::create(b, tid, cIndex(b, target.waveSize));
   Value wave = arith::DivUIOp::create(b, tid, cIndex(b, target.waveSize));
-  // The wave index is uniform: saying so keeps the rows, the activations and
-  // the loop control in scalar registers.
-  Value uniformWave = gpu::SubgroupBroadcastOp::create(
-      b, wave, /*lane=*/Value(), gpu::BroadcastType::first_active_lane);
+  Value uniformWave = getUniformWave(b);
   Value tileIndex = gpu::BlockIdOp::create(b, gpu::Dimension::x);
   Value split = gpu::BlockIdOp::create(b, gpu::Dimension::y);
   Value laneColumn = arith::MulIOp::create(b, lane, cIndex(b, kColumnsPerLoad));

@@ -136,6 +136,14 @@ Value SplitKLowering::getTileRowBegin(ImplicitLocOpBuilder &b) {
                                cIndex(b, tiling.getTileM()));
 }
 
+Value SplitKLowering::getUniformWave(ImplicitLocOpBuilder &b) {
+  Value wave =
+      arith::DivUIOp::create(b, gpu::ThreadIdOp::create(b, gpu::Dimension::x),
+                             cIndex(b, target.waveSize));
+  return gpu::SubgroupBroadcastOp::create(
+      b, wave, /*lane=*/Value(), gpu::BroadcastType::first_active_lane);
+}
+
 /// Loads `type` from memref[row, column...]; columns past N are masked off
 /// (read as zero) unless every tile is whole.
 Value SplitKLowering::loadColumns(ImplicitLocOpBuilder &b, VectorType type,

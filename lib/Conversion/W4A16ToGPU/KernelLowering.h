@@ -95,6 +95,10 @@ protected:
   /// Inside the main kernel: the first row of this workgroup's row tile
   /// (block id z times tile_m).
   Value getTileRowBegin(ImplicitLocOpBuilder &b);
+  /// The wave index of the thread, said to be wave-uniform (a
+  /// gpu.subgroup_broadcast of the first lane): the rows, activations and
+  /// loop control it drives stay in scalar registers.
+  Value getUniformWave(ImplicitLocOpBuilder &b);
 
   /// Loads `type` from memref[row, column...]; columns past N are masked off
   /// (read as zero) unless every tile is whole.

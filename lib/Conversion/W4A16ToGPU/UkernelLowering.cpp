@@ -117,9 +117,6 @@ protected:
   Value callEntry(ImplicitLocOpBuilder &b, LLVM::LLVMFuncOp entry,
                   const MainKernelArgs &args, const UkernelCall &call,
                   int64_t floats);
-  /// The wave index of the thread, in a scalar register (the entry points
-  /// need wave-uniform arguments for their scalar loads).
-  Value getUniformWave(ImplicitLocOpBuilder &b);
   LanePosition getLanePosition(ImplicitLocOpBuilder &b);
   /// [k_begin, k_end) of part `part` of `parts` of the K rows of `split`,
   /// cut at multiples of `unit` rows (empty for parts past the end).
@@ -219,23 +216,12 @@ Value UkernelLowering::callEntry(ImplicitLocOpBuilder &b,
   return LLVM::LoadOp::create(b, accType, call.acc);
 }
 
-Value UkernelLowering::getUniformWave(ImplicitLocOpBuilder &b) {
-  Value wave =
-      arith::DivUIOp::create(b, gpu::ThreadIdOp::create(b, gpu::Dimension::x),
-                             cIndex(b, target.waveSize));
-  Value uniform =
-      LLVM::CallIntrinsicOp::create(
-          b, b.getI32Type(), b.getStringAttr("llvm.amdgcn.readfirstlane.i32"),
-          ValueRange{arith::IndexCastOp::create(b, b.getI32Type(), wave)})
-          .getResult(0);
-  return arith::IndexCastOp::create(b, b.getIndexType(), uniform);
-}
-
 LanePosition UkernelLowering::getLanePosition(ImplicitLocOpBuilder &b) {
   LanePosition position;
   position.lane =
       arith::RemUIOp::create(b, gpu::ThreadIdOp::create(b, gpu::Dimension::x),
                              cIndex(b, target.waveSize));
+  // The entry points need wave-uniform arguments for their scalar loads.
   position.wave = getUniformWave(b);
   position.split = gpu::BlockIdOp::create(b, gpu::Dimension::y);
   position.tileColumn =

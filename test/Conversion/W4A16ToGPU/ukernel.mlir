@@ -15,7 +15,7 @@
 // CHECK: gpu.func @matmul_0_decode_ukernel({{.*}}) workgroup(%[[LDS:.*]] : memref<8x3x128xf32, #gpu.address_space<workgroup>>)
 // CHECK: %[[SLOT:.*]] = llvm.alloca %{{.*}} x vector<16xf32> {alignment = 16 : i64} : (i32) -> !llvm.ptr<5>
 // CHECK: %[[ACC:.*]] = llvm.addrspacecast %[[SLOT]] : !llvm.ptr<5> to !llvm.ptr
-// CHECK: %[[WAVE:.*]] = llvm.call_intrinsic "llvm.amdgcn.readfirstlane.i32"
+// CHECK: %[[WAVE:.*]] = gpu.subgroup_broadcast %{{.*}}, first_active_lane : index
 // CHECK: %[[COLUMN:.*]] = arith.minui %{{.*}}, %c196 : index
 // CHECK: %[[X:.*]] = memref.extract_aligned_pointer_as_index %arg0 : memref<?x512xf16> -> index
 // CHECK: llvm.inttoptr %{{.*}} : i64 to !llvm.ptr<1>
