@@ -15,8 +15,15 @@ GPU machine, into one directory (default /work/main/.device-carry/nv):
 - the runtime library, w4a16/runtime.py, w4a16/formats.py and the device
   script; `ptxas -v` registers/spills of every PTX into ptxas.txt.
 
-Usage: prepare.py BUILD_DIR [OUT_DIR]
+With --backend=ukernel (default OUT_DIR /work/main/.device-carry/uk): the
+same matmul cases, emulated and native, compiled with the microkernel
+backend (the NVIDIA build of lib/Microkernels linked into the kernels);
+every main kernel must be a microkernel one (no fallback to the MLIR
+lowering), and the hand-written WMMA kernels are left out.
+
+Usage: prepare.py BUILD_DIR [OUT_DIR] [--backend=mlir|ukernel]
 """
+import argparse
 import json
 import os
 import re
@@ -171,9 +178,30 @@ def memref_arg(name, element, shape, offset):
                                                               len(shape))}
 
 
+def check_ukernel_manifest(path):
+    """Fails unless every main kernel of the manifest calls a microkernel
+    (the conversion falls back to the MLIR lowering, with a remark, for what
+    the microkernels do not cover)."""
+    kernels = [kernel["symbol"] for kernel in json.load(open(path))["kernels"]]
+    main_kernels = [symbol for symbol in kernels
+                    if not symbol.endswith(("_splitk_reduce", "_permute"))]
+    fallback = [symbol for symbol in main_kernels
+                if not symbol.endswith("_ukernel")]
+    if not main_kernels or fallback:
+        sys.exit(f"{path}: not microkernel kernels: {fallback or kernels}")
+
+
 def main():
-    build = os.path.abspath(sys.argv[1])
-    out = sys.argv[2] if len(sys.argv) > 2 else "/work/main/.device-carry/nv"
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("build")
+    parser.add_argument("out", nargs="?")
+    parser.add_argument("--backend", choices=("mlir", "ukernel"),
+                        default="mlir")
+    options = parser.parse_args()
+    build = os.path.abspath(options.build)
+    ukernel = options.backend == "ukernel"
+    out = options.out or ("/work/main/.device-carry/uk" if ukernel
+                          else "/work/main/.device-carry/nv")
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
     compile_tool = os.path.join(build, "bin", "w4a16-compile")
@@ -188,13 +216,20 @@ def main():
             variants.append(("native", ["--chipset=sm_90"]))
         for mode, flags in variants:
             stem = f"{name}.{mode}"
-            subprocess.run([compile_tool, src, *flags, "-o",
+            manifest = os.path.join(out, stem + ".json")
+            subprocess.run([compile_tool, src, *flags,
+                            f"--backend={options.backend}", "-o",
                             os.path.join(out, stem + ".ptx"), "--manifest",
-                            os.path.join(out, stem + ".json")], check=True)
+                            manifest], check=True)
+            if ukernel:
+                check_ukernel_manifest(manifest)
             cases.append({"kind": "matmul", "name": name, "mode": mode,
                           "stem": stem, "activation": act, "zero_point": zp,
                           "m": m, "k": k, "n": n, "group_size": g})
         os.remove(src)
+    if ukernel:
+        finish(build, out, cases)
+        return
     name, act, zp, m, k, n, g = BROKEN_LOWERING
     converted = subprocess.run(
         [opt_tool, "--w4a16-tile-matmul=chipset=gfx1100",
@@ -236,6 +271,11 @@ def main():
         cases.append({"kind": "wmma", "name": name, "stem": name,
                       "element": element, "a_rows": a_rows,
                       "expect": expect})
+    finish(build, out, cases)
+
+
+def finish(build, out, cases):
+    """Writes cases.json and ptxas.txt, copies the runtime and scripts."""
     with open(os.path.join(out, "cases.json"), "w") as f:
         json.dump(cases, f, indent=1)
     with open(os.path.join(out, "ptxas.txt"), "w") as log:

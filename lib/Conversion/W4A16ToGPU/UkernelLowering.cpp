@@ -68,8 +68,8 @@ constexpr int64_t kGemvColumnsPerLane = 4;
 constexpr int64_t kWmmaStepK = ::w4a16::kFragmentBlockK;
 constexpr int64_t kWmmaTile = gfx11::kWmmaSize;
 constexpr int64_t kValuesPerWord = ::w4a16::kValuesPerWord;
-/// AMDGPU address spaces: kernel buffers are global, allocas private; the
-/// HIP entry points take generic pointers.
+/// Kernel buffers are global, allocas private (AMDGPU) or local (NVPTX):
+/// the same numbers on both; the entry points take generic pointers.
 constexpr unsigned kGlobalAddressSpace = 1;
 constexpr unsigned kPrivateAddressSpace = 5;
 
