@@ -44,22 +44,43 @@ bool repackFragmentToGptqLayout(const uint32_t *fragment, int64_t k, int64_t n,
   return moveNibbles(fragment, k, n, gptq, Direction::ToGptq);
 }
 
+namespace {
+/// Writes every value (row, col) of a rows x n matrix from its position
+/// `from(row, col)` in `src` to `to(row, col)` in `dst` (rows of
+/// srcWordsPerRow and dstWordsPerRow words, dst holding `dstWords`).
+template <typename FromPosition, typename ToPosition>
+void moveValues(const uint32_t *src, int64_t srcWordsPerRow, FromPosition from,
+                uint32_t *dst, int64_t dstWordsPerRow, int64_t dstWords,
+                ToPosition to, int64_t rows, int64_t n) {
+  for (int64_t i = 0; i < dstWords; ++i)
+    dst[i] = 0;
+  for (int64_t row = 0; row < rows; ++row) {
+    for (int64_t col = 0; col < n; ++col) {
+      const PackedPosition source = from(row, col);
+      const PackedPosition target = to(row, col);
+      dst[target.row * dstWordsPerRow + target.col] |=
+          extractNibble(src[source.row * srcWordsPerRow + source.col],
+                        source.shift)
+          << target.shift;
+    }
+  }
+}
+} // namespace
+
 bool repackAwqToGptq(const uint32_t *awq, int64_t k, int64_t n,
                      uint32_t *gptq) {
   if (k <= 0 || n <= 0 || k % kValuesPerWord != 0 || n % kValuesPerWord != 0)
     return false;
-  for (int64_t i = 0; i < k * n / kValuesPerWord; ++i)
-    gptq[i] = 0;
-  const int64_t awqWordsPerRow = n / kValuesPerWord;
-  for (int64_t row = 0; row < k; ++row) {
-    for (int64_t col = 0; col < n; ++col) {
-      const PackedPosition from = weightPosition(PackedLayout::Awq, row, col);
-      const PackedPosition to = weightPosition(PackedLayout::Gptq, row, col);
-      gptq[to.row * n + to.col] |=
-          extractNibble(awq[from.row * awqWordsPerRow + from.col], from.shift)
-          << to.shift;
-    }
-  }
+  moveValues(
+      awq, n / kValuesPerWord,
+      [](int64_t row, int64_t col) {
+        return weightPosition(PackedLayout::Awq, row, col);
+      },
+      gptq, n, k * n / kValuesPerWord,
+      [](int64_t row, int64_t col) {
+        return weightPosition(PackedLayout::Gptq, row, col);
+      },
+      k, n);
   return true;
 }
 
@@ -68,17 +89,16 @@ bool repackAwqZerosToGptq(const uint32_t *awq, int64_t groups, int64_t n,
   if (groups <= 0 || n <= 0 || n % kValuesPerWord != 0)
     return false;
   const int64_t wordsPerRow = n / kValuesPerWord;
-  for (int64_t i = 0; i < groups * wordsPerRow; ++i)
-    gptq[i] = 0;
-  for (int64_t group = 0; group < groups; ++group) {
-    for (int64_t col = 0; col < n; ++col) {
-      const PackedPosition from = zeroPosition(PackedLayout::Awq, group, col);
-      const PackedPosition to = zeroPosition(PackedLayout::Gptq, group, col);
-      gptq[to.row * wordsPerRow + to.col] |=
-          extractNibble(awq[from.row * wordsPerRow + from.col], from.shift)
-          << to.shift;
-    }
-  }
+  moveValues(
+      awq, wordsPerRow,
+      [](int64_t group, int64_t col) {
+        return zeroPosition(PackedLayout::Awq, group, col);
+      },
+      gptq, wordsPerRow, groups * wordsPerRow,
+      [](int64_t group, int64_t col) {
+        return zeroPosition(PackedLayout::Gptq, group, col);
+      },
+      groups, n);
   return true;
 }
 

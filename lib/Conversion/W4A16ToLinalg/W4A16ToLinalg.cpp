@@ -364,6 +364,18 @@ static Value packGptqWord(OpBuilder &b, Location loc,
   });
 }
 
+/// The GPTQ-order word packing positions 8 * wordIndex + j, j = 0..7, of the
+/// packed dimension, the value at position p being `valueAt(p)`.
+static Value packGptqWordAt(OpBuilder &b, Location loc, Value wordIndex,
+                            function_ref<Value(Value)> valueAt) {
+  Value first = arith::MulIOp::create(
+      b, loc, wordIndex, indexConstant(b, loc, ::w4a16::kValuesPerWord));
+  return packGptqWord(b, loc, [&](int64_t j) {
+    return valueAt(
+        arith::AddIOp::create(b, loc, first, indexConstant(b, loc, j)));
+  });
+}
+
 /// A linalg.generic filling every element of `type` with `element(indices)`.
 static Value buildElementwise(
     OpBuilder &b, Location loc, RankedTensorType type,
@@ -401,12 +413,7 @@ struct LowerRepack : OpConversionPattern<RepackOp> {
           op, buildElementwise(
                   rewriter, loc, type,
                   [&](OpBuilder &b, Location nloc, ValueRange indices) {
-                    Value firstRow = arith::MulIOp::create(
-                        b, nloc, indices[0],
-                        indexConstant(b, nloc, ::w4a16::kValuesPerWord));
-                    return packGptqWord(b, nloc, [&](int64_t j) {
-                      Value row = arith::AddIOp::create(
-                          b, nloc, firstRow, indexConstant(b, nloc, j));
+                    return packGptqWordAt(b, nloc, indices[0], [&](Value row) {
                       return source.weight(b, nloc, packed, row, indices[1]);
                     });
                   }));
@@ -574,17 +581,12 @@ struct LowerPermuteK : OpConversionPattern<PermuteKOp> {
             linalg::YieldOp::create(b, nloc, value);
             return;
           }
-          Value firstRow = arith::MulIOp::create(
-              b, nloc, indices[0],
-              indexConstant(b, nloc, ::w4a16::kValuesPerWord));
-          auto permutedWeight = [&](int64_t j) {
-            Value row = arith::AddIOp::create(b, nloc, firstRow,
-                                              indexConstant(b, nloc, j));
+          auto permutedWeight = [&](Value row) {
             return reader.weight(b, nloc, source,
                                  lookUpIndex(b, nloc, perm, {row}), indices[1]);
           };
-          linalg::YieldOp::create(b, nloc,
-                                  packGptqWord(b, nloc, permutedWeight));
+          linalg::YieldOp::create(
+              b, nloc, packGptqWordAt(b, nloc, indices[0], permutedWeight));
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();
