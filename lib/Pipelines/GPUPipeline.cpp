@@ -111,6 +111,10 @@ mlir::w4a16::buildGPUPipeline(OpPassManager &pm,
     return failure();
   }
 
+  // The kernels read GPTQ words: AWQ weights and zeros are repacked (a
+  // load-time step, folded on constants), before act-order so that AWQ
+  // with g_idx is permuted like GPTQ.
+  pm.addPass(createW4A16RepackAwqPass());
   // Act-order weights are permuted into contiguous groups (a load-time
   // step, folded on constants) and activations gathered per call.
   pm.addPass(createW4A16PermuteActOrderPass());

@@ -172,6 +172,18 @@ def unpack_zeros(qzeros, layout):
     return unpack_last_axis(qzeros, zeros_layout(layout))
 
 
+def repack_awq_to_gptq(qweight):
+    """AWQ weights [K, N/8] to GPTQ weights [K/8, N] of the same values (the
+    load-time repack through which AWQ reaches the GPU kernels)."""
+    return pack_weights(unpack_weights(qweight, "awq"), "gptq")
+
+
+def repack_awq_zeros_to_gptq(qzeros):
+    """AWQ packed zeros [groups, N/8] (AWQ nibble order) to GPTQ order, the
+    order GPTQ and fragment schemes read."""
+    return pack_zeros(unpack_zeros(qzeros, "awq"), "gptq")
+
+
 @dataclass(frozen=True)
 class Scheme:
     """A quantization scheme, as `#w4a16.scheme<...>` states it."""

@@ -40,7 +40,7 @@ class QuantizedWeights:
 
     def __init__(self, scheme, k, n, scales, zeros="f16", act_order=False,
                  packer=formats.pack_weights, repack=None,
-                 run_time_weights=False):
+                 run_time_weights=False, repack_from="gptq"):
         self.scheme, self.k, self.n = scheme, k, n
         # The packed weights, zeros and g_idx as run-time values (constants
         # hidden from folding), as loaders pass them.
@@ -48,13 +48,15 @@ class QuantizedWeights:
         self.scales, self.zeros, self.act_order = scales, zeros, act_order
         # Packs [K, N] values; tests of the test substitute a wrong order.
         self.packer = packer
-        # "fold" / "lower": the weights enter as GPTQ and reach the op through
-        # `w4a16.repack ... to <scheme.layout>`, folded on the constant or,
-        # behind a cast that hides the constant, lowered.
+        # "fold" / "lower": the weights enter in layout `repack_from` (gptq
+        # or awq) and reach the op through `w4a16.repack ... to
+        # <scheme.layout>`, folded on the constant or, behind a cast that
+        # hides the constant, lowered; awq packed zeros likewise through
+        # `w4a16.repack_zeros`.
         if repack not in (None, "fold", "lower"):
             raise ValueError(f"repack must be None, 'fold' or 'lower', got "
                              f"{repack!r}")
-        self.repack = repack
+        self.repack, self.repack_from = repack, repack_from
 
     def emit(self, program, rng):
         scheme, k, n = self.scheme, self.k, self.n
@@ -77,7 +79,7 @@ class QuantizedWeights:
             zeros = formats.pack_zeros(
                 rng.integers(0, 16, size=(groups, n), dtype=np.int32),
                 scheme.layout)
-            z_name, z_type = self.packed_constant(program, zeros)
+            z_name, z_type = self.emit_zeros(program, zeros)
             self.reference_args["zeros"] = zeros
             self.optional += f" zeros({z_name} : {z_type})"
         elif scheme.zero_point == "float":
@@ -101,20 +103,37 @@ class QuantizedWeights:
             return program.opaque_constant(array, "i32")
         return program.constant(array, "i32")
 
-    def emit_repack(self, program, q):
-        """`w4a16.repack` of the GPTQ packing of q to the scheme's layout."""
-        gptq = self.packer(q, "gptq")
-        gptq_type = mlir_exec.tensor_type(gptq.shape, "i32")
+    def repack_source(self, program, words):
+        """The source of a repack: a constant to fold or a run-time value."""
         if self.repack == "fold":
-            source, _ = program.constant(gptq, "i32")
-        else:
-            source, _ = program.opaque_constant(gptq, "i32")
+            return program.constant(words, "i32")
+        return program.opaque_constant(words, "i32")
+
+    def emit_repack(self, program, q):
+        """`w4a16.repack` of the `repack_from` packing of q to the scheme's
+        layout."""
+        source, source_type = self.repack_source(
+            program, self.packer(q, self.repack_from))
         shape = np.shape(formats.pack_weights(q, self.scheme.layout))
         result, result_type = program.fresh("p"), mlir_exec.tensor_type(
             shape, "i32")
-        program.add(f"{result} = w4a16.repack {source} from gptq to "
-                    f"{self.scheme.layout} : {gptq_type} -> {result_type}")
+        program.add(f"{result} = w4a16.repack {source} from "
+                    f"{self.repack_from} to {self.scheme.layout} : "
+                    f"{source_type} -> {result_type}")
         return result, result_type
+
+    def emit_zeros(self, program, zeros):
+        """The packed zeros operand (`zeros` in the scheme's order); with a
+        repack from awq, entered in awq order through `w4a16.repack_zeros`."""
+        if not (self.repack and self.repack_from == "awq"):
+            return self.packed_constant(program, zeros)
+        awq = formats.pack_zeros(
+            formats.unpack_zeros(zeros, self.scheme.layout), "awq")
+        source, source_type = self.repack_source(program, awq)
+        result = program.fresh("z")
+        program.add(f"{result} = w4a16.repack_zeros {source} from awq to gptq "
+                    f": {source_type}")
+        return result, source_type
 
     def ins(self, *leading):
         """The `ins(...)` text with (name, type) operands `leading` first."""
@@ -134,7 +153,7 @@ class QuantizedWeights:
         if self.packer is not formats.pack_weights:
             text += f" packed-by={self.packer.__name__}"
         if self.repack:
-            text += f" repack-{self.repack}"
+            text += f" repack-{self.repack}-from-{self.repack_from}"
         if self.run_time_weights:
             text += " run-time-weights"
         return text
@@ -147,10 +166,10 @@ class MatmulCase:
     def __init__(self, scheme, lead, k, n, act="f16", out="f16", scales=None,
                  zeros="f16", act_order=False, dynamic_dims=(),
                  packer=formats.pack_weights, repack=None,
-                 run_time_weights=False):
+                 run_time_weights=False, repack_from="gptq"):
         self.weights = QuantizedWeights(scheme, k, n, scales or act, zeros,
                                         act_order, packer, repack,
-                                        run_time_weights)
+                                        run_time_weights, repack_from)
         self.lead, self.act, self.out = tuple(lead), act, out
         self.dynamic_dims = tuple(dynamic_dims)
         self.tolerance = TOLERANCE[out]
@@ -185,9 +204,9 @@ class DequantCase:
     """`w4a16.dequant` to a [K, N] tensor of `out` (f16/bf16/f32)."""
 
     def __init__(self, scheme, k, n, out="f16", scales="f16", zeros="f16",
-                 act_order=False, repack=None):
+                 act_order=False, repack=None, repack_from="gptq"):
         self.weights = QuantizedWeights(scheme, k, n, scales, zeros, act_order,
-                                        repack=repack)
+                                        repack=repack, repack_from=repack_from)
         self.out = out
         self.tolerance = TOLERANCE[out]
 

@@ -1,5 +1,8 @@
 //===- Repack.h - Fragment-native weight layout and its repack --*- C++ -*-===//
 //
+// Also the load-time repack of AWQ checkpoints into GPTQ words (weights and
+// zero order), through which AWQ reaches the GPTQ and fragment kernels.
+//
 // The fragment-native layout that the gfx11 WMMA microkernels read: one
 // 16-byte load per lane gives exactly the packed weights of its B-fragment
 // column for 32 K values, with nibbles ordered so that the magic-number
@@ -77,6 +80,23 @@ bool repackGptqToFragmentLayout(const uint32_t *gptq, int64_t k, int64_t n,
 /// The inverse of repackGptqToFragmentLayout.
 bool repackFragmentToGptqLayout(const uint32_t *fragment, int64_t k, int64_t n,
                                 uint32_t *gptq);
+
+/// Rewrites an AWQ qweight (int32 [K, N/8]) into a GPTQ one (int32
+/// [K/8, N]) holding the same K x N values. Returns false, writing nothing,
+/// unless K and N are positive multiples of 8.
+bool repackAwqToGptq(const uint32_t *awq, int64_t k, int64_t n, uint32_t *gptq);
+
+/// Rewrites AWQ packed zeros (int32 [groups, N/8], AWQ nibble order) into
+/// GPTQ zero order, same shape, so that GPTQ and fragment schemes read them.
+/// Returns false, writing nothing, unless N is a positive multiple of 8.
+bool repackAwqZerosToGptq(const uint32_t *awq, int64_t groups, int64_t n,
+                          uint32_t *gptq);
+
+/// AWQ qweight to the fragment layout: repackAwqToGptq, then
+/// repackGptqToFragmentLayout. Returns false, writing nothing, when the shape
+/// is not a fragment-layout shape.
+bool repackAwqToFragmentLayout(const uint32_t *awq, int64_t k, int64_t n,
+                               uint32_t *fragment);
 
 } // namespace w4a16
 

@@ -62,9 +62,11 @@ SplitKLowering::SplitKLowering(MatmulOp op, TilingAttr tiling,
 SplitKLowering::~SplitKLowering() = default;
 
 LogicalResult SplitKLowering::checkSupported() {
+  // The kernels never read awq words: --w4a16-repack-awq (part of the GPU
+  // pipeline) moves every awq matmul to gptq.
   if (scheme.getLayout() == WeightLayout::Awq)
-    return op.emitOpError("GPU lowering of the awq layout is not "
-                          "implemented yet (repack the weights to gptq)");
+    return op.emitOpError("the GPU kernels read gptq or fragment weights, "
+                          "got awq (run --w4a16-repack-awq first)");
   if (scheme.getLayout() != getWeightLayout())
     return op.emitOpError()
            << "the " << stringifyTilingStrategy(tiling.getStrategy())

@@ -131,7 +131,7 @@ std::string UkernelLowering::getCommonUnsupportedReason() {
   if (op.getScales().getType().getElementType() != activation)
     return "scales must have the activation type";
   if (scheme.getLayout() == WeightLayout::Awq)
-    return "awq weights must be repacked first (w4a16.repack)";
+    return "awq weights must be repacked to gptq first (--w4a16-repack-awq)";
   if (scheme.getZeroPoint() == ZeroPointKind::Float)
     return "float zero points are not covered";
   if (op.getGIdx())

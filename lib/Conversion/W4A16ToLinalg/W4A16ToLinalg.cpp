@@ -355,8 +355,50 @@ static Value packNibbles(OpBuilder &b, Location loc,
   return word;
 }
 
-/// Builds each word of the fragment-layout result from the 8 source weights
-/// that the fragment tables place in it.
+/// An i32 word holding the 8 values `valueAt(j)` at positions j = 0..7 along
+/// its packed dimension, in GPTQ order (weights along K, zeros along N).
+static Value packGptqWord(OpBuilder &b, Location loc,
+                          function_ref<Value(int64_t)> valueAt) {
+  return packNibbles(b, loc, valueAt, [](int64_t j) {
+    return ::w4a16::nibbleShift(::w4a16::PackedLayout::Gptq, j);
+  });
+}
+
+/// The GPTQ-order word packing positions 8 * wordIndex + j, j = 0..7, of the
+/// packed dimension, the value at position p being `valueAt(p)`.
+static Value packGptqWordAt(OpBuilder &b, Location loc, Value wordIndex,
+                            function_ref<Value(Value)> valueAt) {
+  Value first = arith::MulIOp::create(
+      b, loc, wordIndex, indexConstant(b, loc, ::w4a16::kValuesPerWord));
+  return packGptqWord(b, loc, [&](int64_t j) {
+    return valueAt(
+        arith::AddIOp::create(b, loc, first, indexConstant(b, loc, j)));
+  });
+}
+
+/// A linalg.generic filling every element of `type` with `element(indices)`.
+static Value buildElementwise(
+    OpBuilder &b, Location loc, RankedTensorType type,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> element) {
+  Value empty =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  int64_t rank = type.getRank();
+  auto generic = linalg::GenericOp::create(
+      b, loc, type, ValueRange{}, ValueRange{empty},
+      ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank)},
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [&](OpBuilder &nb, Location nloc, ValueRange) {
+        SmallVector<Value> indices;
+        for (int64_t d = 0; d < rank; ++d)
+          indices.push_back(linalg::IndexOp::create(nb, nloc, d));
+        linalg::YieldOp::create(nb, nloc, element(nb, nloc, indices));
+      });
+  return generic.getResult(0);
+}
+
+/// Builds each word of the result from the 8 source weights that the target
+/// layout places in it: GPTQ word (r, n) holds rows 8r..8r+7 of column n,
+/// fragment words follow the fragment tables.
 struct LowerRepack : OpConversionPattern<RepackOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -365,41 +407,75 @@ struct LowerRepack : OpConversionPattern<RepackOp> {
     Location loc = op.getLoc();
     RankedTensorType type = op.getResult().getType();
     PackedValueReader source(rewriter, loc, op.getFrom());
+    Value packed = adaptor.getSource();
+    if (op.getTo() == WeightLayout::Gptq) {
+      rewriter.replaceOp(
+          op, buildElementwise(
+                  rewriter, loc, type,
+                  [&](OpBuilder &b, Location nloc, ValueRange indices) {
+                    return packGptqWordAt(b, nloc, indices[0], [&](Value row) {
+                      return source.weight(b, nloc, packed, row, indices[1]);
+                    });
+                  }));
+      return success();
+    }
     FragmentBlockTables tables;
     int64_t nibbleShape[] = {FragmentBlockTables::kWords,
                              FragmentBlockTables::kNibbles};
     Value rows = tableConstant(rewriter, loc, nibbleShape, tables.rowOfNibble);
     Value cols = tableConstant(rewriter, loc, nibbleShape, tables.colOfNibble);
-    Value empty = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
-                                          type.getElementType());
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ValueRange{}, ValueRange{empty},
-        ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(3)},
-        SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
-        [&](OpBuilder &b, Location nloc, ValueRange) {
-          Value blockK = arith::MulIOp::create(
-              b, nloc, linalg::IndexOp::create(b, nloc, 0),
-              indexConstant(b, nloc, FragmentBlockTables::kRows));
-          Value blockN = arith::MulIOp::create(
-              b, nloc, linalg::IndexOp::create(b, nloc, 1),
-              indexConstant(b, nloc, FragmentBlockTables::kCols));
-          Value wordInBlock = linalg::IndexOp::create(b, nloc, 2);
-          auto weightOfNibble = [&](int64_t j) {
-            Value nibble = indexConstant(b, nloc, j);
-            Value k = arith::AddIOp::create(
-                b, nloc, blockK,
-                lookUpIndex(b, nloc, rows, {wordInBlock, nibble}));
-            Value n = arith::AddIOp::create(
-                b, nloc, blockN,
-                lookUpIndex(b, nloc, cols, {wordInBlock, nibble}));
-            return source.weight(b, nloc, adaptor.getSource(), k, n);
-          };
-          linalg::YieldOp::create(
-              b, nloc, packNibbles(b, nloc, weightOfNibble, [](int64_t j) {
-                return j * ::w4a16::kBitsPerValue;
-              }));
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(
+        op, buildElementwise(
+                rewriter, loc, type,
+                [&](OpBuilder &b, Location nloc, ValueRange indices) {
+                  Value blockK = arith::MulIOp::create(
+                      b, nloc, indices[0],
+                      indexConstant(b, nloc, FragmentBlockTables::kRows));
+                  Value blockN = arith::MulIOp::create(
+                      b, nloc, indices[1],
+                      indexConstant(b, nloc, FragmentBlockTables::kCols));
+                  auto weightOfNibble = [&](int64_t j) {
+                    Value nibble = indexConstant(b, nloc, j);
+                    Value k = arith::AddIOp::create(
+                        b, nloc, blockK,
+                        lookUpIndex(b, nloc, rows, {indices[2], nibble}));
+                    Value n = arith::AddIOp::create(
+                        b, nloc, blockN,
+                        lookUpIndex(b, nloc, cols, {indices[2], nibble}));
+                    return source.weight(b, nloc, packed, k, n);
+                  };
+                  return packNibbles(b, nloc, weightOfNibble, [](int64_t j) {
+                    return j * ::w4a16::kBitsPerValue;
+                  });
+                }));
+    return success();
+  }
+};
+
+/// Word (g, c) gathers the zeros of columns 8c..8c+7, read in the source
+/// order, into GPTQ order.
+struct LowerRepackZeros : OpConversionPattern<RepackZerosOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(RepackZerosOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    PackedValueReader source(rewriter, loc, op.getFrom());
+    Value zeros = adaptor.getSource();
+    rewriter.replaceOp(
+        op,
+        buildElementwise(
+            rewriter, loc, op.getResult().getType(),
+            [&](OpBuilder &b, Location nloc, ValueRange indices) {
+              Value firstColumn = arith::MulIOp::create(
+                  b, nloc, indices[1],
+                  indexConstant(b, nloc, ::w4a16::kValuesPerWord));
+              return packGptqWord(b, nloc, [&](int64_t j) {
+                Value column = arith::AddIOp::create(b, nloc, firstColumn,
+                                                     indexConstant(b, nloc, j));
+                return source.packedZero(b, nloc, zeros, indices[0], column);
+              });
+            }));
     return success();
   }
 };
@@ -505,19 +581,12 @@ struct LowerPermuteK : OpConversionPattern<PermuteKOp> {
             linalg::YieldOp::create(b, nloc, value);
             return;
           }
-          Value firstRow = arith::MulIOp::create(
-              b, nloc, indices[0],
-              indexConstant(b, nloc, ::w4a16::kValuesPerWord));
-          auto permutedWeight = [&](int64_t j) {
-            Value row = arith::AddIOp::create(b, nloc, firstRow,
-                                              indexConstant(b, nloc, j));
+          auto permutedWeight = [&](Value row) {
             return reader.weight(b, nloc, source,
                                  lookUpIndex(b, nloc, perm, {row}), indices[1]);
           };
           linalg::YieldOp::create(
-              b, nloc, packNibbles(b, nloc, permutedWeight, [](int64_t j) {
-                return ::w4a16::nibbleShift(::w4a16::PackedLayout::Gptq, j);
-              }));
+              b, nloc, packGptqWordAt(b, nloc, indices[0], permutedWeight));
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();
@@ -545,6 +614,6 @@ struct ConvertW4A16ToLinalgPass
 } // namespace
 
 void mlir::w4a16::populateW4A16ToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<LowerDequant, LowerMatmul, LowerRepack, LowerActOrderPerm,
-               LowerPermuteK>(patterns.getContext());
+  patterns.add<LowerDequant, LowerMatmul, LowerRepack, LowerRepackZeros,
+               LowerActOrderPerm, LowerPermuteK>(patterns.getContext());
 }

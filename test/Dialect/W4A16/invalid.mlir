@@ -332,16 +332,64 @@ func.func private @badlayout() attributes {s = #w4a16.scheme<layout = marlin, gr
 
 // -----
 
-func.func @repack_from_awq(%w: tensor<32x2xi32>) -> tensor<1x1x64xi32> {
-  // expected-error @+1 {{'w4a16.repack' op repack from awq to fragment is not supported (supported: gptq to fragment)}}
-  %0 = w4a16.repack %w from awq to fragment : tensor<32x2xi32> -> tensor<1x1x64xi32>
-  return %0 : tensor<1x1x64xi32>
+func.func @repack_to_awq(%w: tensor<4x16xi32>) -> tensor<32x2xi32> {
+  // expected-error @+1 {{'w4a16.repack' op repack from gptq to awq is not supported (supported: gptq to fragment, awq to gptq, awq to fragment)}}
+  %0 = w4a16.repack %w from gptq to awq : tensor<4x16xi32> -> tensor<32x2xi32>
+  return %0 : tensor<32x2xi32>
+}
+
+// -----
+
+func.func @repack_awq_k(%w: tensor<12x2xi32>) -> tensor<1x16xi32> {
+  // expected-error @+1 {{'w4a16.repack' op K = 12 must be a multiple of 8 for the gptq layout}}
+  %0 = w4a16.repack %w from awq to gptq : tensor<12x2xi32> -> tensor<1x16xi32>
+  return %0 : tensor<1x16xi32>
+}
+
+// -----
+
+func.func @repack_awq_result_shape(%w: tensor<16x2xi32>) -> tensor<16x2xi32> {
+  // expected-error @+1 {{'w4a16.repack' op packed weights must have shape [2, 16] (K/8 x N for the gptq layout), got [16, 2]}}
+  %0 = w4a16.repack %w from awq to gptq : tensor<16x2xi32> -> tensor<16x2xi32>
+  return %0 : tensor<16x2xi32>
+}
+
+// -----
+
+func.func @repack_awq_fragment_n(%w: tensor<32x1xi32>) -> tensor<1x1x32xi32> {
+  // expected-error @+1 {{'w4a16.repack' op the fragment layout needs K a multiple of 32 and N a multiple of 16, got K = 32, N = 8}}
+  %0 = w4a16.repack %w from awq to fragment : tensor<32x1xi32> -> tensor<1x1x32xi32>
+  return %0 : tensor<1x1x32xi32>
+}
+
+// -----
+
+func.func @repack_awq_rank(%w: tensor<32xi32>) -> tensor<4x8xi32> {
+  // expected-error @+1 {{'w4a16.repack' op source must be a 2-D awq tensor, got rank 1}}
+  %0 = w4a16.repack %w from awq to gptq : tensor<32xi32> -> tensor<4x8xi32>
+  return %0 : tensor<4x8xi32>
+}
+
+// -----
+
+func.func @repack_zeros_direction(%z: tensor<2x4xi32>) -> tensor<2x4xi32> {
+  // expected-error @+1 {{'w4a16.repack_zeros' op repack of zeros from gptq to awq is not supported (supported: awq to gptq)}}
+  %0 = w4a16.repack_zeros %z from gptq to awq : tensor<2x4xi32>
+  return %0 : tensor<2x4xi32>
+}
+
+// -----
+
+func.func @repack_zeros_dynamic(%z: tensor<?x4xi32>) -> tensor<?x4xi32> {
+  // expected-error @+1 {{'w4a16.repack_zeros' op source must be static packed zeros [groups, N/8], got [?, 4]}}
+  %0 = w4a16.repack_zeros %z from awq to gptq : tensor<?x4xi32>
+  return %0 : tensor<?x4xi32>
 }
 
 // -----
 
 func.func @repack_to_gptq(%w: tensor<1x1x64xi32>) -> tensor<4x16xi32> {
-  // expected-error @+1 {{'w4a16.repack' op repack from fragment to gptq is not supported (supported: gptq to fragment)}}
+  // expected-error @+1 {{'w4a16.repack' op repack from fragment to gptq is not supported (supported: gptq to fragment, awq to gptq, awq to fragment)}}
   %0 = w4a16.repack %w from fragment to gptq : tensor<1x1x64xi32> -> tensor<4x16xi32>
   return %0 : tensor<4x16xi32>
 }
@@ -349,7 +397,7 @@ func.func @repack_to_gptq(%w: tensor<1x1x64xi32>) -> tensor<4x16xi32> {
 // -----
 
 func.func @repack_rank(%w: tensor<4x16x1xi32>) -> tensor<1x1x64xi32> {
-  // expected-error @+1 {{'w4a16.repack' op source must be a 2-D gptq tensor [K/8, N], got rank 3}}
+  // expected-error @+1 {{'w4a16.repack' op source must be a 2-D gptq tensor, got rank 3}}
   %0 = w4a16.repack %w from gptq to fragment : tensor<4x16x1xi32> -> tensor<1x1x64xi32>
   return %0 : tensor<1x1x64xi32>
 }

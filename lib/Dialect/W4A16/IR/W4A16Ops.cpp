@@ -205,25 +205,43 @@ LogicalResult MatmulOp::verify() {
 // RepackOp
 //===----------------------------------------------------------------------===//
 
-// The verifier accepts only gptq sources, [K/8, N].
-int64_t RepackOp::getK() {
-  return getSource().getType().getDimSize(0) * ::w4a16::kValuesPerWord;
+/// Whether `op` repacks weights from `from` to `to`.
+static bool isSupportedRepack(WeightLayout from, WeightLayout to) {
+  return (from == WeightLayout::Gptq && to == WeightLayout::Fragment) ||
+         (from == WeightLayout::Awq &&
+          (to == WeightLayout::Gptq || to == WeightLayout::Fragment));
 }
-int64_t RepackOp::getN() { return getSource().getType().getDimSize(1); }
+
+// The verifier accepts only 2-D gptq [K/8, N] and awq [K, N/8] sources.
+int64_t RepackOp::getK() {
+  int64_t rows = getSource().getType().getDimSize(0);
+  return getFrom() == WeightLayout::Gptq ? rows * ::w4a16::kValuesPerWord
+                                         : rows;
+}
+int64_t RepackOp::getN() {
+  int64_t cols = getSource().getType().getDimSize(1);
+  return getFrom() == WeightLayout::Awq ? cols * ::w4a16::kValuesPerWord : cols;
+}
 
 LogicalResult RepackOp::verify() {
-  if (getFrom() != WeightLayout::Gptq || getTo() != WeightLayout::Fragment)
+  if (!isSupportedRepack(getFrom(), getTo()))
     return emitOpError() << "repack from " << stringifyWeightLayout(getFrom())
                          << " to " << stringifyWeightLayout(getTo())
-                         << " is not supported (supported: gptq to fragment)";
+                         << " is not supported (supported: gptq to fragment, "
+                            "awq to gptq, awq to fragment)";
   RankedTensorType sourceType = getSource().getType();
   if (sourceType.getRank() != 2)
-    return emitOpError() << "source must be a 2-D gptq tensor [K/8, N], got "
-                            "rank "
-                         << sourceType.getRank();
+    return emitOpError() << "source must be a 2-D "
+                         << stringifyWeightLayout(getFrom())
+                         << " tensor, got rank " << sourceType.getRank();
   if (!sourceType.hasStaticShape())
     return emitOpError() << "requires a static source shape, got "
                          << formatShape(sourceType.getShape());
+  // awq [K, N/8] gives any K; the gptq layout packs 8 rows per word.
+  if (getK() % ::w4a16::kValuesPerWord != 0)
+    return emitOpError() << "K = " << getK()
+                         << " must be a multiple of 8 for the "
+                         << stringifyWeightLayout(getTo()) << " layout";
   return verifyPackedWeights(*this, getTo(), getK(), getN(), getResult());
 }
 
@@ -255,16 +273,64 @@ static Attribute makeWordsAttr(Attribute source, RankedTensorType type,
 OpFoldResult RepackOp::fold(FoldAdaptor adaptor) {
   std::optional<SmallVector<uint32_t>> source =
       getConstantWords(adaptor.getSource());
-  if (!source)
-    return {};
-  SmallVector<uint32_t> fragment(source->size());
-  // The same host repack loaders call: the compile-time repack is the
+  if (!source) {
+    // repack(repack(x, a -> b), b -> c) = repack(x, a -> c), in place.
+    auto inner = getSource().getDefiningOp<RepackOp>();
+    if (!inner || !isSupportedRepack(inner.getFrom(), getTo()))
+      return {};
+    getSourceMutable().assign(inner.getSource());
+    setFrom(inner.getFrom());
+    return getResult();
+  }
+  SmallVector<uint32_t> result(source->size());
+  // The same host repacks loaders call: the compile-time repack is the
   // load-time one.
-  if (!::w4a16::repackGptqToFragmentLayout(source->data(), getK(), getN(),
-                                           fragment.data()))
+  bool repacked = false;
+  if (getFrom() == WeightLayout::Gptq)
+    repacked = ::w4a16::repackGptqToFragmentLayout(source->data(), getK(),
+                                                   getN(), result.data());
+  else if (getTo() == WeightLayout::Gptq)
+    repacked =
+        ::w4a16::repackAwqToGptq(source->data(), getK(), getN(), result.data());
+  else
+    repacked = ::w4a16::repackAwqToFragmentLayout(source->data(), getK(),
+                                                  getN(), result.data());
+  if (!repacked)
     return {};
   return makeWordsAttr(adaptor.getSource(), getResult().getType(),
-                       "w4a16_fragment", fragment);
+                       "w4a16_" + stringifyWeightLayout(getTo()).str(), result);
+}
+
+//===----------------------------------------------------------------------===//
+// RepackZerosOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult RepackZerosOp::verify() {
+  if (getFrom() != WeightLayout::Awq || getTo() != WeightLayout::Gptq)
+    return emitOpError() << "repack of zeros from "
+                         << stringifyWeightLayout(getFrom()) << " to "
+                         << stringifyWeightLayout(getTo())
+                         << " is not supported (supported: awq to gptq)";
+  RankedTensorType type = getSource().getType();
+  if (type.getRank() != 2 || !type.hasStaticShape())
+    return emitOpError() << "source must be static packed zeros [groups, N/8], "
+                            "got "
+                         << formatShape(type.getShape());
+  return success();
+}
+
+OpFoldResult RepackZerosOp::fold(FoldAdaptor adaptor) {
+  std::optional<SmallVector<uint32_t>> source =
+      getConstantWords(adaptor.getSource());
+  if (!source)
+    return {};
+  RankedTensorType type = getSource().getType();
+  SmallVector<uint32_t> result(source->size());
+  if (!::w4a16::repackAwqZerosToGptq(
+          source->data(), type.getDimSize(0),
+          type.getDimSize(1) * ::w4a16::kValuesPerWord, result.data()))
+    return {};
+  return makeWordsAttr(adaptor.getSource(), type, "w4a16_gptq_zeros", result);
 }
 
 //===----------------------------------------------------------------------===//

@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "w4a16/Dialect/W4A16/IR/W4A16Ops.h"
 #include "w4a16/Dialect/W4A16/Transforms/Passes.h"
 #include "w4a16/Dialect/W4A16/Transforms/Transforms.h"
@@ -40,10 +41,14 @@ void mlir::w4a16::repackToFragmentLayout(RewriterBase &rewriter, MatmulOp op) {
   auto fragmentScheme = QuantSchemeAttr::get(
       op.getContext(), WeightLayout::Fragment, scheme.getBits(),
       scheme.getGroupSize(), scheme.getZeroPoint(), scheme.getGptqV1());
+  Operation *gptqSource = op.getQweight().getDefiningOp();
   rewriter.modifyOpInPlace(op, [&] {
     op.setSchemeAttr(fragmentScheme);
     op.getQweightMutable().assign(fragment);
   });
+  // A repack from awq that the fragment repack absorbed.
+  if (gptqSource && isOpTriviallyDead(gptqSource))
+    rewriter.eraseOp(gptqSource);
 }
 
 /// A tiled op moves only when every kernel it gets runs matrix instructions

@@ -93,21 +93,27 @@ def W4A16_RepackOp : W4A16_Op<"repack", [Pure]> {
   let summary = "Rewrite packed 4-bit weights into another weight layout";
   let description = [{
     Moves every 4-bit weight of `source`, a packed tensor in layout `from`,
-    to its place in layout `to`; the values, scales and zeros are
-    unchanged, so a `w4a16.matmul` or `w4a16.dequant` whose scheme names
-    `to` gives the same result on the repacked tensor as on `source` with
-    `from`. Supported: `gptq` to `fragment` (the layout of the gfx11 WMMA
-    microkernels, see `#w4a16.scheme`), with K a multiple of 32 and N of 16.
+    to its place in layout `to`; the values and scales are unchanged, so a
+    `w4a16.matmul` or `w4a16.dequant` whose scheme names `to` gives the same
+    result on the repacked tensor as on `source` with `from`. Supported:
+    `gptq` to `fragment` (the layout of the gfx11 WMMA microkernels, see
+    `#w4a16.scheme`; K a multiple of 32 and N of 16), `awq` to `gptq` and
+    `awq` to `fragment`. Packed zeros of awq weights are in the awq nibble
+    order; gptq and fragment schemes read gptq order, so they move with
+    `w4a16.repack_zeros`.
 
     A constant source folds to the repacked constant, computed by the host
-    repack that loaders use (`w4a16::repackGptqToFragmentLayout`), so
-    constant weights are repacked at compile time.
+    repack that loaders use (`w4a16/Support/Repack.h`), so constant weights
+    are repacked at compile time. A repack of a repack becomes one repack
+    (awq to gptq then gptq to fragment is awq to fragment).
 
     Example:
 
     ```mlir
     %f = w4a16.repack %qweight from gptq to fragment
            : tensor<512x4096xi32> -> tensor<128x256x64xi32>
+    %g = w4a16.repack %awq from awq to gptq
+           : tensor<4096x512xi32> -> tensor<512x4096xi32>
     ```
   }];
   let arguments = (ins RankedTensorOf<[I32]>:$source,
@@ -121,6 +127,35 @@ def W4A16_RepackOp : W4A16_Op<"repack", [Pure]> {
     /// The reduction size K and the output size N of the weights.
     int64_t getK();
     int64_t getN();
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def W4A16_RepackZerosOp : W4A16_Op<"repack_zeros", [Pure,
+    AllTypesMatch<["source", "result"]>]> {
+  let summary = "Rewrite packed zero points into the nibble order of another layout";
+  let description = [{
+    Packed zeros (int32 `[groups, N/8]`) are packed along N in the nibble
+    order of their weights' layout: awq interleaves, gptq and fragment do
+    not. Moves every zero point of `source`, in the order of `from`, to its
+    place in the order of `to`; the shape is unchanged. Supported: `awq` to
+    `gptq` (the zeros of weights moved by `w4a16.repack` from awq).
+
+    A constant source folds to the repacked constant, computed by the host
+    repack that loaders use (`w4a16::repackAwqZerosToGptq`).
+
+    Example:
+
+    ```mlir
+    %z = w4a16.repack_zeros %qzeros from awq to gptq : tensor<32x512xi32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I32]>:$source,
+                       W4A16_WeightLayout:$from, W4A16_WeightLayout:$to);
+  let results = (outs RankedTensorOf<[I32]>:$result);
+  let assemblyFormat = [{
+    $source `from` $from `to` $to attr-dict `:` type($source)
   }];
   let hasVerifier = 1;
   let hasFolder = 1;

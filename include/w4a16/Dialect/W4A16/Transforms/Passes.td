@@ -102,6 +102,26 @@ def W4A16RepackWeightsPass : Pass<"w4a16-repack-weights"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def W4A16RepackAwqPass : Pass<"w4a16-repack-awq"> {
+  let summary = "Rewrite AWQ matmuls into matmuls on weights repacked to GPTQ";
+  let description = [{
+    Rewrites each `w4a16.matmul` whose scheme has `layout = awq` into
+    `w4a16.repack ... from awq to gptq` of its weights, for `zero_point =
+    packed` `w4a16.repack_zeros ... from awq to gptq` of its zeros (AWQ
+    zeros are in the AWQ nibble order, GPTQ kernels read GPTQ order), and
+    the same matmul with `layout = gptq`: the GPU kernels, which read GPTQ
+    weights (or the fragment layout `--w4a16-repack-weights` makes from
+    them), then accept AWQ checkpoints. Values, scales, g_idx and results
+    are unchanged.
+
+    Constant weights and zeros fold: the repack happens at compile time, by
+    the host functions loaders use (`w4a16/Support/Repack.h`); otherwise it
+    is a load-time step. A later repack to the fragment layout folds into
+    one `from awq to fragment`.
+  }];
+  let dependentDialects = ["::mlir::w4a16::W4A16Dialect"];
+}
+
 def W4A16PermuteActOrderPass : Pass<"w4a16-permute-act-order"> {
   let summary = "Turn act-order (g_idx) matmuls into permuted matmuls with contiguous groups";
   let description = [{
