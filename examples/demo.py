@@ -91,13 +91,17 @@ def main():
     print(f"check against the float64 numpy reference: relative error "
           f"{error:.2e} (bound {BOUND:.0e}) {verdict}")
 
-    # The same layer for one decode step of M rows, compiled for a 7900 XTX.
+    # The same layer compiled for a 7900 XTX at a decode step of M rows, a
+    # small batch and a prefill: one strategy each (decode on v_dot2,
+    # small_batch and prefill on WMMA).
     with open(EXAMPLE) as f:
-        decode_step = f.read().replace("tensor<?x", f"tensor<{m}x")
-    gpu = compile(decode_step, chipset="gfx1100")
-    print(f"\ngfx1100 code object: {len(gpu.binary)} bytes, "
-          f"{len(gpu.manifest['kernels'])} kernels; static report:")
-    print(gpu.report)
+        layer = f.read()
+    for rows in (m, 16, 2048):
+        gpu = compile(layer.replace("tensor<?x", f"tensor<{rows}x"),
+                      chipset="gfx1100")
+        print(f"\ngfx1100 code object for M = {rows}: {len(gpu.binary)} bytes, "
+              f"{len(gpu.manifest['kernels'])} kernels; static report:")
+        print(gpu.report)
     return 0 if verdict == "PASS" else 1
 
 

@@ -1,6 +1,6 @@
-// RUN: w4a16-opt %s --w4a16-tile-matmul="chipset=gfx1100 m-range=9,40" --w4a16-repack-weights --convert-w4a16-to-gpu | FileCheck %s
+// RUN: w4a16-opt %s --w4a16-tile-matmul="chipset=gfx1100 m-range=33,40" --w4a16-repack-weights --convert-w4a16-to-gpu | FileCheck %s
 
-// Small batch with M known only at run time (9..40: tile_m 48), N = 208
+// Small batch with M known only at run time (33..40: tile_m 48), N = 208
 // (13 column tiles, not a multiple of the 128-column workgroup tile), packed
 // GPTQ v1 zeros, G = 64.
 

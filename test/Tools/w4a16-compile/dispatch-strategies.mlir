@@ -6,10 +6,20 @@
 // RUN: %python -c "import json, sys; [print(k['symbol'], k['m_range'], k.get('weight_layout', '-')) for k in json.load(open(sys.argv[1]))['kernels']]" %t/k.json | FileCheck %s
 // RUN: FileCheck %s --check-prefix=ISA < %t/k.s
 
-// CHECK:      matmul_0_m1_decode [1, 8] gptq
-// CHECK-NEXT: matmul_0_m1_splitk_reduce [1, 8] -
-// CHECK-NEXT: matmul_0_m9_small_batch [9, 64] fragment
-// CHECK-NEXT: matmul_0_m9_splitk_reduce [9, 64] -
+// CHECK:      matmul_0_m1_decode [1, 1] gptq
+// CHECK-NEXT: matmul_0_m1_splitk_reduce [1, 1] -
+// CHECK-NEXT: matmul_0_m2_decode [2, 2] gptq
+// CHECK-NEXT: matmul_0_m2_splitk_reduce [2, 2] -
+// CHECK-NEXT: matmul_0_m3_decode [3, 4] gptq
+// CHECK-NEXT: matmul_0_m3_splitk_reduce [3, 4] -
+// CHECK-NEXT: matmul_0_m5_decode [5, 8] gptq
+// CHECK-NEXT: matmul_0_m5_splitk_reduce [5, 8] -
+// CHECK-NEXT: matmul_0_m9_small_batch [9, 16] fragment
+// CHECK-NEXT: matmul_0_m9_splitk_reduce [9, 16] -
+// CHECK-NEXT: matmul_0_m17_small_batch [17, 32] fragment
+// CHECK-NEXT: matmul_0_m17_splitk_reduce [17, 32] -
+// CHECK-NEXT: matmul_0_m33_small_batch [33, 64] fragment
+// CHECK-NEXT: matmul_0_m33_splitk_reduce [33, 64] -
 // CHECK-NEXT: matmul_0_m65_prefill [65, 128] fragment
 // CHECK-NEXT: matmul_0_m65_splitk_reduce [65, 128] -
 

@@ -49,10 +49,17 @@ struct MRange {
   }
 };
 
-/// The M values each strategy serves.
+/// The M values each kernel serves. A strategy's range is cut where its
+/// tile_m (and with it registers and work per row) steps up, so that under
+/// run-time dispatch a small M does not run a kernel sized for a larger one.
 constexpr std::pair<TilingStrategy, MRange> kStrategyRanges[] = {
-    {TilingStrategy::Decode, {1, 8}},
-    {TilingStrategy::SmallBatch, {9, 64}},
+    {TilingStrategy::Decode, {1, 1}},
+    {TilingStrategy::Decode, {2, 2}},
+    {TilingStrategy::Decode, {3, 4}},
+    {TilingStrategy::Decode, {5, 8}},
+    {TilingStrategy::SmallBatch, {9, 16}},
+    {TilingStrategy::SmallBatch, {17, 32}},
+    {TilingStrategy::SmallBatch, {33, 64}},
     {TilingStrategy::Prefill, {65, kUnbounded}},
 };
 

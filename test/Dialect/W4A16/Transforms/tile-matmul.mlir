@@ -68,15 +68,22 @@ func.func @prefill_g64(%x: tensor<512x4096xf16>, %w: tensor<512x6144xi32>, %s: t
   return %0 : tensor<512x6144xf16>
 }
 
-// Dynamic M: one kernel per strategy covering all M, or only those the
-// m-range hint needs.
+// Dynamic M: one kernel per M range (cut where tile_m steps up), covering all
+// M, or only the ranges the m-range hint needs.
 // GFX1100-LABEL: func.func @dynamic_m
-// GFX1100: w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 8, tile_m = 8,
-// GFX1100-SAME: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 9, m_max = 64, tile_m = 64,
+// GFX1100: w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1,
+// GFX1100-SAME: #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 2, m_max = 2, tile_m = 2,
+// GFX1100-SAME: #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 3, m_max = 4, tile_m = 4,
+// GFX1100-SAME: #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 5, m_max = 8, tile_m = 8,
+// GFX1100-SAME: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 9, m_max = 16, tile_m = 16,
+// GFX1100-SAME: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 17, m_max = 32, tile_m = 32,
+// GFX1100-SAME: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 33, m_max = 64, tile_m = 64,
 // GFX1100-SAME: #w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 65, m_max = -1, tile_m = 128,
 // HINT-LABEL: func.func @dynamic_m
-// HINT: w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 4, m_max = 8,
-// HINT-SAME: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 9, m_max = 32, tile_m = 32,
+// HINT: w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 4, m_max = 4, tile_m = 4,
+// HINT-SAME: #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 5, m_max = 8, tile_m = 8,
+// HINT-SAME: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 9, m_max = 16, tile_m = 16,
+// HINT-SAME: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 17, m_max = 32, tile_m = 32,
 // HINT-NOT: prefill
 func.func @dynamic_m(%x: tensor<?x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<?x4096xf16>) -> tensor<?x4096xf16> {
   %0 = w4a16.matmul #sym128 ins(%x, %w, %s : tensor<?x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<?x4096xf16>) -> tensor<?x4096xf16>
