@@ -235,6 +235,19 @@ class Runtime:
               name.encode(), ctypes.byref(address), ctypes.byref(nbytes))
         return address.value
 
+    def error_flag_raised(self):
+        """Whether an emulated kernel raised the error flag (lanes 16-31
+        held other A/B data than lanes 0-15 at a WMMA) since the last call;
+        clears it. Synchronizes the device."""
+        flag = self._error_flag()
+        if flag is None:
+            return False
+        raised = int(self.device.download(flag, np.int32, ()))
+        zero = ctypes.c_int32(0)
+        _call("w4a16_rt_copy_to_device", self.device.handle, flag,
+              ctypes.addressof(zero), 4)
+        return raised != 0
+
     def launch(self, kernel, buffers, m, stream=None):
         """Launches one manifest kernel for M rows on `stream` (a CUstream /
         hipStream_t handle as an integer, e.g. torch's
@@ -329,23 +342,17 @@ class Runtime:
                 buffers[name] = self.device.upload(array)
             if fragment:
                 buffers["qweight_fragment"] = buffers.pop("qweight")
-            flag = self._error_flag()
-            if flag is not None:
-                zero = ctypes.c_int32(0)
-                _call("w4a16_rt_copy_to_device", self.device.handle, flag,
-                      ctypes.addressof(zero), 4)
+            self.error_flag_raised()  # clears it
             self.launch_matmul(m, buffers, function=function)
             self.device.synchronize()
             element, shape = self.arguments(m, function)["out"]
             out = self.device.download(buffers["out"],
                                        ELEMENT_DTYPES[element], shape)
-            if flag is not None:
-                raised = self.device.download(flag, np.int32, ())
-                if int(raised) != 0:
-                    raise EmulationError(
-                        "an emulated WMMA saw lanes 16-31 hold other A/B "
-                        "data than lanes 0-15 (error flag "
-                        f"{self.manifest['error_flag']} = {int(raised)})")
+            if self.error_flag_raised():
+                raise EmulationError(
+                    "an emulated WMMA saw lanes 16-31 hold other A/B data "
+                    f"than lanes 0-15 (error flag "
+                    f"{self.manifest['error_flag']})")
             return out
         finally:
             for address in buffers.values():
