@@ -61,16 +61,6 @@ TOLERANCE = {"f16": 2e-3, "bf16": 1e-2}
 ZERO_KINDS = {"none": 0, "sym": 1, "asym": 2}
 
 
-def load_formats():
-    """python/w4a16/formats.py by path: the package __init__ imports the
-    native compiler module, which is not built for the GPU machine."""
-    path = os.path.join(REPO, "python", "w4a16", "formats.py")
-    spec = importlib.util.spec_from_file_location("w4a16_formats", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 # --------------------------------------------------------------------------
 # Problem data
 # --------------------------------------------------------------------------
@@ -331,29 +321,132 @@ class CublasBackend(Backend):
         torch.matmul(x, state, out=out)
 
 
-def mlir_backends(args):
-    """HOOK for the MLIR-generated kernels (w4a16-compile --chipset=sm_90).
+class MlirBackend(Backend):
+    """The MLIR-generated kernels: w4a16-compile --chipset=sm_90 with a
+    dynamic M (run-time dispatch over decode / small_batch / prefill), one
+    compile per shape, type and zero kind (build_mlir.py), loaded and
+    launched by w4a16.runtime on torch's current stream, so graphs capture
+    them. Weights stay resident: the GPTQ tensors of `weights` as they are,
+    plus the fragment copy of the WMMA ranges repacked once on the GPU
+    (formats.fragment_sources). init is a zero buffer (out = x @ W)."""
+    name = "mlir"
 
-    The runtime (python/w4a16/runtime.py, CUDA driver API over the PTX and
-    JSON manifest) plugs in here by providing
-        w4a16.runtime.make_bench_backends(artifacts_dir) -> list of objects
-    with the Backend interface above (name, supports(weights, m),
-    prepare(weights), run(state, x, out)); `weights` carries torch tensors
-    qweight/scales/qzeros and n, k, group, dtype ("f16"/"bf16"), zeros
-    ("asym"/"sym"/"none"). Until it exists this returns [] with a message."""
-    sys.path.insert(0, os.path.join(REPO, "python"))
-    try:
-        from w4a16 import runtime
-    except Exception as e:  # not built for this machine, or not written yet
-        print(f"mlir backend skipped: cannot import w4a16.runtime ({e})")
-        return []
-    if not hasattr(runtime, "make_bench_backends"):
-        print("mlir backend skipped: w4a16.runtime has no make_bench_backends")
-        return []
+    def __init__(self, artifacts, runtime, formats):
+        self.artifacts, self.runtime, self.formats = (
+            artifacts, runtime, formats)
+        with open(os.path.join(artifacts, "index.json")) as f:
+            self.compiles = {(c["n"], c["k"], c["group"], c["dtype"],
+                              c["zeros"]): c for c in json.load(f)[
+                                  "compiles"]}
+        self.loaded = {}
+        self.device = None
+        self.scratch = {}
+        self.sources = None
+
+    def supports(self, weights, m):
+        c = self.compiles.get((weights.n, weights.k, weights.group,
+                               weights.dtype, weights.zeros))
+        if c is None:
+            return False, "not compiled (build_mlir.py)"
+        if not c["m_range"][0] <= m <= c["m_range"][1]:
+            return False, f"M outside the compiled range {c['m_range']}"
+        return True, ""
+
+    def load(self, weights):
+        c = self.compiles[(weights.n, weights.k, weights.group,
+                           weights.dtype, weights.zeros)]
+        if c["stem"] not in self.loaded:
+            base = os.path.join(self.artifacts, c["stem"])
+            rt = self.runtime.Runtime.load(base + ".cubin", base + ".json",
+                                           self.device)
+            self.device = rt.device
+            self.loaded[c["stem"]] = rt
+        return self.loaded[c["stem"]]
+
+    def fragment(self, weights):
+        """The GPTQ weights repacked into the fragment layout, on the GPU."""
+        key = (weights.k, weights.n)
+        if self.sources is None or self.sources[0] != key:
+            self.sources = None  # one shape's index at a time
+            self.sources = (key, torch.from_numpy(
+                self.formats.fragment_sources(*key)).cuda())
+        nibbles = weights.values().reshape(-1)[self.sources[1]]
+        words = torch.zeros(nibbles.shape[:-1], dtype=torch.int32,
+                            device="cuda")
+        for s in range(nibbles.shape[-1]):
+            words |= nibbles[..., s] << (4 * s)
+        return words
+
+    def prepare(self, weights):
+        rt = self.load(weights)
+        state = {"rt": rt, "weights": weights}
+        if rt.uses_fragment_weights():
+            state["fragment"] = self.fragment(weights)
+        return state
+
+    def buffer(self, name, element, shape):
+        """A scratch buffer at least `shape` large, kept across calls (the
+        same one for every case, so a graph captures a fixed address);
+        init's is zeros and never written."""
+        dtype = {"f32": torch.float32, "f16": torch.float16,
+                 "bf16": torch.bfloat16}[element]
+        size = math.prod(shape)
+        have = self.scratch.get((name, dtype))
+        if have is None or have.numel() < size:
+            have = self.scratch[(name, dtype)] = torch.zeros(
+                size, dtype=dtype, device="cuda")
+        return have.data_ptr()
+
+    def run(self, state, x, out):
+        rt, w = state["rt"], state["weights"]
+        m = x.shape[0]
+        buffers = {"x": x.data_ptr(), "qweight": w.qweight.data_ptr(),
+                   "scales": w.scales.data_ptr(),
+                   "zeros": w.qzeros.data_ptr(), "out": out.data_ptr()}
+        if "fragment" in state:
+            buffers["qweight_fragment"] = state["fragment"].data_ptr()
+        for name, (element, shape) in rt.arguments(m).items():
+            if name in ("workspace", "init"):
+                buffers[name] = self.buffer(name, element, shape)
+        rt.launch_matmul(m, buffers,
+                         stream=torch.cuda.current_stream().cuda_stream)
+
+    def error_flag_raised(self, state):
+        """Whether an emulated WMMA's lane check failed since the last
+        call (the flag is cleared)."""
+        return state["rt"].error_flag_raised()
+
+    def describe(self, weights, m):
+        kernels = self.load(weights).kernels_for(m)
+        t = kernels[0]["tiling"]
+        return (f"{kernels[0]['strategy']} tile {t['tile_m']}x"
+                f"{t['tile_n']}x{t['tile_k']} splitK={t['split_k']}")
+
+
+def load_module(name):
+    """python/w4a16/NAME.py by path: the package __init__ imports the native
+    compiler module, which is not built for the GPU machine."""
+    directory = os.path.join(REPO, "python", "w4a16")
+    if directory not in sys.path:
+        sys.path.insert(0, directory)  # runtime.py's standalone import
+    spec = importlib.util.spec_from_file_location(
+        f"w4a16_{name}", os.path.join(directory, name + ".py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def mlir_backends(args):
+    """The MLIR-generated kernels from --mlir-artifacts (build_mlir.py's
+    output, which holds the runtime library too), or [] with a message."""
     if not args.mlir_artifacts:
         print("mlir backend skipped: no --mlir-artifacts directory given")
         return []
-    return list(runtime.make_bench_backends(args.mlir_artifacts))
+    library = os.path.join(args.mlir_artifacts, "libw4a16_runtime.so")
+    if os.path.exists(library):
+        os.environ.setdefault("W4A16_RUNTIME_LIBRARY", library)
+    return [MlirBackend(args.mlir_artifacts, load_module("runtime"),
+                        load_module("formats"))]
 
 
 # --------------------------------------------------------------------------
@@ -433,8 +526,13 @@ def time_backend(backend, states, x, out, budget_s):
 def check_backend(backend, state, x, ref, dtype):
     out = torch.full((x.shape[0], ref.shape[1]), float("nan"),
                      dtype=TORCH_DTYPE[dtype], device="cuda")
+    flagged = hasattr(backend, "error_flag_raised")
+    if flagged:
+        backend.error_flag_raised(state)  # reads and clears it
     backend.run(state, x, out)
     torch.cuda.synchronize()
+    if flagged and backend.error_flag_raised(state):
+        return float("inf")
     return relative_error(out, ref)
 
 
@@ -540,7 +638,7 @@ def main():
         with open(stem + ".json", "w") as f:
             json.dump(result, f, indent=1)
 
-    formats = load_formats()
+    formats = load_module("formats")
     gen = torch.Generator(device="cuda")
     gen.manual_seed(int(date.timestamp()))
     for n, k, g in shapes:
@@ -630,6 +728,8 @@ def main():
 
 
 def state_bytes(state):
+    if isinstance(state, dict):  # mlir: a run reads one of its layouts
+        return state_bytes(state["weights"])
     if isinstance(state, Weights):
         return state.bytes
     if isinstance(state, torch.Tensor):

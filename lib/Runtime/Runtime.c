@@ -237,12 +237,12 @@ int w4a16_rt_copy_to_host(w4a16_rt *rt, void *dst, uint64_t src, size_t bytes) {
 
 int w4a16_rt_launch(w4a16_rt *rt, void *function, const uint32_t grid[3],
                     const uint32_t block[3], const void *args,
-                    size_t args_bytes) {
+                    size_t args_bytes, void *stream) {
   void *extra[] = {rt->api.param_buffer_pointer, (void *)(uintptr_t)args,
                    rt->api.param_buffer_size, &args_bytes, rt->api.param_end};
   return check(rt,
                rt->api.launch(function, grid[0], grid[1], grid[2], block[0],
-                              block[1], block[2], 0, NULL, NULL, extra),
+                              block[1], block[2], 0, stream, NULL, extra),
                "launch");
 }
 

@@ -79,3 +79,39 @@ def test_pack_arguments_descriptors():
     assert struct.unpack_from("<QQq3q3q", packed, 56) == \
         (0x2000, 0x2000, 0, 2, 3, 16, 48, 16, 1)
     assert struct.unpack_from("<q", packed, 128) == (3,)
+
+
+def weight_kernel(symbol, m_range, layout, shape):
+    return {"symbol": symbol, "function": "f", "grid": [1, 1, 1],
+            "workgroup_size": [32, 1, 1], "m_range": m_range,
+            "weight_layout": layout,
+            "args": [{"name": "qweight", "kind": "memref", "element": "i32",
+                      "shape": shape, "offset": 0,
+                      "size": 24 + 16 * len(shape)}]}
+
+
+def test_launch_matmul_picks_the_m_range_and_its_weight_layout(monkeypatch):
+    rt = object.__new__(runtime.Runtime)
+    rt.manifest = {"kernels": [
+        weight_kernel("decode", [1, 8], "gptq", [8, 32]),
+        weight_kernel("wmma", [9, 64], "fragment", [2, 2, 64])]}
+    rt.device = runtime.Device.__new__(runtime.Device)
+    rt.device.handle = None
+    rt.functions = {"decode": "decode-function", "wmma": "wmma-function"}
+    launches = []
+    monkeypatch.setattr(runtime, "_call",
+                        lambda name, *args: launches.append(args))
+    buffers = {"qweight": 0x1000, "qweight_fragment": 0x2000}
+    assert rt.uses_fragment_weights()
+    assert rt.arguments(4) == {"qweight": ("i32", (8, 32))}
+    assert rt.arguments(9) == {"qweight": ("i32", (2, 2, 64))}
+    rt.launch_matmul(16, buffers, stream=7)
+    rt.launch_matmul(8, buffers)
+    (_, wmma, _, _, wmma_args, _, stream), (_, decode, _, _, decode_args, _,
+                                            default) = launches
+    assert (wmma, stream, decode, default) == ("wmma-function", 7,
+                                               "decode-function", None)
+    assert struct.unpack_from("<Q", wmma_args)[0] == 0x2000
+    assert struct.unpack_from("<Q", decode_args)[0] == 0x1000
+    with pytest.raises(ValueError, match="no kernel of 'f' serves M = 65"):
+        rt.kernels_for(65)

@@ -106,15 +106,26 @@ def _fragment_blocks(k, n):
             n // FRAGMENT_BLOCK_N, FRAGMENT_BLOCK_N)
 
 
+def fragment_sources(k, n):
+    """Where the fragment layout takes its values from: int64
+    [K/32, N/16, 64, 8], entry [kb, nt, w, s] the flat index into the [K, N]
+    values of nibble s of word w of block (kb, nt). A gather plus shifts by
+    4 s packs the layout with any array library (the benchmark does it on
+    the GPU)."""
+    kb, j, i, nt, c = _fragment_blocks(k, n)
+    # [kb, nt, c, j, i]: word 4c + j of block (kb, nt), row i of the word.
+    rows = np.arange(k * n, dtype=np.int64).reshape(kb, j, i, nt, c).transpose(
+        0, 3, 4, 1, 2)
+    nibbles = rows[..., np.argsort(FRAGMENT_NIBBLE_OF_ROW)]
+    return np.ascontiguousarray(nibbles.reshape(kb, nt, c * j, i))
+
+
 def pack_fragment(q):
     """[K, N] 4-bit values to the fragment layout [K/32, N/16, 64]."""
     q = np.asarray(q)
-    kb, j, i, nt, c = _fragment_blocks(*q.shape)
-    # [kb, nt, c, j, i]: word 4c + j of block (kb, nt), row i of the word.
-    rows = q.astype(np.uint32).reshape(kb, j, i, nt, c).transpose(0, 3, 4, 1, 2)
-    shifts = (BITS_PER_VALUE * FRAGMENT_NIBBLE_OF_ROW).astype(np.uint32)
-    words = (rows << shifts).sum(axis=-1, dtype=np.uint32)
-    return np.ascontiguousarray(words.reshape(kb, nt, c * j)).view(np.int32)
+    nibbles = q.reshape(-1).astype(np.uint32)[fragment_sources(*q.shape)]
+    shifts = BITS_PER_VALUE * np.arange(VALUES_PER_WORD, dtype=np.uint32)
+    return (nibbles << shifts).sum(axis=-1, dtype=np.uint32).view(np.int32)
 
 
 def unpack_fragment(qweight):

@@ -85,7 +85,7 @@ def _library():
             "w4a16_rt_copy_to_host": [p, p, u64, size],
             "w4a16_rt_launch": [p, p, ctypes.POINTER(ctypes.c_uint32 * 3),
                                 ctypes.POINTER(ctypes.c_uint32 * 3),
-                                ctypes.c_char_p, size],
+                                ctypes.c_char_p, size, p],
             "w4a16_rt_synchronize": [p],
         }
         for name, args in signatures.items():
@@ -235,15 +235,76 @@ class Runtime:
               name.encode(), ctypes.byref(address), ctypes.byref(nbytes))
         return address.value
 
-    def launch(self, kernel, buffers, m):
-        """Launches one manifest kernel for M rows."""
+    def error_flag_raised(self):
+        """Whether an emulated kernel raised the error flag (lanes 16-31
+        held other A/B data than lanes 0-15 at a WMMA) since the last call;
+        clears it. Synchronizes the device."""
+        flag = self._error_flag()
+        if flag is None:
+            return False
+        raised = int(self.device.download(flag, np.int32, ()))
+        zero = ctypes.c_int32(0)
+        _call("w4a16_rt_copy_to_device", self.device.handle, flag,
+              ctypes.addressof(zero), 4)
+        return raised != 0
+
+    def launch(self, kernel, buffers, m, stream=None):
+        """Launches one manifest kernel for M rows on `stream` (a CUstream /
+        hipStream_t handle as an integer, e.g. torch's
+        `current_stream().cuda_stream`, so that graphs capture it; None: the
+        default stream). `buffers` maps argument names to addresses; the
+        `qweight` of a fragment-layout kernel is `qweight_fragment`."""
         grid = (ctypes.c_uint32 * 3)(*(grid_size(g, m)
                                        for g in kernel["grid"]))
         block = (ctypes.c_uint32 * 3)(*kernel["workgroup_size"])
+        if kernel.get("weight_layout") == "fragment":
+            buffers = dict(buffers, qweight=buffers["qweight_fragment"])
         args = pack_arguments(kernel, buffers, m)
         _call("w4a16_rt_launch", self.device.handle,
               self.functions[kernel["symbol"]], ctypes.byref(grid),
-              ctypes.byref(block), args, len(args))
+              ctypes.byref(block), args, len(args), stream)
+
+    def kernels_for(self, m, function=None):
+        """The kernels of host function `function` (default: the first) for
+        M rows in launch order: with run-time dispatch, the set whose
+        m_range holds M, as the host code's branch picks it."""
+        function = function or self.manifest["kernels"][0]["function"]
+        kernels = [k for k in self.manifest["kernels"]
+                   if k["function"] == function and
+                   ("m_range" not in k or
+                    k["m_range"][0] <= m <= k["m_range"][1])]
+        if not kernels:
+            raise ValueError(f"no kernel of {function!r} serves M = {m}")
+        return kernels
+
+    def arguments(self, m, function=None):
+        """{name: (element type, shape)} of the buffers the kernels for M
+        rows read or write (workspace and out included), M filled in."""
+        buffers = {}
+        for kernel in self.kernels_for(m, function):
+            for arg in kernel["args"]:
+                if arg["kind"] != "scalar":
+                    buffers.setdefault(arg["name"], (arg["element"], tuple(
+                        m if d is None else d for d in arg["shape"])))
+        return buffers
+
+    def uses_fragment_weights(self, function=None):
+        """Whether some M range of `function` reads the fragment layout,
+        which the caller repacks the GPTQ weights into once, at load time
+        (docs/ABI.md)."""
+        function = function or self.manifest["kernels"][0]["function"]
+        return any(k.get("weight_layout") == "fragment"
+                   for k in self.manifest["kernels"]
+                   if k["function"] == function)
+
+    def launch_matmul(self, m, buffers, stream=None, function=None):
+        """Launches the kernels of `function` for M rows on `stream`, over
+        device buffers the caller owns (prepare once, run many): `buffers`
+        maps x, qweight (GPTQ), qweight_fragment (if
+        uses_fragment_weights), scales, zeros, init, workspace and out to
+        addresses (16-byte aligned; shapes from `arguments`)."""
+        for kernel in self.kernels_for(m, function):
+            self.launch(kernel, buffers, m, stream)
 
     def run_matmul(self, x, qweight, scales, zeros=None, init=None,
                    function=None):
@@ -252,69 +313,47 @@ class Runtime:
         The output is poisoned (NaN) before the launches; raises
         EmulationError if an emulated kernel set the error flag."""
         m = x.shape[0]
-        function = function or self.manifest["kernels"][0]["function"]
-        # With run-time dispatch a function has one kernel set per M range:
-        # run the one whose range holds m, as the host code's branch does.
-        kernels = [k for k in self.manifest["kernels"]
-                   if k["function"] == function and
-                   ("m_range" not in k or
-                    k["m_range"][0] <= m <= k["m_range"][1])]
-        if not kernels:
-            raise ValueError(f"no kernel of {function!r} serves M = {m}")
         arrays = {"x": x, "qweight": qweight, "scales": scales,
                   "zeros": zeros, "init": init}
-        if any(k.get("weight_layout") == "fragment" for k in kernels):
+        fragment = any(k.get("weight_layout") == "fragment"
+                       for k in self.kernels_for(m, function))
+        if fragment:
             # The load-time repack of docs/ABI.md.
             arrays["qweight"] = formats.pack_fragment(
                 formats.unpack_weights(np.asarray(qweight), "gptq"))
-        buffers, scratch = {}, []
-        out_arg = None
-        for kernel in kernels:
-            for arg in kernel["args"]:
-                name = arg["name"]
-                if arg["kind"] == "scalar" or name in buffers:
-                    continue
-                shape = tuple(m if d is None else d for d in arg["shape"])
-                dtype = ELEMENT_DTYPES[arg["element"]]
+        buffers = {}
+        try:
+            for name, (element, shape) in self.arguments(m, function).items():
+                dtype = ELEMENT_DTYPES[element]
                 if name in ("workspace", "out"):
                     poisoned = np.full(
-                        shape, POISON_BITS.get(arg["element"], 0),
+                        shape, POISON_BITS.get(element, 0),
                         dtype=np.dtype(f"u{np.dtype(dtype).itemsize}"))
                     buffers[name] = self.device.upload(poisoned)
-                    if name == "out":
-                        out_arg = (arg["element"], shape)
-                else:
-                    array = arrays.get(name)
-                    if array is None:
-                        raise ValueError(f"the kernels need argument {name!r}")
-                    array = np.asarray(array)
-                    if array.shape != shape or array.dtype != dtype:
-                        raise ValueError(
-                            f"{name}: expected {arg['type']} as {shape} "
-                            f"{np.dtype(dtype).name}, got {array.shape} "
-                            f"{array.dtype.name}")
-                    buffers[name] = self.device.upload(array)
-                scratch.append(buffers[name])
-        flag = self._error_flag()
-        try:
-            if flag is not None:
-                zero = ctypes.c_int32(0)
-                _call("w4a16_rt_copy_to_device", self.device.handle, flag,
-                      ctypes.addressof(zero), 4)
-            for kernel in kernels:
-                self.launch(kernel, buffers, m)
+                    continue
+                array = arrays.get(name)
+                if array is None:
+                    raise ValueError(f"the kernels need argument {name!r}")
+                array = np.asarray(array)
+                if array.shape != shape or array.dtype != dtype:
+                    raise ValueError(
+                        f"{name}: expected {shape} {np.dtype(dtype).name}, "
+                        f"got {array.shape} {array.dtype.name}")
+                buffers[name] = self.device.upload(array)
+            if fragment:
+                buffers["qweight_fragment"] = buffers.pop("qweight")
+            self.error_flag_raised()  # clears it
+            self.launch_matmul(m, buffers, function=function)
             self.device.synchronize()
-            element, shape = out_arg
+            element, shape = self.arguments(m, function)["out"]
             out = self.device.download(buffers["out"],
                                        ELEMENT_DTYPES[element], shape)
-            if flag is not None:
-                raised = self.device.download(flag, np.int32, ())
-                if int(raised) != 0:
-                    raise EmulationError(
-                        "an emulated WMMA saw lanes 16-31 hold other A/B "
-                        "data than lanes 0-15 (error flag "
-                        f"{self.manifest['error_flag']} = {int(raised)})")
+            if self.error_flag_raised():
+                raise EmulationError(
+                    "an emulated WMMA saw lanes 16-31 hold other A/B data "
+                    f"than lanes 0-15 (error flag "
+                    f"{self.manifest['error_flag']})")
             return out
         finally:
-            for address in scratch:
+            for address in buffers.values():
                 self.device.free(address)

@@ -48,11 +48,12 @@ int w4a16_rt_copy_to_device(w4a16_rt *rt, uint64_t dst, const void *src,
                             size_t bytes);
 int w4a16_rt_copy_to_host(w4a16_rt *rt, void *dst, uint64_t src, size_t bytes);
 
-/* Launches `function` with `grid` blocks of `block` threads on the default
- * stream; `args` is the packed argument buffer (manifest offsets). */
+/* Launches `function` with `grid` blocks of `block` threads on `stream`
+ * (a CUstream / hipStream_t, e.g. one being captured into a graph; NULL: the
+ * default stream); `args` is the packed argument buffer (manifest offsets). */
 int w4a16_rt_launch(w4a16_rt *rt, void *function, const uint32_t grid[3],
                     const uint32_t block[3], const void *args,
-                    size_t args_bytes);
+                    size_t args_bytes, void *stream);
 int w4a16_rt_synchronize(w4a16_rt *rt);
 
 #ifdef __cplusplus

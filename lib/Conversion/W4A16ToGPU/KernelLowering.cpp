@@ -147,11 +147,19 @@ Value SplitKLowering::getUniformWave(ImplicitLocOpBuilder &b) {
 }
 
 /// Loads `type` from memref[row, column...]; columns past N are masked off
-/// (read as zero) unless every tile is whole.
+/// (read as zero) unless every tile is whole. `column` is a multiple of the
+/// vector length, so with N one too the vector is aligned to its size (the
+/// ABI's buffers are 16-byte aligned): NVPTX then emits one wide load
+/// instead of one per element.
 Value SplitKLowering::loadColumns(ImplicitLocOpBuilder &b, VectorType type,
                                   Value memref, Value row, Value column) {
+  int64_t elements = type.getNumElements();
+  llvm::MaybeAlign alignment;
+  if (n % elements == 0)
+    alignment = llvm::Align(elements * type.getElementTypeBitWidth() / 8);
   if (n % tiling.getTileN() == 0)
-    return vector::LoadOp::create(b, type, memref, ValueRange{row, column});
+    return vector::LoadOp::create(b, type, memref, ValueRange{row, column},
+                                  /*nontemporal=*/false, alignment);
   // Lane i of the vector is column + i: inside while i < N - column.
   auto offsetsType = VectorType::get(type.getShape(), b.getI32Type());
   Value columnsLeft = arith::IndexCastOp::create(
@@ -166,7 +174,7 @@ Value SplitKLowering::loadColumns(ImplicitLocOpBuilder &b, VectorType type,
   Value zero = arith::ConstantOp::create(
       b, DenseElementsAttr::get(type, b.getZeroAttr(type.getElementType())));
   return vector::MaskedLoadOp::create(b, type, memref, ValueRange{row, column},
-                                      mask, zero);
+                                      mask, zero, alignment);
 }
 
 MemRefType SplitKLowering::getWorkgroupSumType(Builder &b) const {

@@ -24,13 +24,13 @@
 // group's scales and packed zeros are read once.
 // CHECK: gpu.subgroup_broadcast %{{.*}}, first_active_lane : index
 // CHECK: scf.for {{.*}} -> (vector<4xf32>, vector<4xf32>, vector<4xf32>)
-// CHECK: vector.maskedload {{.*}} : memref<16x200xf16>, vector<4xi1>, vector<4xf16> into vector<4xf16>
+// CHECK: vector.maskedload {{.*}} {alignment = 8 : i64} : memref<16x200xf16>, vector<4xi1>, vector<4xf16> into vector<4xf16>
 // CHECK: memref.load {{.*}} : memref<16x25xi32>
 // CHECK: %[[ZEROS:.*]] = arith.uitofp {{.*}} : vector<4xi32> to vector<4xf32>
 // The row loop, not unrolled: per row of the tile two dot2 chains (pairs read
 // as 1024 + q and as 1024 + 16 q) and two activation sums.
 // CHECK: scf.for {{.*}} -> (vector<4xf32>, f32, vector<4xf32>, f32, vector<4xf32>, f32, vector<4xf32>, f32, vector<4xf32>, f32, vector<4xf32>, f32)
-// CHECK: %[[WORDS:.*]] = vector.maskedload {{.*}} : memref<64x200xi32>, vector<4xi1>, vector<4xi32> into vector<4xi32>
+// CHECK: %[[WORDS:.*]] = vector.maskedload {{.*}} {alignment = 16 : i64} : memref<64x200xi32>, vector<4xi1>, vector<4xi32> into vector<4xi32>
 // No float math per weight: mask, magic exponent 0x6400, dot2. Pairs 0 and 1
 // come from the word in place (masks 0x000F000F, 0x00F000F0), 2 and 3 from
 // one shift by 8.
