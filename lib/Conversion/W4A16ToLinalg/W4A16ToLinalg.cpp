@@ -232,6 +232,35 @@ private:
   Value qweight, scales, zeros, gIdx;
 };
 
+/// A linalg.generic filling every element of a tensor of `sizes` and
+/// `elementType` with `element(indices)`.
+static Value buildElementwise(
+    OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes, Type elementType,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> element) {
+  Value empty = tensor::EmptyOp::create(b, loc, sizes, elementType);
+  int64_t rank = sizes.size();
+  auto generic = linalg::GenericOp::create(
+      b, loc, empty.getType(), ValueRange{}, ValueRange{empty},
+      ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank)},
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [&](OpBuilder &nb, Location nloc, ValueRange) {
+        SmallVector<Value> indices;
+        for (int64_t d = 0; d < rank; ++d)
+          indices.push_back(linalg::IndexOp::create(nb, nloc, d));
+        linalg::YieldOp::create(nb, nloc, element(nb, nloc, indices));
+      });
+  return generic.getResult(0);
+}
+
+/// buildElementwise for a statically shaped `type`.
+static Value buildElementwise(
+    OpBuilder &b, Location loc, RankedTensorType type,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> element) {
+  return buildElementwise(
+      b, loc, getAsIndexOpFoldResult(b.getContext(), type.getShape()),
+      type.getElementType(), element);
+}
+
 /// Returns a [K, N] tensor of `elementType` holding the dequantized weights.
 template <typename OpTy>
 static Value buildDequantizedWeights(OpBuilder &b, Location loc, OpTy op,
@@ -239,22 +268,14 @@ static Value buildDequantizedWeights(OpBuilder &b, Location loc, OpTy op,
   WeightElementBuilder weights(b, loc, op.getScheme(), op.getK(),
                                op.getQweight(), op.getScales(), op.getZeros(),
                                op.getGIdx());
-  Value empty = tensor::EmptyOp::create(
-      b, loc, ArrayRef<int64_t>{op.getK(), op.getN()}, elementType);
-  AffineMap identity = b.getMultiDimIdentityMap(2);
-  auto generic = linalg::GenericOp::create(
-      b, loc, empty.getType(), ValueRange{}, ValueRange{empty},
-      ArrayRef<AffineMap>{identity},
-      SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
-      [&](OpBuilder &nb, Location nloc, ValueRange) {
-        Value k = linalg::IndexOp::create(nb, nloc, 0);
-        Value n = linalg::IndexOp::create(nb, nloc, 1);
-        Value w = weights.build(nb, nloc, k, n);
+  return buildElementwise(
+      b, loc, RankedTensorType::get({op.getK(), op.getN()}, elementType),
+      [&](OpBuilder &nb, Location nloc, ValueRange indices) {
+        Value w = weights.build(nb, nloc, indices[0], indices[1]);
         if (elementType != w.getType())
           w = arith::TruncFOp::create(nb, nloc, elementType, w);
-        linalg::YieldOp::create(nb, nloc, w);
+        return w;
       });
-  return generic.getResult(0);
 }
 
 /// Converts every element of a float tensor to `elementType` (extf/truncf).
@@ -376,26 +397,6 @@ static Value packGptqWordAt(OpBuilder &b, Location loc, Value wordIndex,
   });
 }
 
-/// A linalg.generic filling every element of `type` with `element(indices)`.
-static Value buildElementwise(
-    OpBuilder &b, Location loc, RankedTensorType type,
-    function_ref<Value(OpBuilder &, Location, ValueRange)> element) {
-  Value empty =
-      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
-  int64_t rank = type.getRank();
-  auto generic = linalg::GenericOp::create(
-      b, loc, type, ValueRange{}, ValueRange{empty},
-      ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank)},
-      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-      [&](OpBuilder &nb, Location nloc, ValueRange) {
-        SmallVector<Value> indices;
-        for (int64_t d = 0; d < rank; ++d)
-          indices.push_back(linalg::IndexOp::create(nb, nloc, d));
-        linalg::YieldOp::create(nb, nloc, element(nb, nloc, indices));
-      });
-  return generic.getResult(0);
-}
-
 /// Builds each word of the result from the 8 source weights that the target
 /// layout places in it: GPTQ word (r, n) holds rows 8r..8r+7 of column n,
 /// fragment words follow the fragment tables.
@@ -463,19 +464,14 @@ struct LowerRepackZeros : OpConversionPattern<RepackZerosOp> {
     PackedValueReader source(rewriter, loc, op.getFrom());
     Value zeros = adaptor.getSource();
     rewriter.replaceOp(
-        op,
-        buildElementwise(
-            rewriter, loc, op.getResult().getType(),
-            [&](OpBuilder &b, Location nloc, ValueRange indices) {
-              Value firstColumn = arith::MulIOp::create(
-                  b, nloc, indices[1],
-                  indexConstant(b, nloc, ::w4a16::kValuesPerWord));
-              return packGptqWord(b, nloc, [&](int64_t j) {
-                Value column = arith::AddIOp::create(b, nloc, firstColumn,
-                                                     indexConstant(b, nloc, j));
-                return source.packedZero(b, nloc, zeros, indices[0], column);
-              });
-            }));
+        op, buildElementwise(
+                rewriter, loc, op.getResult().getType(),
+                [&](OpBuilder &b, Location nloc, ValueRange indices) {
+                  return packGptqWordAt(b, nloc, indices[1], [&](Value column) {
+                    return source.packedZero(b, nloc, zeros, indices[0],
+                                             column);
+                  });
+                }));
     return success();
   }
 };
@@ -561,34 +557,25 @@ struct LowerPermuteK : OpConversionPattern<PermuteKOp> {
     Location loc = op.getLoc();
     Value source = adaptor.getSource(), perm = adaptor.getPerm();
     auto type = cast<RankedTensorType>(source.getType());
-    int64_t rank = type.getRank();
     bool weights = op.permutesWeights();
     PackedValueReader reader(rewriter, loc, WeightLayout::Gptq);
-    Value empty = tensor::EmptyOp::create(
-        rewriter, loc, tensor::getMixedSizes(rewriter, loc, source),
-        type.getElementType());
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ValueRange{}, ValueRange{empty},
-        ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(rank)},
-        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-        [&](OpBuilder &b, Location nloc, ValueRange) {
-          SmallVector<Value> indices;
-          for (int64_t d = 0; d < rank; ++d)
-            indices.push_back(linalg::IndexOp::create(b, nloc, d));
-          if (!weights) {
-            indices.back() = lookUpIndex(b, nloc, perm, {indices.back()});
-            Value value = tensor::ExtractOp::create(b, nloc, source, indices);
-            linalg::YieldOp::create(b, nloc, value);
-            return;
-          }
-          auto permutedWeight = [&](Value row) {
-            return reader.weight(b, nloc, source,
-                                 lookUpIndex(b, nloc, perm, {row}), indices[1]);
-          };
-          linalg::YieldOp::create(
-              b, nloc, packGptqWordAt(b, nloc, indices[0], permutedWeight));
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(
+        op, buildElementwise(
+                rewriter, loc, tensor::getMixedSizes(rewriter, loc, source),
+                type.getElementType(),
+                [&](OpBuilder &b, Location nloc, ValueRange indices) -> Value {
+                  if (!weights) {
+                    SmallVector<Value> permuted(indices);
+                    permuted.back() =
+                        lookUpIndex(b, nloc, perm, {indices.back()});
+                    return tensor::ExtractOp::create(b, nloc, source, permuted);
+                  }
+                  return packGptqWordAt(b, nloc, indices[0], [&](Value row) {
+                    return reader.weight(b, nloc, source,
+                                         lookUpIndex(b, nloc, perm, {row}),
+                                         indices[1]);
+                  });
+                }));
     return success();
   }
 };
