@@ -1,7 +1,7 @@
 //===- ActOrder.cpp - Load-time permutation of act-order weights ----------===//
 
 #include "w4a16/Support/ActOrder.h"
-#include "w4a16/Support/PackedFormat.h"
+#include "MoveNibbles.h"
 
 #include <vector>
 
@@ -43,17 +43,14 @@ bool permuteGptqRows(const uint32_t *gptq, int64_t k, int64_t n,
                      const int32_t *perm, uint32_t *permuted) {
   if (k <= 0 || n <= 0 || k % kValuesPerWord != 0 || !isPermutation(perm, k))
     return false;
-  for (int64_t i = 0; i < k * n / kValuesPerWord; ++i)
-    permuted[i] = 0;
-  for (int64_t row = 0; row < k; ++row) {
-    for (int64_t col = 0; col < n; ++col) {
-      const PackedPosition from =
-          weightPosition(PackedLayout::Gptq, perm[row], col);
-      const PackedPosition to = weightPosition(PackedLayout::Gptq, row, col);
-      permuted[to.row * n + to.col] |=
-          extractNibble(gptq[from.row * n + from.col], from.shift) << to.shift;
-    }
-  }
+  auto fromPermutedRow = [n, perm](int64_t row, int64_t col) {
+    return detail::flatten(weightPosition(PackedLayout::Gptq, perm[row], col),
+                           n);
+  };
+  auto toRow = [n](int64_t row, int64_t col) {
+    return detail::flatten(weightPosition(PackedLayout::Gptq, row, col), n);
+  };
+  detail::moveNibbles(gptq, fromPermutedRow, permuted, toRow, k, n);
   return true;
 }
 

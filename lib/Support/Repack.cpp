@@ -1,86 +1,60 @@
 //===- Repack.cpp - GPTQ <-> fragment-native weight layout ----------------===//
 
 #include "w4a16/Support/Repack.h"
+#include "MoveNibbles.h"
 
 #include <vector>
 
 namespace w4a16 {
 
-namespace {
-enum class Direction { ToFragment, ToGptq };
+using detail::flatten;
+using detail::WordAndShift;
 
-/// Moves every nibble between the two layouts; both directions share the
-/// position arithmetic so that they cannot disagree.
-bool moveNibbles(const uint32_t *src, int64_t k, int64_t n, uint32_t *dst,
-                 Direction direction) {
-  if (!isFragmentLayoutShape(k, n))
-    return false;
-  for (int64_t i = 0; i < k * n / kValuesPerWord; ++i)
-    dst[i] = 0;
-  for (int64_t row = 0; row < k; ++row) {
-    for (int64_t col = 0; col < n; ++col) {
-      const PackedPosition gptq = weightPosition(PackedLayout::Gptq, row, col);
-      const FragmentPosition frag = fragmentWeightPosition(row, col, n);
-      const int64_t gptqWord = gptq.row * n + gptq.col;
-      if (direction == Direction::ToFragment)
-        dst[frag.word] |= extractNibble(src[gptqWord], gptq.shift)
-                          << frag.shift;
-      else
-        dst[gptqWord] |= extractNibble(src[frag.word], frag.shift)
-                         << gptq.shift;
-    }
-  }
-  return true;
+static WordAndShift gptqWord(int64_t k, int64_t n, int64_t numCols) {
+  return flatten(weightPosition(PackedLayout::Gptq, k, n), numCols);
 }
-} // namespace
+
+static WordAndShift fragmentWord(int64_t k, int64_t n, int64_t numCols) {
+  const FragmentPosition pos = fragmentWeightPosition(k, n, numCols);
+  return {pos.word, pos.shift};
+}
 
 bool repackGptqToFragmentLayout(const uint32_t *gptq, int64_t k, int64_t n,
                                 uint32_t *fragment) {
-  return moveNibbles(gptq, k, n, fragment, Direction::ToFragment);
+  if (!isFragmentLayoutShape(k, n))
+    return false;
+  auto fromGptq = [n](int64_t row, int64_t col) {
+    return gptqWord(row, col, n);
+  };
+  auto toFragment = [n](int64_t row, int64_t col) {
+    return fragmentWord(row, col, n);
+  };
+  detail::moveNibbles(gptq, fromGptq, fragment, toFragment, k, n);
+  return true;
 }
 
 bool repackFragmentToGptqLayout(const uint32_t *fragment, int64_t k, int64_t n,
                                 uint32_t *gptq) {
-  return moveNibbles(fragment, k, n, gptq, Direction::ToGptq);
+  if (!isFragmentLayoutShape(k, n))
+    return false;
+  auto fromFragment = [n](int64_t row, int64_t col) {
+    return fragmentWord(row, col, n);
+  };
+  auto toGptq = [n](int64_t row, int64_t col) { return gptqWord(row, col, n); };
+  detail::moveNibbles(fragment, fromFragment, gptq, toGptq, k, n);
+  return true;
 }
-
-namespace {
-/// Writes every value (row, col) of a rows x n matrix from its position
-/// `from(row, col)` in `src` to `to(row, col)` in `dst` (rows of
-/// srcWordsPerRow and dstWordsPerRow words, dst holding `dstWords`).
-template <typename FromPosition, typename ToPosition>
-void moveValues(const uint32_t *src, int64_t srcWordsPerRow, FromPosition from,
-                uint32_t *dst, int64_t dstWordsPerRow, int64_t dstWords,
-                ToPosition to, int64_t rows, int64_t n) {
-  for (int64_t i = 0; i < dstWords; ++i)
-    dst[i] = 0;
-  for (int64_t row = 0; row < rows; ++row) {
-    for (int64_t col = 0; col < n; ++col) {
-      const PackedPosition source = from(row, col);
-      const PackedPosition target = to(row, col);
-      dst[target.row * dstWordsPerRow + target.col] |=
-          extractNibble(src[source.row * srcWordsPerRow + source.col],
-                        source.shift)
-          << target.shift;
-    }
-  }
-}
-} // namespace
 
 bool repackAwqToGptq(const uint32_t *awq, int64_t k, int64_t n,
                      uint32_t *gptq) {
   if (k <= 0 || n <= 0 || k % kValuesPerWord != 0 || n % kValuesPerWord != 0)
     return false;
-  moveValues(
-      awq, n / kValuesPerWord,
-      [](int64_t row, int64_t col) {
-        return weightPosition(PackedLayout::Awq, row, col);
-      },
-      gptq, n, k * n / kValuesPerWord,
-      [](int64_t row, int64_t col) {
-        return weightPosition(PackedLayout::Gptq, row, col);
-      },
-      k, n);
+  auto fromAwq = [n](int64_t row, int64_t col) {
+    return flatten(weightPosition(PackedLayout::Awq, row, col),
+                   n / kValuesPerWord);
+  };
+  auto toGptq = [n](int64_t row, int64_t col) { return gptqWord(row, col, n); };
+  detail::moveNibbles(awq, fromAwq, gptq, toGptq, k, n);
   return true;
 }
 
@@ -88,17 +62,13 @@ bool repackAwqZerosToGptq(const uint32_t *awq, int64_t groups, int64_t n,
                           uint32_t *gptq) {
   if (groups <= 0 || n <= 0 || n % kValuesPerWord != 0)
     return false;
-  const int64_t wordsPerRow = n / kValuesPerWord;
-  moveValues(
-      awq, wordsPerRow,
-      [](int64_t group, int64_t col) {
-        return zeroPosition(PackedLayout::Awq, group, col);
-      },
-      gptq, wordsPerRow, groups * wordsPerRow,
-      [](int64_t group, int64_t col) {
-        return zeroPosition(PackedLayout::Gptq, group, col);
-      },
-      groups, n);
+  auto inOrder = [n](PackedLayout layout) {
+    return [n, layout](int64_t group, int64_t col) {
+      return flatten(zeroPosition(layout, group, col), n / kValuesPerWord);
+    };
+  };
+  detail::moveNibbles(awq, inOrder(PackedLayout::Awq), gptq,
+                      inOrder(PackedLayout::Gptq), groups, n);
   return true;
 }
 
