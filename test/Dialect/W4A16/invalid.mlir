@@ -381,7 +381,7 @@ func.func @repack_zeros_direction(%z: tensor<2x4xi32>) -> tensor<2x4xi32> {
 // -----
 
 func.func @repack_zeros_dynamic(%z: tensor<?x4xi32>) -> tensor<?x4xi32> {
-  // expected-error @+1 {{'w4a16.repack_zeros' op source must be static packed zeros [groups, N/8], got [?, 4]}}
+  // expected-error @+1 {{'w4a16.repack_zeros' op source must be a static packed zeros [groups, N/8] tensor, got [?, 4]}}
   %0 = w4a16.repack_zeros %z from awq to gptq : tensor<?x4xi32>
   return %0 : tensor<?x4xi32>
 }

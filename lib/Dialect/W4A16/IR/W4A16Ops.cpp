@@ -26,6 +26,17 @@ static std::string formatShape(ArrayRef<int64_t> shape) {
   return result;
 }
 
+/// Checks that `type` is statically shaped and of `rank`; `what` names the
+/// operand and `expected` its layout in the diagnostic.
+static LogicalResult verifyStaticTensor(Operation *op, RankedTensorType type,
+                                        int64_t rank, StringRef what,
+                                        StringRef expected) {
+  if (type.getRank() == rank && type.hasStaticShape())
+    return success();
+  return op->emitOpError() << what << " must be a static " << expected
+                           << " tensor, got " << formatShape(type.getShape());
+}
+
 /// Checks that `value` is a tensor of exactly `expected` shape.
 static LogicalResult verifyShape(Operation *op, Value value, StringRef what,
                                  ArrayRef<int64_t> expected,
@@ -311,12 +322,8 @@ LogicalResult RepackZerosOp::verify() {
                          << stringifyWeightLayout(getFrom()) << " to "
                          << stringifyWeightLayout(getTo())
                          << " is not supported (supported: awq to gptq)";
-  RankedTensorType type = getSource().getType();
-  if (type.getRank() != 2 || !type.hasStaticShape())
-    return emitOpError() << "source must be static packed zeros [groups, N/8], "
-                            "got "
-                         << formatShape(type.getShape());
-  return success();
+  return verifyStaticTensor(*this, getSource().getType(), 2, "source",
+                            "packed zeros [groups, N/8]");
 }
 
 OpFoldResult RepackZerosOp::fold(FoldAdaptor adaptor) {
@@ -339,9 +346,8 @@ OpFoldResult RepackZerosOp::fold(FoldAdaptor adaptor) {
 
 LogicalResult ActOrderPermOp::verify() {
   RankedTensorType type = getGIdx().getType();
-  if (type.getRank() != 1 || !type.hasStaticShape())
-    return emitOpError() << "g_idx must be a static 1-D [K] tensor, got "
-                         << formatShape(type.getShape());
+  if (failed(verifyStaticTensor(*this, type, 1, "g_idx", "1-D [K]")))
+    return failure();
   int64_t k = type.getDimSize(0);
   if (k % getGroupSize() != 0)
     return emitOpError() << "K = " << k
@@ -382,14 +388,12 @@ int64_t PermuteKOp::getK() {
 LogicalResult PermuteKOp::verify() {
   RankedTensorType source = getSource().getType();
   RankedTensorType perm = getPerm().getType();
-  if (perm.getRank() != 1 || !perm.hasStaticShape())
-    return emitOpError() << "perm must be a static 1-D [K] tensor, got "
-                         << formatShape(perm.getShape());
+  if (failed(verifyStaticTensor(*this, perm, 1, "perm", "1-D [K]")))
+    return failure();
   if (permutesWeights()) {
-    if (source.getRank() != 2 || !source.hasStaticShape())
-      return emitOpError() << "packed weights must be a static gptq [K/8, N] "
-                              "tensor, got "
-                           << formatShape(source.getShape());
+    if (failed(verifyStaticTensor(*this, source, 2, "packed weights",
+                                  "gptq [K/8, N]")))
+      return failure();
   } else if (source.getRank() < 1 ||
              ShapedType::isDynamic(source.getShape().back())) {
     return emitOpError() << "activations must be [B..., M, K] with a static "
