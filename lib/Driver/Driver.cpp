@@ -90,62 +90,101 @@ runOnText(StringRef ir, StringRef sourceName, DiagnosticList &diagnostics,
 }
 
 void setPipelineOptions(GPUPipelineOptions &options,
-                        const CompileOptions &compileOptions,
-                        StringRef format) {
+                        const CompileOptions &compileOptions) {
   options.chipset = compileOptions.chipset;
   options.emulate = compileOptions.emulate;
   for (int64_t bound : compileOptions.mRange)
     options.mRange.push_back(bound);
-  options.format = format.str();
   if (compileOptions.kernelBackend)
     options.backend = *compileOptions.kernelBackend;
 }
 
-/// Runs the torch-facing GPU pipeline (raise, then code generation) emitting
-/// `format`, and returns the bytes of the one gpu.binary object it produced;
-/// `launches`, if given, receives the kernel launches of the host code.
-FailureOr<std::string>
+/// The bytes of the one object of the one gpu.binary in `module`.
+FailureOr<std::string> getBinaryObject(ModuleOp module,
+                                       DiagnosticList &diagnostics) {
+  SmallVector<gpu::BinaryOp> binaries(module.getOps<gpu::BinaryOp>());
+  if (binaries.size() != 1 || binaries.front().getObjects().size() != 1) {
+    recordError("expected the GPU pipeline to produce exactly one "
+                "gpu.binary with one object, got " +
+                    Twine(binaries.size()) + " binaries",
+                diagnostics);
+    return failure();
+  }
+  return cast<gpu::ObjectAttr>(binaries.front().getObjects()[0])
+      .getObject()
+      .getValue()
+      .str();
+}
+
+/// Serializes the lowered kernels of `module` in `format`, in place.
+FailureOr<std::string> serialize(ModuleOp module, const TargetInfo &device,
+                                 StringRef format,
+                                 DiagnosticList &diagnostics) {
+  PassManager pm(module.getContext());
+  addGPUSerialization(pm, device, format, /*toolkit=*/"");
+  if (failed(pm.run(module))) {
+    if (!hasError(diagnostics))
+      recordError("gpu-module-to-binary failed without a diagnostic",
+                  diagnostics);
+    return failure();
+  }
+  return getBinaryObject(module, diagnostics);
+}
+
+/// Runs the torch-facing GPU pipeline (raise, then code generation) once,
+/// serializes its kernels as the binary and (AMD: from a copy) as assembly
+/// into `artifacts`, with the lowered module, and returns the kernel
+/// launches of the host code.
+FailureOr<std::vector<KernelLaunch>>
 compileForGPU(StringRef ir, StringRef sourceName,
-              const CompileOptions &compileOptions, StringRef format,
-              DiagnosticList &diagnostics, std::string *loweredIr = nullptr,
-              std::vector<KernelLaunch> *launches = nullptr) {
-  std::string object;
+              const CompileOptions &compileOptions, GPUTargets &targets,
+              CompileArtifacts &artifacts, DiagnosticList &diagnostics) {
+  GPUPipelineOptions options;
+  setPipelineOptions(options, compileOptions);
+  std::vector<KernelLaunch> launches;
   FailureOr<std::string> lowered = runOnText(
       ir, sourceName, diagnostics,
       [&](OpPassManager &pm) {
-        GPUPipelineOptions options;
-        setPipelineOptions(options, compileOptions, format);
-        return buildTorchGPUPipeline(pm, options, [&](const Twine &message) {
-          recordError(message, diagnostics);
-        });
+        FailureOr<GPUTargets> resolved =
+            buildTorchGPULowering(pm, options, [&](const Twine &message) {
+              recordError(message, diagnostics);
+            });
+        if (failed(resolved))
+          return failure();
+        targets = *resolved;
+        return success();
       },
       [&](ModuleOp module) {
-        if (launches) {
-          FailureOr<std::vector<KernelLaunch>> collected =
-              collectLaunches(module);
-          if (failed(collected))
-            return failure();
-          *launches = std::move(*collected);
-        }
-        SmallVector<gpu::BinaryOp> binaries(module.getOps<gpu::BinaryOp>());
-        if (binaries.size() != 1 || binaries.front().getObjects().size() != 1) {
-          recordError("expected the GPU pipeline to produce exactly one "
-                      "gpu.binary with one object, got " +
-                          Twine(binaries.size()) + " binaries",
-                      diagnostics);
+        FailureOr<std::vector<KernelLaunch>> collected =
+            collectLaunches(module);
+        if (failed(collected))
           return failure();
+        launches = std::move(*collected);
+        const TargetInfo &device = *targets.device;
+        // NVIDIA: the binary is PTX (the driver compiles it at load), which
+        // is also the assembly.
+        bool isAmd = device.vendor == GpuVendor::AMD;
+        if (isAmd) {
+          OwningOpRef<ModuleOp> copy = module.clone();
+          FailureOr<std::string> isa =
+              serialize(*copy, device, "isa", diagnostics);
+          if (failed(isa))
+            return failure();
+          artifacts.isa = std::move(*isa);
         }
-        object = cast<gpu::ObjectAttr>(binaries.front().getObjects()[0])
-                     .getObject()
-                     .getValue()
-                     .str();
+        FailureOr<std::string> binary =
+            serialize(module, device, isAmd ? "bin" : "isa", diagnostics);
+        if (failed(binary))
+          return failure();
+        artifacts.binary = std::move(*binary);
+        if (!isAmd)
+          artifacts.isa = artifacts.binary;
         return success();
       });
   if (failed(lowered))
     return failure();
-  if (loweredIr)
-    *loweredIr = std::move(*lowered);
-  return object;
+  artifacts.ir = std::move(*lowered);
+  return launches;
 }
 
 /// The pass list inside `builtin.module(...)`, or `pipeline` itself when it is
@@ -208,46 +247,27 @@ mlir::w4a16::compileModule(StringRef ir, StringRef sourceName,
     return artifacts;
   }
   case Backend::GPU: {
-    GPUPipelineOptions pipeline;
-    setPipelineOptions(pipeline, options, "");
-    FailureOr<GPUTargets> targets =
-        resolveGPUTargets(pipeline, [&](const Twine &message) {
-          recordError(message, diagnostics);
-        });
-    if (failed(targets))
-      return failure();
-    const TargetInfo &device = *targets->device;
     CompileArtifacts artifacts;
-    std::vector<KernelLaunch> launches;
-    // NVIDIA: the binary is PTX (the driver compiles it at load), which is
-    // also the assembly.
-    StringRef binaryFormat = device.vendor == GpuVendor::AMD ? "bin" : "isa";
-    FailureOr<std::string> binary =
-        compileForGPU(ir, sourceName, options, binaryFormat, diagnostics,
-                      &artifacts.ir, &launches);
-    if (failed(binary))
+    GPUTargets targets;
+    FailureOr<std::vector<KernelLaunch>> launches =
+        compileForGPU(ir, sourceName, options, targets, artifacts, diagnostics);
+    if (failed(launches))
       return failure();
-    FailureOr<std::string> isa =
-        device.vendor == GpuVendor::AMD
-            ? compileForGPU(ir, sourceName, options, "isa", diagnostics)
-            : *binary;
-    if (failed(isa))
-      return failure();
-    std::vector<KernelStats> stats =
-        device.vendor == GpuVendor::AMD ? parseIsa(*isa) : parsePtx(*isa);
+    const TargetInfo &device = *targets.device;
+    std::vector<KernelStats> stats = device.vendor == GpuVendor::AMD
+                                         ? parseIsa(artifacts.isa)
+                                         : parsePtx(artifacts.isa);
     std::string error;
     FailureOr<std::string> manifest =
-        buildManifest(launches, stats, *targets->kernels, device, error);
+        buildManifest(*launches, stats, *targets.kernels, device, error);
     if (failed(manifest)) {
       recordError(error, diagnostics);
       return failure();
     }
-    artifacts.binary = std::move(*binary);
-    artifacts.isa = std::move(*isa);
     artifacts.manifest = std::move(*manifest);
     // The static report models gfx11 assembly only.
     if (device.vendor == GpuVendor::AMD)
-      artifacts.report = buildReport(launches, stats, device);
+      artifacts.report = buildReport(*launches, stats, device);
     return artifacts;
   }
   }

@@ -94,8 +94,8 @@ static void addNVVMLowering(OpPassManager &pm, const TargetInfo &device,
   kernels.addPass(createConvertGpuOpsToNVVMOps());
 }
 
-LogicalResult
-mlir::w4a16::buildGPUPipeline(OpPassManager &pm,
+FailureOr<GPUTargets>
+mlir::w4a16::buildGPULowering(OpPassManager &pm,
                               const GPUPipelineOptions &options,
                               function_ref<void(const Twine &)> emitError) {
   FailureOr<GPUTargets> targets = resolveGPUTargets(options, emitError);
@@ -135,22 +135,43 @@ mlir::w4a16::buildGPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
-  GpuModuleToBinaryPassOptions binary;
-  binary.compilationTarget = options.format;
   switch (device.vendor) {
   case GpuVendor::AMD:
     addROCDLLowering(pm, device, options);
-    binary.toolkitPath = options.toolkit.empty()
-                             ? std::string(W4A16_DEFAULT_TOOLKIT_DIR)
-                             : options.toolkit.getValue();
     break;
   case GpuVendor::NVIDIA:
     addNVVMLowering(pm, device, options);
-    // PTX needs no toolkit; a cubin (format=bin) needs ptxas from one.
-    binary.toolkitPath = options.toolkit;
     break;
   }
   pm.addPass(createReconcileUnrealizedCastsPass());
+  return targets;
+}
+
+void mlir::w4a16::addGPUSerialization(OpPassManager &pm,
+                                      const TargetInfo &device,
+                                      StringRef format, StringRef toolkit) {
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = format.str();
+  switch (device.vendor) {
+  case GpuVendor::AMD:
+    binary.toolkitPath =
+        toolkit.empty() ? W4A16_DEFAULT_TOOLKIT_DIR : toolkit.str();
+    break;
+  case GpuVendor::NVIDIA:
+    // PTX needs no toolkit; a cubin (format=bin) needs ptxas from one.
+    binary.toolkitPath = toolkit.str();
+    break;
+  }
   pm.addPass(createGpuModuleToBinaryPass(binary));
+}
+
+LogicalResult
+mlir::w4a16::buildGPUPipeline(OpPassManager &pm,
+                              const GPUPipelineOptions &options,
+                              function_ref<void(const Twine &)> emitError) {
+  FailureOr<GPUTargets> targets = buildGPULowering(pm, options, emitError);
+  if (failed(targets))
+    return failure();
+  addGPUSerialization(pm, *targets->device, options.format, options.toolkit);
   return success();
 }

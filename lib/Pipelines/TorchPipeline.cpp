@@ -11,6 +11,13 @@ void mlir::w4a16::buildTorchCPUPipeline(OpPassManager &pm) {
   buildCPUPipeline(pm);
 }
 
+FailureOr<mlir::w4a16::GPUTargets> mlir::w4a16::buildTorchGPULowering(
+    OpPassManager &pm, const GPUPipelineOptions &options,
+    function_ref<void(const Twine &)> emitError) {
+  pm.addPass(createRaiseDequantMatmulPass());
+  return buildGPULowering(pm, options, emitError);
+}
+
 LogicalResult mlir::w4a16::buildTorchGPUPipeline(
     OpPassManager &pm, const GPUPipelineOptions &options,
     function_ref<void(const Twine &)> emitError) {

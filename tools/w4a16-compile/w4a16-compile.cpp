@@ -22,7 +22,7 @@ static cl::opt<std::string>
                cl::value_desc("file"), cl::Required);
 static cl::opt<std::string>
     chipset("chipset", cl::desc("Target chip, e.g. gfx1100 or sm_90"),
-            cl::init("gfx1100"));
+            cl::init(mlir::w4a16::CompileOptions().chipset));
 static cl::opt<std::string>
     emulate("emulate",
             cl::desc("NVIDIA chip that runs the kernels built for the gfx11 "

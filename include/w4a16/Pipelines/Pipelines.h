@@ -86,10 +86,23 @@ bool hasUkernelBitcode(llvm::StringRef chip);
 std::vector<std::string> getUkernelBitcodeFiles(llvm::StringRef dir,
                                                 llvm::StringRef chip);
 
-/// Lowers w4a16 ops on tensors to a module whose kernels are a gpu.binary
-/// (tile, kernels, bufferize; AMD: ROCDL and a code object; NVIDIA:
-/// --w4a16-emulate-amdgpu, NVVM and PTX or a cubin). Fails, after
-/// `emitError`, for options resolveGPUTargets rejects.
+/// Lowers w4a16 ops on tensors to a module whose kernels are a gpu.module
+/// in the LLVM dialect with its target attached (tile, kernels, bufferize;
+/// AMD: ROCDL; NVIDIA: --w4a16-emulate-amdgpu and NVVM), ready for
+/// addGPUSerialization. Returns the targets, or fails, after `emitError`,
+/// for options resolveGPUTargets rejects.
+FailureOr<GPUTargets>
+buildGPULowering(OpPassManager &pm, const GPUPipelineOptions &options,
+                 function_ref<void(const Twine &)> emitError);
+/// Serializes the kernels for `device` into a gpu.binary in `format` (see
+/// GPUPipelineOptions::format and ::toolkit). A caller that needs more
+/// than one format (code object and assembly) lowers once and runs this on
+/// copies.
+void addGPUSerialization(OpPassManager &pm, const TargetInfo &device,
+                         StringRef format, StringRef toolkit);
+/// buildGPULowering, then addGPUSerialization in `options.format`: a module
+/// whose kernels are a gpu.binary (AMD: a code object; NVIDIA: PTX or a
+/// cubin).
 LogicalResult buildGPUPipeline(OpPassManager &pm,
                                const GPUPipelineOptions &options,
                                function_ref<void(const Twine &)> emitError);
@@ -107,6 +120,10 @@ void addOneShotBufferization(OpPassManager &pm);
 /// buildCPUPipeline.
 void buildTorchCPUPipeline(OpPassManager &pm);
 
+/// The same front end followed by buildGPULowering.
+FailureOr<GPUTargets>
+buildTorchGPULowering(OpPassManager &pm, const GPUPipelineOptions &options,
+                      function_ref<void(const Twine &)> emitError);
 /// The same front end followed by buildGPUPipeline.
 LogicalResult
 buildTorchGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &options,
