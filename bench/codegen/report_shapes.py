@@ -11,6 +11,11 @@ import subprocess
 import sys
 import tempfile
 
+# The emulation harness's matmul IR builder, not restated here.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "emulation"))
+from prepare import matmul_ir  # noqa: E402
+
 SHAPES = [("llama3-8b", 6144, 4096, 128), ("llama3-8b", 4096, 4096, 128),
           ("llama3-8b", 28672, 4096, 128), ("llama3-8b", 4096, 14336, 128),
           ("qwen3.6-27b", 16384, 5120, 32), ("qwen3.6-27b", 14336, 5120, 32),
@@ -21,19 +26,10 @@ SHAPES = [("llama3-8b", 6144, 4096, 128), ("llama3-8b", 4096, 4096, 128),
 ROWS = (1, 2, 4, 8)
 
 
-def matmul(m, n, k, g):
-    x, w, s, o = (f"tensor<{m}x{k}xf16>", f"tensor<{k // 8}x{n}xi32>",
-                  f"tensor<{k // g}x{n}xf16>", f"tensor<{m}x{n}xf16>")
-    return (f"func.func @f(%x: {x}, %w: {w}, %s: {s}, %i: {o}) -> {o} {{\n"
-            f"  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = {g}, "
-            f"zero_point = symmetric> ins(%x, %w, %s : {x}, {w}, {s}) "
-            f"outs(%i : {o}) -> {o}\n  return %0 : {o}\n}}\n")
-
-
 def row(compile_tool, tmp, model, n, k, g, m):
     src = os.path.join(tmp, "s.mlir")
     with open(src, "w") as f:
-        f.write(matmul(m, n, k, g))
+        f.write(matmul_ir("f16", "symmetric", m, k, n, g))
     report, manifest = os.path.join(tmp, "r.txt"), os.path.join(tmp, "m.json")
     subprocess.run([compile_tool, src, "--chipset=gfx1100", "-o",
                     os.path.join(tmp, "s.hsaco"), "--report", report,

@@ -39,7 +39,7 @@ def ours(backends):
 
 
 def targets(result):
-    """Issue 6 targets: (name, met, total, worst, detail) per target."""
+    """Issue 6 targets: (name, met, total, worst) per target."""
     decode, m1, m32, prefill = [], [], [], []
     table = cases(result)
     for (n, k, g, m, dtype), backends in sorted(table.items()):

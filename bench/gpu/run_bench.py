@@ -208,7 +208,6 @@ class UkernelBackend(Backend):
             func = self.function(f"w4a16_bench_w4a16_uk_gemv_{t}_m{rows}")
             threads, warps_k, tiles = 256, 8, -(-m // rows)
             blocks = n // 128
-            granule = 32
         else:
             func = self.function(f"w4a16_bench_w4a16_uk_wmma_{t}_gptq_n64")
             row_tiles = -(-m // 16)
@@ -216,7 +215,7 @@ class UkernelBackend(Backend):
             threads, tiles = 128, 1
             row_blocks = -(-row_tiles // (4 // warps_k))
             blocks = row_blocks * (n // 64)
-            granule = 32
+        granule = 32  # K pieces: multiples of 8 for gemv, of 32 for WMMA
         target = self.waves * self.sm_count * self.occupancy(func, threads)
         splits = max(1, min(math.ceil(target / blocks),
                             k // (warps_k * 2 * granule)))

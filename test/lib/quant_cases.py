@@ -245,10 +245,15 @@ def run_cases(cases, seed=0, extra_passes=()):
     return errors
 
 
+def count_failures(cases, seed=0, extra_passes=()):
+    """Runs the cases; returns how many exceed their bound."""
+    errors = run_cases(cases, seed, extra_passes)
+    return sum(e > c.tolerance for e, c in zip(errors, cases))
+
+
 def check_cases(cases, seed=0, extra_passes=()):
     """Runs the cases; returns a process exit status (1 if any case exceeds
     its bound)."""
-    errors = run_cases(cases, seed, extra_passes)
-    failed = sum(e > c.tolerance for e, c in zip(errors, cases))
+    failed = count_failures(cases, seed, extra_passes)
     print(f"{len(cases) - failed} of {len(cases)} cases within bounds")
     return 1 if failed else 0

@@ -11,7 +11,7 @@ reference on random data:
 Relative error bounds: f32 1e-5, f16 2e-3, bf16 1e-2."""
 import sys
 
-from quant_cases import DequantCase, MatmulCase, run_cases
+from quant_cases import DequantCase, MatmulCase, count_failures
 from w4a16 import Scheme
 
 REPACKED = [
@@ -50,8 +50,7 @@ AWQ = [
 def main():
     failed = 0
     for cases, seed, passes in ((REPACKED, 21, ()), (AWQ, 22, FRONT_PASSES)):
-        errors = run_cases(cases, seed, passes)
-        failed += sum(e > c.tolerance for e, c in zip(errors, cases))
+        failed += count_failures(cases, seed, passes)
     print(f"{failed} failures")
     return 1 if failed else 0
 

@@ -1,19 +1,40 @@
 """Runs the w4a16 microkernels (CUDA build of the gfx11 sources) on an NVIDIA
 GPU and compares them with a float64 reference.
 
-Usage: python3 check_microkernels.py BUILD_DIR [RESULTS_FILE]
-BUILD_DIR holds what build.sh produced. Exits non-zero on any mismatch.
+Usage: python3 BUILD_DIR/check_microkernels.py BUILD_DIR [RESULTS_FILE]
+BUILD_DIR holds what build.sh produced (this script and w4a16/formats.py
+included). Exits non-zero on any mismatch.
 """
 
 import ctypes
+import importlib.util
+import os
 import sys
 
 import cupy
 import numpy as np
 
+
+def load_formats():
+    """w4a16.formats (the numpy formats and float64 reference), which build.sh
+    copies next to this script: the package itself imports the native
+    compiler module, not built for the GPU machine."""
+    spec = importlib.util.spec_from_file_location(
+        "formats", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "formats.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+formats = load_formats()
+
 K = 1024
 N = 1024
 ZERO_KINDS = {0: "none", 1: "sym", 2: "asym", 3: "asym+1"}
+# The scheme's zero_point and gptq_v1 of each microkernel zero kind.
+ZERO_POINTS = {0: ("none", False), 1: ("symmetric", False),
+               2: ("packed", False), 3: ("packed", True)}
 TOLERANCE = {"f16": 2e-3, "bf16": 1e-2}
 # (kernel suffix, M values, threads, columns per block, rows per block)
 GEMV = [("gemv_{t}_m1", [1], 1), ("gemv_{t}_m2", [2], 2),
@@ -27,31 +48,22 @@ def to_bits(values, dtype):
     if dtype == "f16":
         half = values.astype(np.float16)
         return half.view(np.uint16), half.astype(np.float64)
-    f32 = values.astype(np.float32).view(np.uint32)
-    bits = ((f32 + 0x7FFF + ((f32 >> 16) & 1)) >> 16).astype(np.uint16)
+    bits = formats.f32_to_bf16_bits(values)
     return bits, from_bits(bits, dtype)
 
 
 def from_bits(bits, dtype):
     if dtype == "f16":
         return bits.view(np.float16).astype(np.float64)
-    return (bits.astype(np.uint32) << 16).view(np.float32).astype(np.float64)
+    return formats.bf16_bits_to_f32(bits).astype(np.float64)
 
 
-def unpack_rows(words):
-    """GPTQ qweight [K/8, N] -> q [K, N] (row 8r + i in bits 4i..4i+3)."""
-    shifts = (4 * np.arange(8, dtype=np.uint32))[None, :, None]
-    return ((words[:, None, :] >> shifts) & 15).reshape(-1, words.shape[1])
-
-
-def unpack_zeros(words, kind):
-    if kind == 0:
-        return np.zeros((words.shape[0], words.shape[1] * 8))
-    if kind == 1:
-        return np.full((words.shape[0], words.shape[1] * 8), 8.0)
-    shifts = (4 * np.arange(8, dtype=np.uint32))[None, None, :]
-    z = ((words[:, :, None] >> shifts) & 15).reshape(words.shape[0], -1)
-    return z.astype(np.float64) + (1 if kind == 3 else 0)
+def reference_weights(qweight, scale, zero_words, group, kind):
+    """float64 [K, N] weights of the microkernel zero kind `kind`."""
+    zero_point, gptq_v1 = ZERO_POINTS[kind]
+    scheme = formats.Scheme("gptq", group, zero_point, gptq_v1)
+    return formats.dequantize(qweight.view(np.int32), scale, scheme,
+                              zeros=zero_words.view(np.int32))
 
 
 def run(module, name, m, threads, cols, rows_per_block, dtype, a_bits, weights,
@@ -87,7 +99,6 @@ def main():
     assert repack.w4a16_repack_gptq_to_fragment(
         qweight.ctypes.data_as(ctypes.c_void_p), ctypes.c_int64(K),
         ctypes.c_int64(N), fragment.ctypes.data_as(ctypes.c_void_p)) == 0
-    q = unpack_rows(qweight).astype(np.float64)
     weights = {"gptq": cupy.asarray(qweight), "frag": cupy.asarray(fragment)}
 
     for dtype in ("f16", "bf16"):
@@ -100,8 +111,7 @@ def main():
             zero_words = rng.integers(0, 2**32, size=(groups, N // 8),
                                       dtype=np.uint32)
             for kind in ZERO_KINDS:
-                zero = unpack_zeros(zero_words, kind)
-                w = (q - np.repeat(zero, group, 0)) * np.repeat(scale, group, 0)
+                w = reference_weights(qweight, scale, zero_words, group, kind)
                 cases = [(name.format(t=dtype), m, 256, 1024, r)
                          for name, ms, r in GEMV for m in ms]
                 if group % 32 == 0:
