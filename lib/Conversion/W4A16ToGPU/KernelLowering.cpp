@@ -177,6 +177,60 @@ Value SplitKLowering::loadColumns(ImplicitLocOpBuilder &b, VectorType type,
                                       mask, zero, alignment);
 }
 
+ZeroPointLocation SplitKLowering::locateZeroPoints(ImplicitLocOpBuilder &b,
+                                                   Value column,
+                                                   int64_t count) {
+  using ::w4a16::kValuesPerWord;
+  ZeroPointLocation location{Value(), Value(), count};
+  if (scheme.getZeroPoint() != ZeroPointKind::Packed)
+    return location;
+  auto shiftsType = VectorType::get({count}, b.getI32Type());
+  // The shifts of the columns from nibble `first` on: the kernels read
+  // GPTQ-ordered zeros (--w4a16-repack-awq reorders AWQ ones).
+  auto shiftsFrom = [&](int64_t first) -> Value {
+    SmallVector<int32_t> shifts;
+    for (int64_t i = 0; i < count; ++i)
+      shifts.push_back(
+          ::w4a16::zeroPosition(::w4a16::PackedLayout::Gptq, 0, first + i)
+              .shift);
+    return arith::ConstantOp::create(
+        b, DenseElementsAttr::get(shiftsType, ArrayRef(shifts)));
+  };
+  Value first = arith::RemUIOp::create(b, column, cIndex(b, kValuesPerWord));
+  location.shifts = shiftsFrom(0);
+  for (int64_t offset = count; offset < kValuesPerWord; offset += count)
+    location.shifts = arith::SelectOp::create(
+        b,
+        arith::CmpIOp::create(b, arith::CmpIPredicate::eq, first,
+                              cIndex(b, offset)),
+        shiftsFrom(offset), location.shifts);
+  location.word = arith::MinUIOp::create(
+      b, arith::DivUIOp::create(b, column, cIndex(b, kValuesPerWord)),
+      cIndex(b, n / kValuesPerWord - 1));
+  return location;
+}
+
+Value SplitKLowering::loadZeroPoints(ImplicitLocOpBuilder &b, Value zeros,
+                                     Value group,
+                                     const ZeroPointLocation &location) {
+  auto pointsType = VectorType::get({location.count}, b.getI32Type());
+  if (!location.word)
+    return splatI32(b, pointsType,
+                    scheme.getZeroPoint() == ZeroPointKind::Symmetric
+                        ? ::w4a16::kSymmetricZeroPoint
+                        : 0);
+  Value word =
+      memref::LoadOp::create(b, zeros, ValueRange{group, location.word});
+  Value points = arith::AndIOp::create(
+      b,
+      arith::ShRUIOp::create(
+          b, vector::BroadcastOp::create(b, pointsType, word), location.shifts),
+      splatI32(b, pointsType, (1u << ::w4a16::kBitsPerValue) - 1));
+  if (scheme.getGptqV1())
+    points = arith::AddIOp::create(b, points, splatI32(b, pointsType, 1));
+  return points;
+}
+
 MemRefType SplitKLowering::getWorkgroupSumType(Builder &b) const {
   return workgroupMemrefOf({waves, tiling.getTileM(), tiling.getTileN()},
                            b.getF32Type());

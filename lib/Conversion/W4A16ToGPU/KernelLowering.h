@@ -36,6 +36,15 @@ struct MagicBias {
 };
 MagicBias getMagicBias(Type activation);
 
+/// Where the packed zero points of `count` consecutive columns lie: their
+/// word along N and their bit offsets in it (vector<count x i32>). Both
+/// depend on the column only, so a kernel locates them once, outside its K
+/// loops. Empty without packed zeros.
+struct ZeroPointLocation {
+  Value word, shifts;
+  int64_t count;
+};
+
 /// The main kernel's arguments, in ABI order (docs/ABI.md):
 /// x [M, K], qweight, scales, zeros (if any), workspace [split_k, M, N], M.
 struct MainKernelArgs {
@@ -99,6 +108,17 @@ protected:
   /// gpu.subgroup_broadcast of the first lane): the rows, activations and
   /// loop control it drives stay in scalar registers.
   Value getUniformWave(ImplicitLocOpBuilder &b);
+
+  /// Locates the packed zero points of columns column .. column + count - 1
+  /// (`column` a multiple of `count`, which divides 8); columns past N read
+  /// the last word.
+  ZeroPointLocation locateZeroPoints(ImplicitLocOpBuilder &b, Value column,
+                                     int64_t count);
+  /// The integer zero points (vector<count x i32>) of `group` at `location`:
+  /// the packed ones (plus one for gptq_v1), else the scheme's implicit zero.
+  /// Float zero points are the strategy's to read.
+  Value loadZeroPoints(ImplicitLocOpBuilder &b, Value zeros, Value group,
+                       const ZeroPointLocation &location);
 
   /// Loads `type` from memref[row, column...]; columns past N are masked off
   /// (read as zero) unless every tile is whole.

@@ -103,8 +103,9 @@ private:
 
   SmallVector<Value> dequantBlock(ImplicitLocOpBuilder &b, Value words,
                                   Value lowAddend, Value highAddend);
-  std::pair<Value, Value> loadZeroTerms(ImplicitLocOpBuilder &b, Value zeros,
-                                        Value group, Value column);
+  /// The zero terms of dequantBlock for a zero point (vector<1xi32>).
+  std::pair<Value, Value> getZeroTerms(ImplicitLocOpBuilder &b,
+                                       Value zeroPoint);
   Value wmma(ImplicitLocOpBuilder &b, Value a, Value bFragment, Value acc);
   /// A fragment (lane's row, 16 K from `kOffset`) of A tile `i`.
   Value loadA(ImplicitLocOpBuilder &b, const Lane &lane, Value x, Value stage,
@@ -214,36 +215,10 @@ Value WmmaLowering::wmma(ImplicitLocOpBuilder &b, Value a, Value bFragment,
 /// addend of nibbles in bits 4..7 (after the 1/16 scaling), as splats over
 /// the 8 halves of a dequantized 4-word load; bf16 returns the f32
 /// (128 + z) that multiplies the group's sum(a) instead.
-std::pair<Value, Value> WmmaLowering::loadZeroTerms(ImplicitLocOpBuilder &b,
-                                                    Value zeros, Value group,
-                                                    Value column) {
+std::pair<Value, Value> WmmaLowering::getZeroTerms(ImplicitLocOpBuilder &b,
+                                                   Value zeroPoint) {
   Type i32 = b.getI32Type();
-  Value zero;
-  if (zeros) {
-    // Column c is nibble c % 8 of word c / 8 (GPTQ packed zeros).
-    Value word = memref::LoadOp::create(
-        b, zeros,
-        ValueRange{group, arith::DivUIOp::create(
-                              b, column, cIndex(b, ::w4a16::kValuesPerWord))});
-    Value shift = arith::MulIOp::create(
-        b,
-        arith::IndexCastOp::create(
-            b, i32,
-            arith::RemUIOp::create(b, column,
-                                   cIndex(b, ::w4a16::kValuesPerWord))),
-        arith::ConstantIntOp::create(b, i32, ::w4a16::kBitsPerValue));
-    zero = arith::AndIOp::create(b, arith::ShRUIOp::create(b, word, shift),
-                                 arith::ConstantIntOp::create(b, i32, 0xF));
-    if (scheme.getGptqV1())
-      zero = arith::AddIOp::create(b, zero,
-                                   arith::ConstantIntOp::create(b, i32, 1));
-  } else {
-    zero = arith::ConstantIntOp::create(b, i32,
-                                        scheme.getZeroPoint() ==
-                                                ZeroPointKind::Symmetric
-                                            ? ::w4a16::kSymmetricZeroPoint
-                                            : 0);
-  }
+  Value zero = vector::ExtractOp::create(b, zeroPoint, 0);
   MagicBias magic = getMagicBias(activation);
   if (isBf16()) {
     Value biased = arith::AddIOp::create(
@@ -505,6 +480,10 @@ void WmmaLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
         b, arith::MulIOp::create(b, clamped, cIndex(b, kTile)), laneColumn));
   }
 
+  SmallVector<ZeroPointLocation> zeroLocations;
+  for (Value column : lane.columns)
+    zeroLocations.push_back(locateZeroPoints(b, column, 1));
+
   auto accType = VectorType::get({gfx11::kAccF32Elements}, b.getF32Type());
   Value zeroAcc = arith::ConstantOp::create(
       b, DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
@@ -550,7 +529,8 @@ void WmmaLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
         SmallVector<std::pair<Value, Value>> zeroTerms;
         for (int64_t j = 0; j < kWaveTilesN; ++j)
           zeroTerms.push_back(
-              loadZeroTerms(sb, args.zeros, groupIndex, lane.columns[j]));
+              getZeroTerms(sb, loadZeroPoints(sb, args.zeros, groupIndex,
+                                              zeroLocations[j])));
 
         SmallVector<Value> innerInits(numAcc + numSums, zeroAcc);
         llvm::append_range(innerInits, outer.drop_front(numAcc));
