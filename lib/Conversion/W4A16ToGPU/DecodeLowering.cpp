@@ -71,12 +71,6 @@ protected:
     return {getWorkgroupSumType(b)};
   }
 
-  gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value m) override {
-    int64_t tileN = tiling.getTileN();
-    return {cIndex(b, (n + tileN - 1) / tileN), cIndex(b, tiling.getSplitK()),
-            getRowTiles(b, m)};
-  }
-
   StringRef getKernelSuffix() const override { return "decode"; }
 
   void buildMainKernelBody(ImplicitLocOpBuilder &b, gpu::GPUFuncOp func,

@@ -129,8 +129,10 @@ gpu::GPUFuncOp SplitKLowering::buildMainKernel() {
   return func;
 }
 
-Value SplitKLowering::getRowTiles(ImplicitLocOpBuilder &b, Value m) {
-  return arith::CeilDivUIOp::create(b, m, cIndex(b, tiling.getTileM()));
+gpu::KernelDim3 SplitKLowering::getMainGrid(ImplicitLocOpBuilder &b, Value m) {
+  return {cIndex(b, llvm::divideCeil(n, tiling.getTileN())),
+          cIndex(b, tiling.getSplitK()),
+          arith::CeilDivUIOp::create(b, m, cIndex(b, tiling.getTileM()))};
 }
 
 Value SplitKLowering::getTileRowBegin(ImplicitLocOpBuilder &b) {

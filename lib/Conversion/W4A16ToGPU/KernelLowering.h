@@ -74,10 +74,11 @@ protected:
                                    const MainKernelArgs &args) = 0;
   /// Workgroup (LDS) buffers of the main kernel.
   virtual SmallVector<Type> getWorkgroupBuffers(Builder &b) = 0;
-  /// The main kernel's grid for `m` rows. It must cover every row for any
-  /// M, also M above the tiling's m_max (the last range of a run-time
-  /// dispatch serves every larger M): see getRowTiles / getTileRowBegin.
-  virtual gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value m) = 0;
+  /// The main kernel's grid for `m` rows: x the column tiles, y the split-K
+  /// slices, z the row tiles (getTileRowBegin), which cover every row for
+  /// any M, also M above the tiling's m_max (the last range of a run-time
+  /// dispatch serves every larger M).
+  gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value m);
   /// Suffix of the main kernel's symbol (e.g. "decode").
   virtual StringRef getKernelSuffix() const = 0;
   /// Weights per lane that one iteration of the main kernel's innermost K
@@ -98,9 +99,6 @@ protected:
                          Value tileColumn, Value tileRowBegin, Value split,
                          const MainKernelArgs &args);
 
-  /// Row tiles of tile_m rows covering `m` rows: ceil(M / tile_m), the grid's
-  /// z size of a strategy that tiles M.
-  Value getRowTiles(ImplicitLocOpBuilder &b, Value m);
   /// Inside the main kernel: the first row of this workgroup's row tile
   /// (block id z times tile_m).
   Value getTileRowBegin(ImplicitLocOpBuilder &b);

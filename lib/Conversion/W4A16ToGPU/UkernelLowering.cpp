@@ -73,9 +73,6 @@ constexpr int64_t kValuesPerWord = ::w4a16::kValuesPerWord;
 constexpr unsigned kGlobalAddressSpace = 1;
 constexpr unsigned kPrivateAddressSpace = 5;
 
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
-
 /// Where a lane works: its lane and (scalar) wave index, the split-K slice
 /// (grid y) and the first column of the workgroup's tile (grid x).
 struct LanePosition {
@@ -234,7 +231,7 @@ std::pair<Value, Value> UkernelLowering::getKRange(ImplicitLocOpBuilder &b,
                                                    Value split, int64_t parts,
                                                    Value part, int64_t unit) {
   int64_t splitRows = getSplitRows();
-  int64_t partRows = roundUp(ceilDiv(splitRows, parts), unit);
+  int64_t partRows = llvm::alignTo(llvm::divideCeil(splitRows, parts), unit);
   Value splitBegin = arith::MulIOp::create(b, split, cIndex(b, splitRows));
   auto kAt = [&](Value index) -> Value {
     return arith::AddIOp::create(
@@ -280,11 +277,6 @@ public:
 protected:
   SmallVector<Type> getWorkgroupBuffers(Builder &b) override {
     return {getWorkgroupSumType(b)};
-  }
-
-  gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value m) override {
-    return {cIndex(b, ceilDiv(n, tiling.getTileN())),
-            cIndex(b, tiling.getSplitK()), getRowTiles(b, m)};
   }
 
   StringRef getKernelSuffix() const override { return "decode_ukernel"; }
@@ -401,12 +393,6 @@ protected:
                               b.getF32Type())};
   }
 
-  gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value m) override {
-    return {cIndex(b, ceilDiv(n, tiling.getTileN())),
-            cIndex(b, tiling.getSplitK()),
-            arith::CeilDivUIOp::create(b, m, cIndex(b, tiling.getTileM()))};
-  }
-
   StringRef getKernelSuffix() const override {
     return tiling.getStrategy() == TilingStrategy::Prefill
                ? "prefill_ukernel"
@@ -475,9 +461,7 @@ void WmmaUkernelLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   LanePosition position = getLanePosition(b);
   Value lane = position.lane, wave = position.wave, split = position.split,
         tileColumn = position.tileColumn;
-  Value tileRow =
-      arith::MulIOp::create(b, gpu::BlockIdOp::create(b, gpu::Dimension::z),
-                            cIndex(b, tiling.getTileM()));
+  Value tileRow = getTileRowBegin(b);
   // Waves that share a tile take consecutive K ranges of the split.
   Value firstSlot = arith::RemUIOp::create(b, wave, cIndex(b, slots));
   Value kWay = arith::DivUIOp::create(b, wave, cIndex(b, slots));

@@ -62,7 +62,6 @@ protected:
   }
   LogicalResult checkSupported() override;
   SmallVector<Type> getWorkgroupBuffers(Builder &b) override;
-  gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value m) override;
   StringRef getKernelSuffix() const override {
     return stagesAInLds() ? "prefill" : "small_batch";
   }
@@ -84,11 +83,11 @@ private:
   int64_t segmentRows() const {
     return std::min(scheme.getEffectiveGroupSize(k), kPerSplit());
   }
-  MemRefType getStageType(Builder &b) const;
+  MemRefType getStageType() const;
 
   /// Per-lane state shared by the loop body builders.
   struct Lane {
-    Value lane, tid, m, lastRow, split;
+    Value lane, tid, lastRow, split;
     /// First row of each of the wave's A fragments, per lane (clamped).
     SmallVector<Value> aRows;
     /// Fragment-layout column tile of each B fragment (clamped to N) and
@@ -174,8 +173,7 @@ LogicalResult WmmaLowering::checkSupported() {
              << "prefill A tile " << tileM << " x " << kBlockK
              << " does not split evenly over " << tiling.getWorkgroupSize()
              << " threads in 16-byte loads";
-    Builder builder(op.getContext());
-    int64_t ldsBytes = getStageType(builder).getNumElements() *
+    int64_t ldsBytes = getStageType().getNumElements() *
                        activation.getIntOrFloatBitWidth() / 8;
     if (tiling.getLdsBytes() != ldsBytes)
       return op.emitOpError()
@@ -185,24 +183,14 @@ LogicalResult WmmaLowering::checkSupported() {
   return success();
 }
 
-MemRefType WmmaLowering::getStageType(Builder &b) const {
-  auto workgroup = gpu::AddressSpaceAttr::get(
-      b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
-  return MemRefType::get({2, tiling.getTileM(), kBlockK}, activation,
-                         MemRefLayoutAttrInterface(), workgroup);
+MemRefType WmmaLowering::getStageType() const {
+  return workgroupMemrefOf({2, tiling.getTileM(), kBlockK}, activation);
 }
 
 SmallVector<Type> WmmaLowering::getWorkgroupBuffers(Builder &b) {
   if (!stagesAInLds())
     return {};
-  return {getStageType(b)};
-}
-
-gpu::KernelDim3 WmmaLowering::getMainGrid(ImplicitLocOpBuilder &b, Value m) {
-  int64_t tileN = tiling.getTileN();
-  return {cIndex(b, (n + tileN - 1) / tileN),
-          arith::CeilDivUIOp::create(b, m, cIndex(b, tiling.getTileM())),
-          cIndex(b, tiling.getSplitK())};
+  return {getStageType()};
 }
 
 Value WmmaLowering::wmma(ImplicitLocOpBuilder &b, Value a, Value bFragment,
@@ -440,12 +428,9 @@ void WmmaLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   Value waveN = arith::RemUIOp::create(b, wave, cIndex(b, wavesN()));
   Value waveM = arith::DivUIOp::create(b, wave, cIndex(b, wavesN()));
   Value blockN = gpu::BlockIdOp::create(b, gpu::Dimension::x);
-  Value blockM = gpu::BlockIdOp::create(b, gpu::Dimension::y);
-  lane.split = gpu::BlockIdOp::create(b, gpu::Dimension::z);
-  lane.m = args.m;
+  lane.split = gpu::BlockIdOp::create(b, gpu::Dimension::y);
   lane.lastRow = arith::SubIOp::create(b, args.m, cIndex(b, 1));
-  lane.workgroupRow =
-      arith::MulIOp::create(b, blockM, cIndex(b, tiling.getTileM()));
+  lane.workgroupRow = getTileRowBegin(b);
   lane.waveRow = arith::MulIOp::create(b, waveM, cIndex(b, waveRows()));
 
   auto [aRow, unusedK] = gfx11::emitCoordinates(
