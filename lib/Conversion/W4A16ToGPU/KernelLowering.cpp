@@ -2,6 +2,7 @@
 
 #include "KernelLowering.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -11,6 +12,7 @@
 #include "mlir/IR/Matchers.h"
 #include "w4a16/Conversion/W4A16ToGPU/W4A16ToGPU.h"
 #include "w4a16/Support/PackedFormat.h"
+#include "w4a16/Target/WmmaLayout.h"
 #include <numeric>
 
 using namespace mlir;
@@ -33,7 +35,8 @@ Value gpukernels::splatI32(ImplicitLocOpBuilder &b, VectorType type,
       b, DenseElementsAttr::get(type, b.getI32IntegerAttr(v)));
 }
 
-MemRefType gpukernels::memrefOf(RankedTensorType type) {
+/// The kernel argument type of a host tensor.
+static MemRefType memrefOf(RankedTensorType type) {
   return MemRefType::get(type.getShape(), type.getElementType());
 }
 
@@ -279,6 +282,33 @@ void SplitKLowering::storeWorkgroupSum(ImplicitLocOpBuilder &b, Value lds,
         });
         scf::YieldOp::create(lb);
       });
+}
+
+void SplitKLowering::storeAccumulatorTile(ImplicitLocOpBuilder &b, Value acc,
+                                          int64_t firstValue, Value lane,
+                                          Value row0, Value column0,
+                                          Value split,
+                                          const MainKernelArgs &args) {
+  AffineMap layout = gfx11::getAccF32Map(b.getContext());
+  for (int64_t v = 0; v < gfx11::kAccF32Elements; ++v) {
+    auto [row, column] =
+        gfx11::emitCoordinates(b, b.getLoc(), layout, lane, b.getIndexAttr(v));
+    Value globalRow = arith::AddIOp::create(
+        b, row0, getValueOrCreateConstantIndexOp(b, b.getLoc(), row));
+    Value globalColumn = arith::AddIOp::create(
+        b, column0, getValueOrCreateConstantIndexOp(b, b.getLoc(), column));
+    Value inside = arith::AndIOp::create(
+        b,
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, globalRow, args.m),
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, globalColumn,
+                              cIndex(b, n)));
+    Value value = vector::ExtractOp::create(b, acc, firstValue + v);
+    scf::IfOp::create(b, inside, [&](OpBuilder &nested, Location loc) {
+      memref::StoreOp::create(nested, loc, value, args.workspace,
+                              ValueRange{split, globalRow, globalColumn});
+      scf::YieldOp::create(nested, loc);
+    });
+  }
 }
 
 /// A kernel `symbol(args...)` with one thread per element of an [M, columns]

@@ -23,7 +23,6 @@ namespace mlir::w4a16::gpukernels {
 
 Value cIndex(ImplicitLocOpBuilder &b, int64_t v);
 Value splatI32(ImplicitLocOpBuilder &b, VectorType type, uint32_t v);
-MemRefType memrefOf(RankedTensorType type);
 /// A workgroup (LDS) memref.
 MemRefType workgroupMemrefOf(ArrayRef<int64_t> shape, Type element);
 
@@ -86,18 +85,26 @@ protected:
   /// one tile_k step of the workgroup.
   virtual int64_t getLoopWeightsPerLane();
 
+  /// The `lds` buffer of storeWorkgroupSum.
+  MemRefType getWorkgroupSumType(Builder &b) const;
   /// Sums the waves' partial results through `lds` ([waves, tile_m,
   /// tile_n] f32) and writes the rows < M and columns < N of the sum into
   /// the workspace at `split`. `rowPartials[r]` is the calling lane's
   /// vector<C x f32> of row r at tile columns laneColumn .. laneColumn + C;
-  /// the workgroup's columns start at tileColumn.
-  /// The `lds` buffer of storeWorkgroupSum.
-  MemRefType getWorkgroupSumType(Builder &b) const;
-  /// Row r of the tile is row tileRowBegin + r of the output.
+  /// the workgroup's columns start at tileColumn. Row r of the tile is row
+  /// tileRowBegin + r of the output.
   void storeWorkgroupSum(ImplicitLocOpBuilder &b, Value lds,
                          ValueRange rowPartials, Value wave, Value laneColumn,
                          Value tileColumn, Value tileRowBegin, Value split,
                          const MainKernelArgs &args);
+
+  /// Writes the 16 x 16 output tile at (row0, column0) of a gfx11 f32
+  /// accumulator (values firstValue .. firstValue + 7 of the lane's `acc`)
+  /// into the workspace at `split`, rows < M and columns < N only.
+  void storeAccumulatorTile(ImplicitLocOpBuilder &b, Value acc,
+                            int64_t firstValue, Value lane, Value row0,
+                            Value column0, Value split,
+                            const MainKernelArgs &args);
 
   /// Inside the main kernel: the first row of this workgroup's row tile
   /// (block id z times tile_m).

@@ -17,7 +17,6 @@
 
 #include "KernelLowering.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -424,30 +423,11 @@ private:
 void WmmaUkernelLowering::storeTile(ImplicitLocOpBuilder &b, Value acc,
                                     Value lane, Value row0, Value column0,
                                     Value split, const MainKernelArgs &args) {
-  AffineMap layout = gfx11::getAccF32Map(b.getContext());
   for (int64_t t = 0; t < entry->tiles; ++t)
-    for (int64_t v = 0; v < gfx11::kAccF32Elements; ++v) {
-      auto [row, column] = gfx11::emitCoordinates(b, b.getLoc(), layout, lane,
-                                                  b.getIndexAttr(v));
-      Value globalRow = arith::AddIOp::create(
-          b, row0, getValueOrCreateConstantIndexOp(b, b.getLoc(), row));
-      Value globalColumn = arith::AddIOp::create(
-          b, arith::AddIOp::create(b, column0, cIndex(b, t * kWmmaTile)),
-          getValueOrCreateConstantIndexOp(b, b.getLoc(), column));
-      Value inside = arith::AndIOp::create(
-          b,
-          arith::CmpIOp::create(b, arith::CmpIPredicate::ult, globalRow,
-                                args.m),
-          arith::CmpIOp::create(b, arith::CmpIPredicate::ult, globalColumn,
-                                cIndex(b, n)));
-      Value value = vector::ExtractOp::create(
-          b, acc, ArrayRef<int64_t>{t * gfx11::kAccF32Elements + v});
-      scf::IfOp::create(b, inside, [&](OpBuilder &nested, Location loc) {
-        memref::StoreOp::create(nested, loc, value, args.workspace,
-                                ValueRange{split, globalRow, globalColumn});
-        scf::YieldOp::create(nested, loc);
-      });
-    }
+    storeAccumulatorTile(
+        b, acc, t * gfx11::kAccF32Elements, lane, row0,
+        arith::AddIOp::create(b, column0, cIndex(b, t * kWmmaTile)), split,
+        args);
 }
 
 void WmmaUkernelLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,

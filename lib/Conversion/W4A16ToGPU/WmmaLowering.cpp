@@ -569,33 +569,13 @@ void WmmaLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
 
   // f32 partials into the workspace; rows past M and columns past N are
   // dropped.
-  AffineMap accMap = gfx11::getAccF32Map(ctx);
-  Value nBound = cIndex(b, n);
-  for (int64_t i = 0; i < tilesM(); ++i) {
-    for (int64_t j = 0; j < kWaveTilesN; ++j) {
-      Value acc = segmentLoop.getResult(i * kWaveTilesN + j);
-      for (int64_t v = 0; v < gfx11::kAccF32Elements; ++v) {
-        auto [tileRow, tileColumn] = gfx11::emitCoordinates(
-            b, b.getLoc(), accMap, lane.lane, b.getIndexAttr(v));
-        Value row = arith::AddIOp::create(
-            b, arith::AddIOp::create(b, firstRow, cIndex(b, i * kTile)),
-            getValueOrCreateConstantIndexOp(b, b.getLoc(), tileRow));
-        Value column = arith::AddIOp::create(
-            b, arith::MulIOp::create(b, lane.storeTiles[j], cIndex(b, kTile)),
-            getValueOrCreateConstantIndexOp(b, b.getLoc(), tileColumn));
-        Value inside = arith::AndIOp::create(
-            b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, args.m),
-            arith::CmpIOp::create(b, arith::CmpIPredicate::ult, column,
-                                  nBound));
-        Value value = vector::ExtractOp::create(b, acc, v);
-        scf::IfOp::create(b, inside, [&](OpBuilder &thenBuilder, Location loc) {
-          memref::StoreOp::create(thenBuilder, loc, value, args.workspace,
-                                  ValueRange{lane.split, row, column});
-          scf::YieldOp::create(thenBuilder, loc);
-        });
-      }
-    }
-  }
+  for (int64_t i = 0; i < tilesM(); ++i)
+    for (int64_t j = 0; j < kWaveTilesN; ++j)
+      storeAccumulatorTile(
+          b, segmentLoop.getResult(i * kWaveTilesN + j), /*firstValue=*/0,
+          lane.lane, arith::AddIOp::create(b, firstRow, cIndex(b, i * kTile)),
+          arith::MulIOp::create(b, lane.storeTiles[j], cIndex(b, kTile)),
+          lane.split, args);
 }
 
 std::unique_ptr<SplitKLowering>
