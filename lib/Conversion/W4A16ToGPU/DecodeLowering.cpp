@@ -38,7 +38,6 @@ constexpr int64_t kRowsPerWord = ::w4a16::kValuesPerWord;
 /// Pair j of a word holds nibbles j and j + 4 (K rows j and j + 4), one per
 /// 16-bit half.
 constexpr int64_t kPairsPerWord = kRowsPerWord / 2;
-constexpr uint32_t kPairMask = 0x000F000F;
 
 StringRef getDot2Intrinsic(Type activation) {
   return activation.isF16() ? "llvm.amdgcn.fdot2"
@@ -210,7 +209,8 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                 if (!shifted)
                   shifted = arith::ShRUIOp::create(
                       lb, words, splatI32(lb, wordsType, shift));
-                uint32_t mask = readsTimes16(j) ? kPairMask << 4 : kPairMask;
+                uint32_t mask =
+                    readsTimes16(j) ? kNibblePairMask << 4 : kNibblePairMask;
                 Value bits = arith::OrIOp::create(
                     lb,
                     arith::AndIOp::create(lb, shifted,

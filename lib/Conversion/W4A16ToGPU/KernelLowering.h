@@ -16,6 +16,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "w4a16/Dialect/W4A16/IR/W4A16Ops.h"
+#include "w4a16/Support/PackedFormat.h"
 #include "w4a16/Target/TargetInfo.h"
 #include <memory>
 
@@ -34,6 +35,11 @@ struct MagicBias {
   int64_t bias;
 };
 MagicBias getMagicBias(Type activation);
+/// The nibble in bits 0..3 of both 16-bit halves of a word: masking a word
+/// (shifted) with it, or with it << 4 for the nibbles read in place as 16 q,
+/// gives the pair that the magic bias turns into two activations.
+constexpr uint32_t kNibblePairMask =
+    ::w4a16::pairOf((1u << ::w4a16::kBitsPerValue) - 1);
 
 /// Where the packed zero points of `count` consecutive columns lie: their
 /// word along N and their bit offsets in it (vector<count x i32>). Both

@@ -254,7 +254,7 @@ SmallVector<Value> WmmaLowering::dequantBlock(ImplicitLocOpBuilder &b,
     if (!inPlaceHigh && p > 0)
       shifted = arith::ShRUIOp::create(
           b, words, splatI32(b, wordsType, ::w4a16::kBitsPerValue * p));
-    uint32_t mask = inPlaceHigh ? 0x00F000F0 : 0x000F000F;
+    uint32_t mask = inPlaceHigh ? kNibblePairMask << 4 : kNibblePairMask;
     Value bits = arith::OrIOp::create(
         b, arith::AndIOp::create(b, shifted, splatI32(b, wordsType, mask)),
         splatI32(b, wordsType, magic.pairBits));
