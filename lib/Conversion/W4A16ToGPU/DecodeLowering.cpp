@@ -38,7 +38,6 @@ constexpr int64_t kRowsPerWord = ::w4a16::kValuesPerWord;
 /// Pair j of a word holds nibbles j and j + 4 (K rows j and j + 4), one per
 /// 16-bit half.
 constexpr int64_t kPairsPerWord = kRowsPerWord / 2;
-constexpr uint32_t kPairMask = 0x000F000F;
 
 StringRef getDot2Intrinsic(Type activation) {
   return activation.isF16() ? "llvm.amdgcn.fdot2"
@@ -71,12 +70,6 @@ protected:
     return {getWorkgroupSumType(b)};
   }
 
-  gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value m) override {
-    int64_t tileN = tiling.getTileN();
-    return {cIndex(b, (n + tileN - 1) / tileN), cIndex(b, tiling.getSplitK()),
-            getRowTiles(b, m)};
-  }
-
   StringRef getKernelSuffix() const override { return "decode"; }
 
   void buildMainKernelBody(ImplicitLocOpBuilder &b, gpu::GPUFuncOp func,
@@ -92,7 +85,7 @@ private:
   int64_t getSegmentRows() const;
   /// The zero points of the 4 columns of a load as f32.
   Value loadZeros(ImplicitLocOpBuilder &b, Value zeros, Value group,
-                  Value column);
+                  Value column, const ZeroPointLocation &location);
   Value dot2(ImplicitLocOpBuilder &b, Value x, Value w, Value acc);
 };
 
@@ -109,15 +102,9 @@ int64_t DecodeLowering::getSegmentRows() const {
 }
 
 Value DecodeLowering::loadZeros(ImplicitLocOpBuilder &b, Value zeros,
-                                Value group, Value column) {
+                                Value group, Value column,
+                                const ZeroPointLocation &location) {
   auto zerosType = VectorType::get({kColumnsPerLoad}, b.getF32Type());
-  if (!zeros) {
-    int64_t zero = scheme.getZeroPoint() == ZeroPointKind::Symmetric
-                       ? ::w4a16::kSymmetricZeroPoint
-                       : 0;
-    return arith::ConstantOp::create(
-        b, DenseElementsAttr::get(zerosType, b.getF32FloatAttr(zero)));
-  }
   if (scheme.getZeroPoint() == ZeroPointKind::Float) {
     Type element = cast<MemRefType>(zeros.getType()).getElementType();
     Value loaded = loadColumns(b, VectorType::get({kColumnsPerLoad}, element),
@@ -125,29 +112,8 @@ Value DecodeLowering::loadZeros(ImplicitLocOpBuilder &b, Value zeros,
     return element.isF32() ? loaded
                            : arith::ExtFOp::create(b, zerosType, loaded);
   }
-  // Packed zeros: columns c..c+3 are nibbles c%8.. of word c/8 (c % 4 == 0).
-  auto wordsType = VectorType::get({kColumnsPerLoad}, b.getI32Type());
-  Value lastWord = cIndex(b, n / kRowsPerWord - 1);
-  Value wordIndex = arith::MinUIOp::create(
-      b, arith::DivUIOp::create(b, column, cIndex(b, kRowsPerWord)), lastWord);
-  Value word = memref::LoadOp::create(b, zeros, ValueRange{group, wordIndex});
-  Value firstNibble = arith::IndexCastOp::create(
-      b, b.getI32Type(),
-      arith::RemUIOp::create(b, column, cIndex(b, kRowsPerWord)));
-  Value shifts = arith::AddIOp::create(
-      b, vector::BroadcastOp::create(b, wordsType, firstNibble),
-      arith::ConstantOp::create(
-          b, DenseElementsAttr::get(wordsType, ArrayRef<int32_t>{0, 1, 2, 3})));
-  shifts = arith::MulIOp::create(
-      b, shifts, splatI32(b, wordsType, ::w4a16::kBitsPerValue));
-  Value nibbles = arith::AndIOp::create(
-      b,
-      arith::ShRUIOp::create(b, vector::BroadcastOp::create(b, wordsType, word),
-                             shifts),
-      splatI32(b, wordsType, 0xF));
-  if (scheme.getGptqV1())
-    nibbles = arith::AddIOp::create(b, nibbles, splatI32(b, wordsType, 1));
-  return arith::UIToFPOp::create(b, zerosType, nibbles);
+  return arith::UIToFPOp::create(b, zerosType,
+                                 loadZeroPoints(b, zeros, group, location));
 }
 
 Value DecodeLowering::dot2(ImplicitLocOpBuilder &b, Value x, Value w,
@@ -183,6 +149,7 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   Value splitBegin = arith::MulIOp::create(b, split, cIndex(b, rowsPerSplit));
   Value tileRowBegin = getTileRowBegin(b);
   Value lastRow = arith::SubIOp::create(b, m, cIndex(b, 1));
+  ZeroPointLocation zeroLocation = locateZeroPoints(b, column, kColumnsPerLoad);
 
   Type f32 = b.getF32Type();
   auto accType = VectorType::get({kColumnsPerLoad}, f32);
@@ -221,7 +188,7 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
         Value scaleVec = loadColumns(sb, scalesType, scales, group, column);
         if (!scalesElement.isF32())
           scaleVec = arith::ExtFOp::create(sb, accType, scaleVec);
-        Value zeroVec = loadZeros(sb, zeros, group, column);
+        Value zeroVec = loadZeros(sb, zeros, group, column, zeroLocation);
 
         auto rowLoop = scf::ForOp::create(
             sb, segmentBegin,
@@ -242,7 +209,8 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                 if (!shifted)
                   shifted = arith::ShRUIOp::create(
                       lb, words, splatI32(lb, wordsType, shift));
-                uint32_t mask = readsTimes16(j) ? kPairMask << 4 : kPairMask;
+                uint32_t mask =
+                    readsTimes16(j) ? kNibblePairMask << 4 : kNibblePairMask;
                 Value bits = arith::OrIOp::create(
                     lb,
                     arith::AndIOp::create(lb, shifted,

@@ -2,6 +2,7 @@
 
 #include "KernelLowering.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -11,6 +12,7 @@
 #include "mlir/IR/Matchers.h"
 #include "w4a16/Conversion/W4A16ToGPU/W4A16ToGPU.h"
 #include "w4a16/Support/PackedFormat.h"
+#include "w4a16/Target/WmmaLayout.h"
 #include <numeric>
 
 using namespace mlir;
@@ -33,7 +35,8 @@ Value gpukernels::splatI32(ImplicitLocOpBuilder &b, VectorType type,
       b, DenseElementsAttr::get(type, b.getI32IntegerAttr(v)));
 }
 
-MemRefType gpukernels::memrefOf(RankedTensorType type) {
+/// The kernel argument type of a host tensor.
+static MemRefType memrefOf(RankedTensorType type) {
   return MemRefType::get(type.getShape(), type.getElementType());
 }
 
@@ -129,8 +132,10 @@ gpu::GPUFuncOp SplitKLowering::buildMainKernel() {
   return func;
 }
 
-Value SplitKLowering::getRowTiles(ImplicitLocOpBuilder &b, Value m) {
-  return arith::CeilDivUIOp::create(b, m, cIndex(b, tiling.getTileM()));
+gpu::KernelDim3 SplitKLowering::getMainGrid(ImplicitLocOpBuilder &b, Value m) {
+  return {cIndex(b, llvm::divideCeil(n, tiling.getTileN())),
+          cIndex(b, tiling.getSplitK()),
+          arith::CeilDivUIOp::create(b, m, cIndex(b, tiling.getTileM()))};
 }
 
 Value SplitKLowering::getTileRowBegin(ImplicitLocOpBuilder &b) {
@@ -175,6 +180,60 @@ Value SplitKLowering::loadColumns(ImplicitLocOpBuilder &b, VectorType type,
       b, DenseElementsAttr::get(type, b.getZeroAttr(type.getElementType())));
   return vector::MaskedLoadOp::create(b, type, memref, ValueRange{row, column},
                                       mask, zero, alignment);
+}
+
+ZeroPointLocation SplitKLowering::locateZeroPoints(ImplicitLocOpBuilder &b,
+                                                   Value column,
+                                                   int64_t count) {
+  using ::w4a16::kValuesPerWord;
+  ZeroPointLocation location{Value(), Value(), count};
+  if (scheme.getZeroPoint() != ZeroPointKind::Packed)
+    return location;
+  auto shiftsType = VectorType::get({count}, b.getI32Type());
+  // The shifts of the columns from nibble `first` on: the kernels read
+  // GPTQ-ordered zeros (--w4a16-repack-awq reorders AWQ ones).
+  auto shiftsFrom = [&](int64_t first) -> Value {
+    SmallVector<int32_t> shifts;
+    for (int64_t i = 0; i < count; ++i)
+      shifts.push_back(
+          ::w4a16::zeroPosition(::w4a16::PackedLayout::Gptq, 0, first + i)
+              .shift);
+    return arith::ConstantOp::create(
+        b, DenseElementsAttr::get(shiftsType, ArrayRef(shifts)));
+  };
+  Value first = arith::RemUIOp::create(b, column, cIndex(b, kValuesPerWord));
+  location.shifts = shiftsFrom(0);
+  for (int64_t offset = count; offset < kValuesPerWord; offset += count)
+    location.shifts = arith::SelectOp::create(
+        b,
+        arith::CmpIOp::create(b, arith::CmpIPredicate::eq, first,
+                              cIndex(b, offset)),
+        shiftsFrom(offset), location.shifts);
+  location.word = arith::MinUIOp::create(
+      b, arith::DivUIOp::create(b, column, cIndex(b, kValuesPerWord)),
+      cIndex(b, n / kValuesPerWord - 1));
+  return location;
+}
+
+Value SplitKLowering::loadZeroPoints(ImplicitLocOpBuilder &b, Value zeros,
+                                     Value group,
+                                     const ZeroPointLocation &location) {
+  auto pointsType = VectorType::get({location.count}, b.getI32Type());
+  if (!location.word)
+    return splatI32(b, pointsType,
+                    scheme.getZeroPoint() == ZeroPointKind::Symmetric
+                        ? ::w4a16::kSymmetricZeroPoint
+                        : 0);
+  Value word =
+      memref::LoadOp::create(b, zeros, ValueRange{group, location.word});
+  Value points = arith::AndIOp::create(
+      b,
+      arith::ShRUIOp::create(
+          b, vector::BroadcastOp::create(b, pointsType, word), location.shifts),
+      splatI32(b, pointsType, (1u << ::w4a16::kBitsPerValue) - 1));
+  if (scheme.getGptqV1())
+    points = arith::AddIOp::create(b, points, splatI32(b, pointsType, 1));
+  return points;
 }
 
 MemRefType SplitKLowering::getWorkgroupSumType(Builder &b) const {
@@ -223,6 +282,33 @@ void SplitKLowering::storeWorkgroupSum(ImplicitLocOpBuilder &b, Value lds,
         });
         scf::YieldOp::create(lb);
       });
+}
+
+void SplitKLowering::storeAccumulatorTile(ImplicitLocOpBuilder &b, Value acc,
+                                          int64_t firstValue, Value lane,
+                                          Value row0, Value column0,
+                                          Value split,
+                                          const MainKernelArgs &args) {
+  AffineMap layout = gfx11::getAccF32Map(b.getContext());
+  for (int64_t v = 0; v < gfx11::kAccF32Elements; ++v) {
+    auto [row, column] =
+        gfx11::emitCoordinates(b, b.getLoc(), layout, lane, b.getIndexAttr(v));
+    Value globalRow = arith::AddIOp::create(
+        b, row0, getValueOrCreateConstantIndexOp(b, b.getLoc(), row));
+    Value globalColumn = arith::AddIOp::create(
+        b, column0, getValueOrCreateConstantIndexOp(b, b.getLoc(), column));
+    Value inside = arith::AndIOp::create(
+        b,
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, globalRow, args.m),
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, globalColumn,
+                              cIndex(b, n)));
+    Value value = vector::ExtractOp::create(b, acc, firstValue + v);
+    scf::IfOp::create(b, inside, [&](OpBuilder &nested, Location loc) {
+      memref::StoreOp::create(nested, loc, value, args.workspace,
+                              ValueRange{split, globalRow, globalColumn});
+      scf::YieldOp::create(nested, loc);
+    });
+  }
 }
 
 /// A kernel `symbol(args...)` with one thread per element of an [M, columns]

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "w4a16/Dialect/W4A16/IR/W4A16Ops.h"
+#include "w4a16/Support/PackedFormat.h"
 #include "w4a16/Target/TargetInfo.h"
 #include <memory>
 
@@ -23,7 +24,6 @@ namespace mlir::w4a16::gpukernels {
 
 Value cIndex(ImplicitLocOpBuilder &b, int64_t v);
 Value splatI32(ImplicitLocOpBuilder &b, VectorType type, uint32_t v);
-MemRefType memrefOf(RankedTensorType type);
 /// A workgroup (LDS) memref.
 MemRefType workgroupMemrefOf(ArrayRef<int64_t> shape, Type element);
 
@@ -35,6 +35,20 @@ struct MagicBias {
   int64_t bias;
 };
 MagicBias getMagicBias(Type activation);
+/// The nibble in bits 0..3 of both 16-bit halves of a word: masking a word
+/// (shifted) with it, or with it << 4 for the nibbles read in place as 16 q,
+/// gives the pair that the magic bias turns into two activations.
+constexpr uint32_t kNibblePairMask =
+    ::w4a16::pairOf((1u << ::w4a16::kBitsPerValue) - 1);
+
+/// Where the packed zero points of `count` consecutive columns lie: their
+/// word along N and their bit offsets in it (vector<count x i32>). Both
+/// depend on the column only, so a kernel locates them once, outside its K
+/// loops. Empty without packed zeros.
+struct ZeroPointLocation {
+  Value word, shifts;
+  int64_t count;
+};
 
 /// The main kernel's arguments, in ABI order (docs/ABI.md):
 /// x [M, K], qweight, scales, zeros (if any), workspace [split_k, M, N], M.
@@ -65,10 +79,11 @@ protected:
                                    const MainKernelArgs &args) = 0;
   /// Workgroup (LDS) buffers of the main kernel.
   virtual SmallVector<Type> getWorkgroupBuffers(Builder &b) = 0;
-  /// The main kernel's grid for `m` rows. It must cover every row for any
-  /// M, also M above the tiling's m_max (the last range of a run-time
-  /// dispatch serves every larger M): see getRowTiles / getTileRowBegin.
-  virtual gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value m) = 0;
+  /// The main kernel's grid for `m` rows: x the column tiles, y the split-K
+  /// slices, z the row tiles (getTileRowBegin), which cover every row for
+  /// any M, also M above the tiling's m_max (the last range of a run-time
+  /// dispatch serves every larger M).
+  gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value m);
   /// Suffix of the main kernel's symbol (e.g. "decode").
   virtual StringRef getKernelSuffix() const = 0;
   /// Weights per lane that one iteration of the main kernel's innermost K
@@ -76,22 +91,27 @@ protected:
   /// one tile_k step of the workgroup.
   virtual int64_t getLoopWeightsPerLane();
 
+  /// The `lds` buffer of storeWorkgroupSum.
+  MemRefType getWorkgroupSumType(Builder &b) const;
   /// Sums the waves' partial results through `lds` ([waves, tile_m,
   /// tile_n] f32) and writes the rows < M and columns < N of the sum into
   /// the workspace at `split`. `rowPartials[r]` is the calling lane's
   /// vector<C x f32> of row r at tile columns laneColumn .. laneColumn + C;
-  /// the workgroup's columns start at tileColumn.
-  /// The `lds` buffer of storeWorkgroupSum.
-  MemRefType getWorkgroupSumType(Builder &b) const;
-  /// Row r of the tile is row tileRowBegin + r of the output.
+  /// the workgroup's columns start at tileColumn. Row r of the tile is row
+  /// tileRowBegin + r of the output.
   void storeWorkgroupSum(ImplicitLocOpBuilder &b, Value lds,
                          ValueRange rowPartials, Value wave, Value laneColumn,
                          Value tileColumn, Value tileRowBegin, Value split,
                          const MainKernelArgs &args);
 
-  /// Row tiles of tile_m rows covering `m` rows: ceil(M / tile_m), the grid's
-  /// z size of a strategy that tiles M.
-  Value getRowTiles(ImplicitLocOpBuilder &b, Value m);
+  /// Writes the 16 x 16 output tile at (row0, column0) of a gfx11 f32
+  /// accumulator (values firstValue .. firstValue + 7 of the lane's `acc`)
+  /// into the workspace at `split`, rows < M and columns < N only.
+  void storeAccumulatorTile(ImplicitLocOpBuilder &b, Value acc,
+                            int64_t firstValue, Value lane, Value row0,
+                            Value column0, Value split,
+                            const MainKernelArgs &args);
+
   /// Inside the main kernel: the first row of this workgroup's row tile
   /// (block id z times tile_m).
   Value getTileRowBegin(ImplicitLocOpBuilder &b);
@@ -99,6 +119,17 @@ protected:
   /// gpu.subgroup_broadcast of the first lane): the rows, activations and
   /// loop control it drives stay in scalar registers.
   Value getUniformWave(ImplicitLocOpBuilder &b);
+
+  /// Locates the packed zero points of columns column .. column + count - 1
+  /// (`column` a multiple of `count`, which divides 8); columns past N read
+  /// the last word.
+  ZeroPointLocation locateZeroPoints(ImplicitLocOpBuilder &b, Value column,
+                                     int64_t count);
+  /// The integer zero points (vector<count x i32>) of `group` at `location`:
+  /// the packed ones (plus one for gptq_v1), else the scheme's implicit zero.
+  /// Float zero points are the strategy's to read.
+  Value loadZeroPoints(ImplicitLocOpBuilder &b, Value zeros, Value group,
+                       const ZeroPointLocation &location);
 
   /// Loads `type` from memref[row, column...]; columns past N are masked off
   /// (read as zero) unless every tile is whole.

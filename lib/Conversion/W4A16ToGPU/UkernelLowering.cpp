@@ -17,7 +17,6 @@
 
 #include "KernelLowering.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -72,9 +71,6 @@ constexpr int64_t kValuesPerWord = ::w4a16::kValuesPerWord;
 /// the same numbers on both; the entry points take generic pointers.
 constexpr unsigned kGlobalAddressSpace = 1;
 constexpr unsigned kPrivateAddressSpace = 5;
-
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
 
 /// Where a lane works: its lane and (scalar) wave index, the split-K slice
 /// (grid y) and the first column of the workgroup's tile (grid x).
@@ -234,7 +230,7 @@ std::pair<Value, Value> UkernelLowering::getKRange(ImplicitLocOpBuilder &b,
                                                    Value split, int64_t parts,
                                                    Value part, int64_t unit) {
   int64_t splitRows = getSplitRows();
-  int64_t partRows = roundUp(ceilDiv(splitRows, parts), unit);
+  int64_t partRows = llvm::alignTo(llvm::divideCeil(splitRows, parts), unit);
   Value splitBegin = arith::MulIOp::create(b, split, cIndex(b, splitRows));
   auto kAt = [&](Value index) -> Value {
     return arith::AddIOp::create(
@@ -280,11 +276,6 @@ public:
 protected:
   SmallVector<Type> getWorkgroupBuffers(Builder &b) override {
     return {getWorkgroupSumType(b)};
-  }
-
-  gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value m) override {
-    return {cIndex(b, ceilDiv(n, tiling.getTileN())),
-            cIndex(b, tiling.getSplitK()), getRowTiles(b, m)};
   }
 
   StringRef getKernelSuffix() const override { return "decode_ukernel"; }
@@ -401,12 +392,6 @@ protected:
                               b.getF32Type())};
   }
 
-  gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value m) override {
-    return {cIndex(b, ceilDiv(n, tiling.getTileN())),
-            cIndex(b, tiling.getSplitK()),
-            arith::CeilDivUIOp::create(b, m, cIndex(b, tiling.getTileM()))};
-  }
-
   StringRef getKernelSuffix() const override {
     return tiling.getStrategy() == TilingStrategy::Prefill
                ? "prefill_ukernel"
@@ -438,30 +423,11 @@ private:
 void WmmaUkernelLowering::storeTile(ImplicitLocOpBuilder &b, Value acc,
                                     Value lane, Value row0, Value column0,
                                     Value split, const MainKernelArgs &args) {
-  AffineMap layout = gfx11::getAccF32Map(b.getContext());
   for (int64_t t = 0; t < entry->tiles; ++t)
-    for (int64_t v = 0; v < gfx11::kAccF32Elements; ++v) {
-      auto [row, column] = gfx11::emitCoordinates(b, b.getLoc(), layout, lane,
-                                                  b.getIndexAttr(v));
-      Value globalRow = arith::AddIOp::create(
-          b, row0, getValueOrCreateConstantIndexOp(b, b.getLoc(), row));
-      Value globalColumn = arith::AddIOp::create(
-          b, arith::AddIOp::create(b, column0, cIndex(b, t * kWmmaTile)),
-          getValueOrCreateConstantIndexOp(b, b.getLoc(), column));
-      Value inside = arith::AndIOp::create(
-          b,
-          arith::CmpIOp::create(b, arith::CmpIPredicate::ult, globalRow,
-                                args.m),
-          arith::CmpIOp::create(b, arith::CmpIPredicate::ult, globalColumn,
-                                cIndex(b, n)));
-      Value value = vector::ExtractOp::create(
-          b, acc, ArrayRef<int64_t>{t * gfx11::kAccF32Elements + v});
-      scf::IfOp::create(b, inside, [&](OpBuilder &nested, Location loc) {
-        memref::StoreOp::create(nested, loc, value, args.workspace,
-                                ValueRange{split, globalRow, globalColumn});
-        scf::YieldOp::create(nested, loc);
-      });
-    }
+    storeAccumulatorTile(
+        b, acc, t * gfx11::kAccF32Elements, lane, row0,
+        arith::AddIOp::create(b, column0, cIndex(b, t * kWmmaTile)), split,
+        args);
 }
 
 void WmmaUkernelLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
@@ -475,9 +441,7 @@ void WmmaUkernelLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   LanePosition position = getLanePosition(b);
   Value lane = position.lane, wave = position.wave, split = position.split,
         tileColumn = position.tileColumn;
-  Value tileRow =
-      arith::MulIOp::create(b, gpu::BlockIdOp::create(b, gpu::Dimension::z),
-                            cIndex(b, tiling.getTileM()));
+  Value tileRow = getTileRowBegin(b);
   // Waves that share a tile take consecutive K ranges of the split.
   Value firstSlot = arith::RemUIOp::create(b, wave, cIndex(b, slots));
   Value kWay = arith::DivUIOp::create(b, wave, cIndex(b, slots));

@@ -62,7 +62,6 @@ protected:
   }
   LogicalResult checkSupported() override;
   SmallVector<Type> getWorkgroupBuffers(Builder &b) override;
-  gpu::KernelDim3 getMainGrid(ImplicitLocOpBuilder &b, Value m) override;
   StringRef getKernelSuffix() const override {
     return stagesAInLds() ? "prefill" : "small_batch";
   }
@@ -84,11 +83,11 @@ private:
   int64_t segmentRows() const {
     return std::min(scheme.getEffectiveGroupSize(k), kPerSplit());
   }
-  MemRefType getStageType(Builder &b) const;
+  MemRefType getStageType() const;
 
   /// Per-lane state shared by the loop body builders.
   struct Lane {
-    Value lane, tid, m, lastRow, split;
+    Value lane, tid, lastRow, split;
     /// First row of each of the wave's A fragments, per lane (clamped).
     SmallVector<Value> aRows;
     /// Fragment-layout column tile of each B fragment (clamped to N) and
@@ -103,8 +102,9 @@ private:
 
   SmallVector<Value> dequantBlock(ImplicitLocOpBuilder &b, Value words,
                                   Value lowAddend, Value highAddend);
-  std::pair<Value, Value> loadZeroTerms(ImplicitLocOpBuilder &b, Value zeros,
-                                        Value group, Value column);
+  /// The zero terms of dequantBlock for a zero point (vector<1xi32>).
+  std::pair<Value, Value> getZeroTerms(ImplicitLocOpBuilder &b,
+                                       Value zeroPoint);
   Value wmma(ImplicitLocOpBuilder &b, Value a, Value bFragment, Value acc);
   /// A fragment (lane's row, 16 K from `kOffset`) of A tile `i`.
   Value loadA(ImplicitLocOpBuilder &b, const Lane &lane, Value x, Value stage,
@@ -173,8 +173,7 @@ LogicalResult WmmaLowering::checkSupported() {
              << "prefill A tile " << tileM << " x " << kBlockK
              << " does not split evenly over " << tiling.getWorkgroupSize()
              << " threads in 16-byte loads";
-    Builder builder(op.getContext());
-    int64_t ldsBytes = getStageType(builder).getNumElements() *
+    int64_t ldsBytes = getStageType().getNumElements() *
                        activation.getIntOrFloatBitWidth() / 8;
     if (tiling.getLdsBytes() != ldsBytes)
       return op.emitOpError()
@@ -184,24 +183,14 @@ LogicalResult WmmaLowering::checkSupported() {
   return success();
 }
 
-MemRefType WmmaLowering::getStageType(Builder &b) const {
-  auto workgroup = gpu::AddressSpaceAttr::get(
-      b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
-  return MemRefType::get({2, tiling.getTileM(), kBlockK}, activation,
-                         MemRefLayoutAttrInterface(), workgroup);
+MemRefType WmmaLowering::getStageType() const {
+  return workgroupMemrefOf({2, tiling.getTileM(), kBlockK}, activation);
 }
 
 SmallVector<Type> WmmaLowering::getWorkgroupBuffers(Builder &b) {
   if (!stagesAInLds())
     return {};
-  return {getStageType(b)};
-}
-
-gpu::KernelDim3 WmmaLowering::getMainGrid(ImplicitLocOpBuilder &b, Value m) {
-  int64_t tileN = tiling.getTileN();
-  return {cIndex(b, (n + tileN - 1) / tileN),
-          arith::CeilDivUIOp::create(b, m, cIndex(b, tiling.getTileM())),
-          cIndex(b, tiling.getSplitK())};
+  return {getStageType()};
 }
 
 Value WmmaLowering::wmma(ImplicitLocOpBuilder &b, Value a, Value bFragment,
@@ -214,36 +203,10 @@ Value WmmaLowering::wmma(ImplicitLocOpBuilder &b, Value a, Value bFragment,
 /// addend of nibbles in bits 4..7 (after the 1/16 scaling), as splats over
 /// the 8 halves of a dequantized 4-word load; bf16 returns the f32
 /// (128 + z) that multiplies the group's sum(a) instead.
-std::pair<Value, Value> WmmaLowering::loadZeroTerms(ImplicitLocOpBuilder &b,
-                                                    Value zeros, Value group,
-                                                    Value column) {
+std::pair<Value, Value> WmmaLowering::getZeroTerms(ImplicitLocOpBuilder &b,
+                                                   Value zeroPoint) {
   Type i32 = b.getI32Type();
-  Value zero;
-  if (zeros) {
-    // Column c is nibble c % 8 of word c / 8 (GPTQ packed zeros).
-    Value word = memref::LoadOp::create(
-        b, zeros,
-        ValueRange{group, arith::DivUIOp::create(
-                              b, column, cIndex(b, ::w4a16::kValuesPerWord))});
-    Value shift = arith::MulIOp::create(
-        b,
-        arith::IndexCastOp::create(
-            b, i32,
-            arith::RemUIOp::create(b, column,
-                                   cIndex(b, ::w4a16::kValuesPerWord))),
-        arith::ConstantIntOp::create(b, i32, ::w4a16::kBitsPerValue));
-    zero = arith::AndIOp::create(b, arith::ShRUIOp::create(b, word, shift),
-                                 arith::ConstantIntOp::create(b, i32, 0xF));
-    if (scheme.getGptqV1())
-      zero = arith::AddIOp::create(b, zero,
-                                   arith::ConstantIntOp::create(b, i32, 1));
-  } else {
-    zero = arith::ConstantIntOp::create(b, i32,
-                                        scheme.getZeroPoint() ==
-                                                ZeroPointKind::Symmetric
-                                            ? ::w4a16::kSymmetricZeroPoint
-                                            : 0);
-  }
+  Value zero = vector::ExtractOp::create(b, zeroPoint, 0);
   MagicBias magic = getMagicBias(activation);
   if (isBf16()) {
     Value biased = arith::AddIOp::create(
@@ -291,7 +254,7 @@ SmallVector<Value> WmmaLowering::dequantBlock(ImplicitLocOpBuilder &b,
     if (!inPlaceHigh && p > 0)
       shifted = arith::ShRUIOp::create(
           b, words, splatI32(b, wordsType, ::w4a16::kBitsPerValue * p));
-    uint32_t mask = inPlaceHigh ? 0x00F000F0 : 0x000F000F;
+    uint32_t mask = inPlaceHigh ? kNibblePairMask << 4 : kNibblePairMask;
     Value bits = arith::OrIOp::create(
         b, arith::AndIOp::create(b, shifted, splatI32(b, wordsType, mask)),
         splatI32(b, wordsType, magic.pairBits));
@@ -465,12 +428,9 @@ void WmmaLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   Value waveN = arith::RemUIOp::create(b, wave, cIndex(b, wavesN()));
   Value waveM = arith::DivUIOp::create(b, wave, cIndex(b, wavesN()));
   Value blockN = gpu::BlockIdOp::create(b, gpu::Dimension::x);
-  Value blockM = gpu::BlockIdOp::create(b, gpu::Dimension::y);
-  lane.split = gpu::BlockIdOp::create(b, gpu::Dimension::z);
-  lane.m = args.m;
+  lane.split = gpu::BlockIdOp::create(b, gpu::Dimension::y);
   lane.lastRow = arith::SubIOp::create(b, args.m, cIndex(b, 1));
-  lane.workgroupRow =
-      arith::MulIOp::create(b, blockM, cIndex(b, tiling.getTileM()));
+  lane.workgroupRow = getTileRowBegin(b);
   lane.waveRow = arith::MulIOp::create(b, waveM, cIndex(b, waveRows()));
 
   auto [aRow, unusedK] = gfx11::emitCoordinates(
@@ -504,6 +464,10 @@ void WmmaLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
     lane.columns.push_back(arith::AddIOp::create(
         b, arith::MulIOp::create(b, clamped, cIndex(b, kTile)), laneColumn));
   }
+
+  SmallVector<ZeroPointLocation> zeroLocations;
+  for (Value column : lane.columns)
+    zeroLocations.push_back(locateZeroPoints(b, column, 1));
 
   auto accType = VectorType::get({gfx11::kAccF32Elements}, b.getF32Type());
   Value zeroAcc = arith::ConstantOp::create(
@@ -550,7 +514,8 @@ void WmmaLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
         SmallVector<std::pair<Value, Value>> zeroTerms;
         for (int64_t j = 0; j < kWaveTilesN; ++j)
           zeroTerms.push_back(
-              loadZeroTerms(sb, args.zeros, groupIndex, lane.columns[j]));
+              getZeroTerms(sb, loadZeroPoints(sb, args.zeros, groupIndex,
+                                              zeroLocations[j])));
 
         SmallVector<Value> innerInits(numAcc + numSums, zeroAcc);
         llvm::append_range(innerInits, outer.drop_front(numAcc));
@@ -604,33 +569,13 @@ void WmmaLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
 
   // f32 partials into the workspace; rows past M and columns past N are
   // dropped.
-  AffineMap accMap = gfx11::getAccF32Map(ctx);
-  Value nBound = cIndex(b, n);
-  for (int64_t i = 0; i < tilesM(); ++i) {
-    for (int64_t j = 0; j < kWaveTilesN; ++j) {
-      Value acc = segmentLoop.getResult(i * kWaveTilesN + j);
-      for (int64_t v = 0; v < gfx11::kAccF32Elements; ++v) {
-        auto [tileRow, tileColumn] = gfx11::emitCoordinates(
-            b, b.getLoc(), accMap, lane.lane, b.getIndexAttr(v));
-        Value row = arith::AddIOp::create(
-            b, arith::AddIOp::create(b, firstRow, cIndex(b, i * kTile)),
-            getValueOrCreateConstantIndexOp(b, b.getLoc(), tileRow));
-        Value column = arith::AddIOp::create(
-            b, arith::MulIOp::create(b, lane.storeTiles[j], cIndex(b, kTile)),
-            getValueOrCreateConstantIndexOp(b, b.getLoc(), tileColumn));
-        Value inside = arith::AndIOp::create(
-            b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, args.m),
-            arith::CmpIOp::create(b, arith::CmpIPredicate::ult, column,
-                                  nBound));
-        Value value = vector::ExtractOp::create(b, acc, v);
-        scf::IfOp::create(b, inside, [&](OpBuilder &thenBuilder, Location loc) {
-          memref::StoreOp::create(thenBuilder, loc, value, args.workspace,
-                                  ValueRange{lane.split, row, column});
-          scf::YieldOp::create(thenBuilder, loc);
-        });
-      }
-    }
-  }
+  for (int64_t i = 0; i < tilesM(); ++i)
+    for (int64_t j = 0; j < kWaveTilesN; ++j)
+      storeAccumulatorTile(
+          b, segmentLoop.getResult(i * kWaveTilesN + j), /*firstValue=*/0,
+          lane.lane, arith::AddIOp::create(b, firstRow, cIndex(b, i * kTile)),
+          arith::MulIOp::create(b, lane.storeTiles[j], cIndex(b, kTile)),
+          lane.split, args);
 }
 
 std::unique_ptr<SplitKLowering>

@@ -19,7 +19,8 @@
 // -(1024 + z) and -(64 + z) f16 pairs.
 // CHECK: scf.for
 // CHECK: memref.load %{{.*}} : memref<8x26xi32>
-// CHECK: arith.addi %{{.*}}, %c1_i32 : i32
+// CHECK: %[[ONE:.*]] = arith.constant dense<1> : vector<1xi32>
+// CHECK-NEXT: arith.addi %{{.*}}, %[[ONE]] : vector<1xi32>
 // CHECK: scf.for
 // One 16-byte load of 4 words per lane and B fragment, dequantized exactly.
 // CHECK: vector.load %{{.*}} : memref<16x13x64xi32>, vector<4xi32>
