@@ -38,7 +38,8 @@ constexpr TargetInfo gfx11(llvm::StringLiteral chip, int64_t cus,
                     /*maxWavesPerSimd=*/16,
                     /*ldsBytesPerWorkgroup=*/64 * 1024,
                     dramGBPerSecond,
-                    clockGHz};
+                    clockGHz,
+                    /*decodeRowsInFlight=*/1};
 }
 
 /// An NVIDIA chip running the gfx11 kernels through the emulation: warp32,
@@ -66,7 +67,8 @@ constexpr TargetInfo nvidia(llvm::StringLiteral chip, int64_t sms,
                     /*maxWavesPerSimd=*/16,
                     /*ldsBytesPerWorkgroup=*/48 * 1024,
                     dramGBPerSecond,
-                    clockGHz};
+                    clockGHz,
+                    /*decodeRowsInFlight=*/4};
 }
 
 const TargetInfo kTargets[] = {

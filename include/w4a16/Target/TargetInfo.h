@@ -61,6 +61,12 @@ struct TargetInfo {
   /// For the static model: sustained DRAM read bandwidth and shader clock.
   double dramGBPerSecond;
   double clockGHz;
+  /// Packed rows a decode wave loads before it uses the first (the rows of
+  /// one hot-loop iteration). gfx11 hides the load latency with occupancy
+  /// and keeps one row per iteration (the static report's unit); NVIDIA
+  /// needs more bytes in flight per warp to reach its bandwidth (Little's
+  /// law: ~3 TB/s x ~0.8 us over 132 SMs is ~18 KiB per SM).
+  int64_t decodeRowsInFlight;
 
   int64_t numSimds() const { return computeUnits * simdsPerCU; }
   /// Waves one SIMD can hold when each wave uses `vgprs` registers.

@@ -59,10 +59,19 @@ protected:
              << "decode tile_n = " << tiling.getTileN()
              << " must be a multiple of " << target.waveSize * kColumnsPerLoad
              << " (one 16-byte load per lane)";
-    if (tiling.getTileK() != waves * kRowsPerWord)
+    if (tiling.getTileK() % (waves * kRowsPerWord) != 0)
       return op.emitOpError() << "decode tile_k = " << tiling.getTileK()
-                              << " must be one packed row per wave ("
+                              << " must be whole packed rows per wave (a "
+                                 "multiple of "
                               << waves * kRowsPerWord << ")";
+    if (getSegmentRows() % getRowsPerIteration() != 0)
+      return op.emitOpError()
+             << "decode tile_k = " << tiling.getTileK() << " loads "
+             << getRowsPerIteration()
+             << " packed rows per wave and iteration, which do not divide "
+                "the "
+             << getSegmentRows()
+             << " rows a wave walks with one group's scales";
     return success();
   }
 
@@ -83,6 +92,11 @@ private:
   }
   /// Packed rows a wave walks with one group's scales and zeros.
   int64_t getSegmentRows() const;
+  /// Packed rows a wave loads, all before the first is used, per iteration
+  /// of its row loop (tile_k spread over the waves).
+  int64_t getRowsPerIteration() const {
+    return tiling.getTileK() / (waves * kRowsPerWord);
+  }
   /// The zero points of the 4 columns of a load as f32.
   Value loadZeros(ImplicitLocOpBuilder &b, Value zeros, Value group,
                   Value column, const ZeroPointLocation &location);
@@ -94,9 +108,11 @@ private:
 int64_t DecodeLowering::getSegmentRows() const {
   int64_t groupRows = scheme.getEffectiveGroupSize(k) / kRowsPerWord;
   int64_t rowsPerSplit = k / kRowsPerWord / tiling.getSplitK();
-  // Whole groups where the split has enough for every wave, else halves.
+  // Whole groups where the split has enough for every wave, else halves
+  // (down to one iteration's rows).
   int64_t rows = std::gcd(groupRows, rowsPerSplit);
-  while (rows % 2 == 0 && rows * waves > rowsPerSplit)
+  while (rows % 2 == 0 && rows / 2 % getRowsPerIteration() == 0 &&
+         rows * waves > rowsPerSplit)
     rows /= 2;
   return rows;
 }
@@ -190,73 +206,91 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
           scaleVec = arith::ExtFOp::create(sb, accType, scaleVec);
         Value zeroVec = loadZeros(sb, zeros, group, column, zeroLocation);
 
+        int64_t rowsPerIteration = getRowsPerIteration();
         auto rowLoop = scf::ForOp::create(
             sb, segmentBegin,
             arith::AddIOp::create(sb, segmentBegin, cIndex(sb, segmentRows)),
-            cIndex(sb, 1), segmentInits,
-            [&](OpBuilder &rowBuilder, Location rowLoc, Value row,
-                ValueRange sums) {
+            cIndex(sb, rowsPerIteration), segmentInits,
+            [&](OpBuilder &rowBuilder, Location rowLoc, Value firstRow,
+                ValueRange iterationSums) {
               ImplicitLocOpBuilder lb(rowLoc, rowBuilder);
-              Value words = loadColumns(lb, wordsType, qweight, row, column);
-              // Pair j of every word as (bias + q_j, bias + q_{j+4}), or
-              // bias + 16 q for the pairs read in place one nibble up.
-              SmallVector<Value> weightPairs;
-              llvm::SmallDenseMap<int64_t, Value> shiftedWords = {{0, words}};
-              for (int64_t j = 0; j < kPairsPerWord; ++j) {
-                int64_t shift =
-                    ::w4a16::kBitsPerValue * (readsTimes16(j) ? j - 1 : j);
-                Value &shifted = shiftedWords[shift];
-                if (!shifted)
-                  shifted = arith::ShRUIOp::create(
-                      lb, words, splatI32(lb, wordsType, shift));
-                uint32_t mask =
-                    readsTimes16(j) ? kNibblePairMask << 4 : kNibblePairMask;
-                Value bits = arith::OrIOp::create(
-                    lb,
-                    arith::AndIOp::create(lb, shifted,
-                                          splatI32(lb, wordsType, mask)),
-                    splatI32(lb, wordsType, magic.pairBits));
-                weightPairs.push_back(
-                    vector::BitCastOp::create(lb, pairsType, bits));
-              }
-              Value kOffset =
-                  arith::MulIOp::create(lb, row, cIndex(lb, kRowsPerWord));
-              SmallVector<Value> results;
-              for (int64_t mi = 0; mi < tileM; ++mi) {
-                // Rows past M re-read the last row; their results are
-                // dropped. 16 bytes at a multiple of 8 elements: aligned, so
-                // a uniform row is a scalar load.
-                Value xRow = arith::MinUIOp::create(
-                    lb, arith::AddIOp::create(lb, tileRowBegin, cIndex(lb, mi)),
-                    lastRow);
-                Value xv = vector::LoadOp::create(
-                    lb, rowType, x, ValueRange{xRow, kOffset},
-                    /*nontemporal=*/false, llvm::Align(16));
-                SmallVector<Value> rowSums(
-                    sums.slice(2 * classes * mi, 2 * classes));
+              // Every row's weights are in flight before the first is used.
+              SmallVector<Value> rowWords;
+              for (int64_t r = 0; r < rowsPerIteration; ++r)
+                rowWords.push_back(loadColumns(
+                    lb, wordsType, qweight,
+                    r == 0 ? firstRow
+                           : arith::AddIOp::create(lb, firstRow, cIndex(lb, r)),
+                    column));
+              SmallVector<Value> sums(iterationSums);
+              for (int64_t r = 0; r < rowsPerIteration; ++r) {
+                Value row =
+                    r == 0 ? firstRow
+                           : arith::AddIOp::create(lb, firstRow, cIndex(lb, r));
+                Value words = rowWords[r];
+                // Pair j of every word as (bias + q_j, bias + q_{j+4}), or
+                // bias + 16 q for the pairs read in place one nibble up.
+                SmallVector<Value> weightPairs;
+                llvm::SmallDenseMap<int64_t, Value> shiftedWords = {{0, words}};
                 for (int64_t j = 0; j < kPairsPerWord; ++j) {
-                  Value xPair = vector::ShuffleOp::create(
-                      lb, xv, xv, ArrayRef<int64_t>{j, j + kPairsPerWord});
-                  int64_t pairClass = readsTimes16(j) ? 1 : 0;
-                  Value &chain = rowSums[2 * pairClass];
-                  for (int64_t c = 0; c < kColumnsPerLoad; ++c) {
-                    Value w = vector::ShuffleOp::create(
-                        lb, weightPairs[j], weightPairs[j],
-                        ArrayRef<int64_t>{2 * c, 2 * c + 1});
-                    Value acc = vector::ExtractOp::create(lb, chain, c);
-                    chain = vector::InsertOp::create(
-                        lb, dot2(lb, xPair, w, acc), chain, c);
-                  }
-                  Value &xSum = rowSums[2 * pairClass + 1];
-                  xSum = dot2(lb, xPair, ones, xSum);
+                  int64_t shift =
+                      ::w4a16::kBitsPerValue * (readsTimes16(j) ? j - 1 : j);
+                  Value &shifted = shiftedWords[shift];
+                  if (!shifted)
+                    shifted = arith::ShRUIOp::create(
+                        lb, words, splatI32(lb, wordsType, shift));
+                  uint32_t mask =
+                      readsTimes16(j) ? kNibblePairMask << 4 : kNibblePairMask;
+                  Value bits = arith::OrIOp::create(
+                      lb,
+                      arith::AndIOp::create(lb, shifted,
+                                            splatI32(lb, wordsType, mask)),
+                      splatI32(lb, wordsType, magic.pairBits));
+                  weightPairs.push_back(
+                      vector::BitCastOp::create(lb, pairsType, bits));
                 }
-                results.append(rowSums);
+                Value kOffset =
+                    arith::MulIOp::create(lb, row, cIndex(lb, kRowsPerWord));
+                SmallVector<Value> results;
+                for (int64_t mi = 0; mi < tileM; ++mi) {
+                  // Rows past M re-read the last row; their results are
+                  // dropped. 16 bytes at a multiple of 8 elements: aligned, so
+                  // a uniform row is a scalar load.
+                  Value xRow = arith::MinUIOp::create(
+                      lb,
+                      arith::AddIOp::create(lb, tileRowBegin, cIndex(lb, mi)),
+                      lastRow);
+                  Value xv = vector::LoadOp::create(
+                      lb, rowType, x, ValueRange{xRow, kOffset},
+                      /*nontemporal=*/false, llvm::Align(16));
+                  SmallVector<Value> rowSums(
+                      ArrayRef(sums).slice(2 * classes * mi, 2 * classes));
+                  for (int64_t j = 0; j < kPairsPerWord; ++j) {
+                    Value xPair = vector::ShuffleOp::create(
+                        lb, xv, xv, ArrayRef<int64_t>{j, j + kPairsPerWord});
+                    int64_t pairClass = readsTimes16(j) ? 1 : 0;
+                    Value &chain = rowSums[2 * pairClass];
+                    for (int64_t c = 0; c < kColumnsPerLoad; ++c) {
+                      Value w = vector::ShuffleOp::create(
+                          lb, weightPairs[j], weightPairs[j],
+                          ArrayRef<int64_t>{2 * c, 2 * c + 1});
+                      Value acc = vector::ExtractOp::create(lb, chain, c);
+                      chain = vector::InsertOp::create(
+                          lb, dot2(lb, xPair, w, acc), chain, c);
+                    }
+                    Value &xSum = rowSums[2 * pairClass + 1];
+                    xSum = dot2(lb, xPair, ones, xSum);
+                  }
+                  results.append(rowSums);
+                }
+                sums = results;
               }
-              scf::YieldOp::create(lb, results);
+              scf::YieldOp::create(lb, sums);
             });
 
-        // One packed row per iteration, as the report's accounting (tile_k)
-        // assumes: short segments would otherwise unroll into their epilogue.
+        // One iteration's rows per loop trip, as the report's accounting
+        // (tile_k) assumes: short segments would otherwise unroll into their
+        // epilogue.
         auto noUnroll = LLVM::LoopAnnotationAttr::get(
             sb.getContext(), {}, {}, {},
             LLVM::LoopUnrollAttr::get(sb.getContext(), sb.getBoolAttr(true), {},

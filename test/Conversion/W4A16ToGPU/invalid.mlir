@@ -48,3 +48,13 @@ func.func @act_order(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tenso
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = float> ins(%x, %w, %s : tensor<1x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) zeros(%z : tensor<32x4096xf16>) g_idx(%g : tensor<4096xi32>) outs(%i : tensor<1x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 4096>]} -> tensor<1x4096xf16>
   return %0 : tensor<1x4096xf16>
 }
+
+// -----
+
+// 8 packed rows per wave and iteration (tile_k = 512) do not divide the
+// 4-row segments of G = 32 (scales and zeros once per segment).
+func.func @decode_rows_per_iteration(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<128x4096xf16>, %i: tensor<1x4096xf16>) -> tensor<1x4096xf16> {
+  // expected-error @+1 {{decode tile_k = 512 loads 8 packed rows per wave and iteration, which do not divide the 4 rows a wave walks with one group's scales}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<1x4096xf16>, tensor<512x4096xi32>, tensor<128x4096xf16>) outs(%i : tensor<1x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 1, m_max = 1, tile_m = 1, tile_n = 128, tile_k = 512, split_k = 4, workgroup_size = 256, lds_bytes = 4096>]} -> tensor<1x4096xf16>
+  return %0 : tensor<1x4096xf16>
+}

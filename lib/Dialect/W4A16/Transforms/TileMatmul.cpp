@@ -14,6 +14,7 @@
 #include "w4a16/Dialect/W4A16/Transforms/Passes.h"
 #include "w4a16/Support/Repack.h"
 #include "w4a16/Target/TargetInfo.h"
+#include <numeric>
 
 namespace mlir::w4a16 {
 #define GEN_PASS_DEF_W4A16TILEMATMULPASS
@@ -126,6 +127,19 @@ int64_t chooseMatrixTileK(const Problem &problem, int64_t splitK) {
   return blocks * block;
 }
 
+/// Packed rows per decode wave and hot-loop iteration: the target's rows in
+/// flight, halved until they divide the rows a wave walks with one group's
+/// scales (a group, or the split when it lies inside one group).
+int64_t chooseDecodeRowsInFlight(const Problem &problem, int64_t splitK,
+                                 const TargetInfo &target) {
+  int64_t segmentRows =
+      std::gcd(problem.groupRows, problem.k / splitK) / ::w4a16::kValuesPerWord;
+  int64_t rows = target.decodeRowsInFlight;
+  while (rows > 1 && segmentRows % rows != 0)
+    rows /= 2;
+  return rows;
+}
+
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
 
@@ -163,7 +177,9 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
                  ? 1
                  : chooseSplitK(problem, target, workgroups,
                                 t.workgroupSize / target.waveSize);
-  if (strategy != TilingStrategy::Decode)
+  if (strategy == TilingStrategy::Decode)
+    t.tileK *= chooseDecodeRowsInFlight(problem, t.splitK, target);
+  else
     t.tileK = chooseMatrixTileK(problem, t.splitK);
   return t;
 }

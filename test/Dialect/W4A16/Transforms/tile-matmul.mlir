@@ -2,6 +2,7 @@
 // RUN: w4a16-opt %s --w4a16-tile-matmul=chipset=gfx1151 | FileCheck %s --check-prefix=GFX1151
 // RUN: w4a16-opt %s --w4a16-tile-matmul=chipset=gfx1102 | FileCheck %s --check-prefix=GFX1102
 // RUN: w4a16-opt %s "--w4a16-tile-matmul=chipset=gfx1100 m-range=4,32" | FileCheck %s --check-prefix=HINT
+// RUN: w4a16-opt %s --w4a16-tile-matmul=chipset=sm_90 | FileCheck %s --check-prefix=SM90
 
 // Decisions per M, N, K, group size, activation type and chip. Split-K
 // grows until the chip holds >= 4 waves per SIMD (768 on gfx1100, 320 on
@@ -18,6 +19,10 @@
 // GFX1151: #w4a16.tiling<strategy = decode, chip = "gfx1151", {{.*}} split_k = 2,
 // GFX1102-LABEL: func.func @decode_m1
 // GFX1102: #w4a16.tiling<strategy = decode, chip = "gfx1102", {{.*}} split_k = 1,
+// NVIDIA loads 4 packed rows per warp before using them (tile_k = 8 warps x
+// 4 rows x 8): each wave's 4-row G128 segment of split 16 is one iteration.
+// SM90-LABEL: func.func @decode_m1
+// SM90: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 1, m_max = 1, tile_m = 1, tile_n = 128, tile_k = 256, split_k = 16,
 func.func @decode_m1(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<1x4096xf16>) -> tensor<1x4096xf16> {
   %0 = w4a16.matmul #sym128 ins(%x, %w, %s : tensor<1x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<1x4096xf16>) -> tensor<1x4096xf16>
   return %0 : tensor<1x4096xf16>
@@ -27,6 +32,9 @@ func.func @decode_m1(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tenso
 // 40 workgroups need split 3, which does not divide the 544 groups: 4.
 // GFX1100-LABEL: func.func @decode_m8_bf16_awq
 // GFX1100: #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 8, m_max = 8, tile_m = 8, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 32768>
+// G32 segments are 4 packed rows: 4 rows in flight fit.
+// SM90-LABEL: func.func @decode_m8_bf16_awq
+// SM90: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 8, m_max = 8, tile_m = 8, tile_n = 128, tile_k = 256,
 func.func @decode_m8_bf16_awq(%x: tensor<2x4x17408xbf16>, %w: tensor<17408x640xi32>, %s: tensor<544x5120xbf16>, %z: tensor<544x640xi32>, %i: tensor<2x4x5120xf32>) -> tensor<2x4x5120xf32> {
   %0 = w4a16.matmul #awq32 ins(%x, %w, %s : tensor<2x4x17408xbf16>, tensor<17408x640xi32>, tensor<544x5120xbf16>) zeros(%z : tensor<544x640xi32>) outs(%i : tensor<2x4x5120xf32>) -> tensor<2x4x5120xf32>
   return %0 : tensor<2x4x5120xf32>

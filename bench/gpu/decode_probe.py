@@ -1,0 +1,241 @@
+"""Decode kernel variants on a CUDA GPU: where the time of the mlir decode
+kernels goes (main kernel alone, the split-K reduce alone when there is one,
+the whole launch sequence) for several tilings of a few shapes.
+
+  build (on the build machine): compile each (shape, M, split_k, tile_k)
+      variant with static M: `w4a16-opt --w4a16-tile-matmul` with the
+      overrides, then `w4a16-compile --chipset=sm_90` and ptxas; writes
+      OUT_DIR/index.json and ptxas-v.txt.
+  run (on the CUDA machine): check every variant against float64, then time
+      it with run_bench's CUDA-graph method (weight copies rotated past 4x
+      L2); prints one line per variant and writes probe.json into --out.
+
+Usage:
+  decode_probe.py build BUILD_DIR OUT_DIR [--shapes 4096x4096x128,...]
+      [--m 1,4,8] [--rows 1,2,4,8] [--splits half,default,double]
+  decode_probe.py run ARTIFACTS [--out DIR]
+"""
+import argparse
+import importlib.util
+import json
+import math
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def load(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def default_tiling(opt, ir, m):
+    """The decode tiling the tiler picks for `ir` on sm_90."""
+    text = subprocess.run([opt, "--w4a16-tile-matmul=chipset=sm_90"],
+                          input=ir, capture_output=True, text=True,
+                          check=True).stdout
+    fields = text.split("#w4a16.tiling<")[1].split(">")[0]
+    return {kv.split(" = ")[0].strip(): kv.split(" = ")[1].strip()
+            for kv in fields.split(",")}
+
+
+def build(args):
+    matmul_ir = load(os.path.join(ROOT, "bench", "emulation", "prepare.py"),
+                     "prepare").matmul_ir
+    tools = os.path.join(os.path.abspath(args.build), "bin")
+    opt, compile_tool = (os.path.join(tools, t)
+                         for t in ("w4a16-opt", "w4a16-compile"))
+    os.makedirs(args.out, exist_ok=True)
+    cases = []
+    for shape in args.shapes.split(","):
+        n, k, g = (int(v) for v in shape.split("x"))
+        for m in (int(v) for v in args.m.split(",")):
+            ir = matmul_ir(args.dtype, "packed", m, k, n, g)
+            default = int(default_tiling(opt, ir, m)["split_k"])
+            splits = {"half": default // 2, "default": default,
+                      "double": default * 2}
+            for which in args.splits.split(","):
+                for rows in (int(v) for v in args.rows.split(",")):
+                    cases.append((n, k, g, m, splits[which], rows, ir))
+
+    def compile_case(case):
+        n, k, g, m, split, rows, ir = case
+        stem = f"{n}x{k}_g{g}_m{m}_s{split}_r{rows}"
+        base = os.path.join(args.out, stem)
+        tiled = subprocess.run(
+            [opt, f"--w4a16-tile-matmul=chipset=sm_90 split-k={split} "
+             f"tile-k={64 * rows}"], input=ir, capture_output=True,
+            text=True)
+        if tiled.returncode != 0:
+            return None  # a split or row count the shape does not allow
+        with open(base + ".mlir", "w") as f:
+            f.write(tiled.stdout)
+        built = subprocess.run(
+            [compile_tool, base + ".mlir", "--chipset=sm_90", "-o",
+             base + ".ptx", "--manifest", base + ".json"],
+            capture_output=True, text=True)
+        os.remove(base + ".mlir")
+        if built.returncode != 0:
+            print(f"{stem}: {built.stderr.strip().splitlines()[-1]}")
+            return None
+        report = subprocess.run(
+            ["ptxas", "-arch=sm_90", "-v", base + ".ptx", "-o",
+             base + ".cubin"], capture_output=True, text=True, check=True)
+        return {"n": n, "k": k, "group": g, "m": m, "split_k": split,
+                "rows": rows, "dtype": args.dtype, "stem": stem,
+                "ptxas": report.stderr}
+
+    with ThreadPoolExecutor(2) as pool:
+        built = [c for c in pool.map(compile_case, cases) if c]
+    with open(os.path.join(args.out, "ptxas-v.txt"), "w") as log:
+        for c in built:
+            log.write(f"== {c['stem']}\n{c.pop('ptxas')}")
+    with open(os.path.join(args.out, "index.json"), "w") as f:
+        json.dump({"variants": built}, f, indent=1)
+    print(f"{len(built)} variants in {args.out}")
+
+
+def run(args):
+    import torch
+    bench = load(os.path.join(HERE, "run_bench.py"), "run_bench")
+    library = os.path.join(args.artifacts, "libw4a16_runtime.so")
+    if os.path.exists(library):
+        os.environ.setdefault("W4A16_RUNTIME_LIBRARY", library)
+    runtime, formats = bench.load_module("runtime"), bench.load_module(
+        "formats")
+    with open(os.path.join(args.artifacts, "index.json")) as f:
+        variants = json.load(f)["variants"]
+
+    class Only:
+        """A loaded compile that launches only the kernels whose symbol
+        ends with `suffix`."""
+
+        def __init__(self, rt, suffix):
+            self.rt, self.suffix = rt, suffix
+
+        def arguments(self, m):
+            return self.rt.arguments(m)
+
+        def launch_matmul(self, m, buffers, stream=None):
+            for kernel in self.rt.kernels_for(m):
+                if kernel["symbol"].endswith(self.suffix):
+                    self.rt.launch(kernel, buffers, m, stream)
+
+    shared_device = [None]
+
+    class Variant(bench.MlirBackend):
+        def __init__(self, variant, suffix=""):
+            self.artifacts, self.runtime, self.formats = (
+                args.artifacts, runtime, formats)
+            self.compiles = {(variant["n"], variant["k"], variant["group"],
+                              variant["dtype"], "asym"):
+                             dict(variant, m_range=[variant["m"]] * 2)}
+            self.loaded, self.device, self.scratch = {}, None, {}
+            self.sources, self.suffix = None, suffix
+            self.name = variant["stem"] + (f" {suffix}" if suffix else "")
+
+        def load(self, weights):
+            self.device = shared_device[0]  # one context for all variants
+            rt = super().load(weights)
+            shared_device[0] = rt.device
+            return rt
+
+        def prepare(self, weights):
+            state = super().prepare(weights)
+            if self.suffix:
+                state["rt"] = Only(state["rt"], self.suffix)
+            return state
+
+    info = bench.device_info()
+    info["copy_bw"] = bench.copy_bandwidth()
+    gen = torch.Generator(device="cuda")
+    gen.manual_seed(1)
+    results = []
+    tiny = bench.TinygemmBackend()
+    by_shape = {}
+    for v in variants:
+        by_shape.setdefault((v["n"], v["k"], v["group"], v["dtype"]),
+                            []).append(v)
+    for (n, k, g, dtype), group in by_shape.items():
+        tdt = bench.TORCH_DTYPE[dtype]
+        w = bench.Weights(n, k, g, dtype, "asym", gen)
+        w64 = w.dequantize()
+        copies = max(2, min(64, math.ceil(4 * info["l2_bytes"] / w.bytes)))
+        weights = [w] + [w.copy() for _ in range(copies - 1)]
+        measured = []
+        for v in group:
+            kernels = [Variant(v)]
+            full = kernels[0]
+            rt = full.load(w)
+            symbols = [kk["symbol"] for kk in rt.kernels_for(v["m"])]
+            if len(symbols) > 1:
+                kernels += [Variant(v, s.split("_", 2)[-1]) for s in symbols]
+            measured.append((v, kernels))
+        for m in sorted({v["m"] for v in group}):
+            x = torch.randn((m, k), device="cuda", generator=gen).to(tdt)
+            out = torch.empty((m, n), dtype=tdt, device="cuda")
+            floor = bench.floor_bytes(w, m) / info["copy_bw"] * 1e6
+            row = {}
+            for backend in [tiny]:
+                states = [backend.prepare(c) for c in weights]
+                sec = bench.time_backend(backend, states, x, out, 0.01)[0]
+                print(f"{n}x{k} G{g} M={m} floor {floor:.2f} us  "
+                      f"tinygemm {sec * 1e6:.2f} us")
+                results.append(dict(n=n, k=k, group=g, m=m, backend="tiny",
+                                    us=sec * 1e6, floor_us=floor))
+                del states
+            for v, kernels in measured:
+                if v["m"] != m:
+                    continue
+                err = bench.check_backend(kernels[0], kernels[0].prepare(w),
+                                          x, x.double() @ w64, dtype)
+                times = []
+                for backend in kernels:
+                    states = [backend.prepare(c) for c in weights]
+                    sec = bench.time_backend(backend, states, x, out, 0.01)[0]
+                    times.append((backend.suffix or "all", sec * 1e6))
+                    del states
+                # Again after the timed launches, on the same scratch
+                # buffers.
+                err = max(err, bench.check_backend(
+                    kernels[0], kernels[0].prepare(w), x, x.double() @ w64,
+                    dtype))
+                results.append(dict(v, err=err, times=dict(times),
+                                    floor_us=floor))
+                print(f"{v['stem']:32} err {err:.1e}  " + "  ".join(
+                    f"{name} {us:6.2f}" for name, us in times) +
+                    f"  ({floor / times[0][1] * 100:.0f}% BW)")
+        del weights, w64
+        torch.cuda.empty_cache()
+        os.makedirs(args.out, exist_ok=True)
+        with open(os.path.join(args.out, "probe.json"), "w") as f:
+            json.dump({"device": info, "results": results}, f, indent=1)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build")
+    b.add_argument("build")
+    b.add_argument("out")
+    b.add_argument("--shapes", default="4096x4096x128,4096x14336x128,"
+                   "28672x4096x128")
+    b.add_argument("--m", default="1,4,8")
+    b.add_argument("--rows", default="1,2,4,8")
+    b.add_argument("--splits", default="half,default,double")
+    b.add_argument("--dtype", default="f16")
+    r = sub.add_parser("run")
+    r.add_argument("artifacts")
+    r.add_argument("--out", default=".")
+    args = p.parse_args()
+    (build if args.command == "build" else run)(args)
+
+
+if __name__ == "__main__":
+    main()
