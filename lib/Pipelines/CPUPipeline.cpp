@@ -7,6 +7,8 @@
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
@@ -17,6 +19,7 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 #include "w4a16/Conversion/Passes.h"
+#include "w4a16/Dialect/W4A16/Transforms/Passes.h"
 #include "w4a16/Pipelines/Pipelines.h"
 
 using namespace mlir;
@@ -29,7 +32,13 @@ void mlir::w4a16::addOneShotBufferization(OpPassManager &pm) {
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
 }
 
-void mlir::w4a16::buildCPUPipeline(OpPassManager &pm) {
+void mlir::w4a16::buildCPUPipeline(OpPassManager &pm,
+                                   const CPUPipelineOptions &options) {
+  bool tiled = !options.tilingChipset.empty();
+  if (tiled) {
+    addTiling(pm, options.tilingChipset, options.mRange);
+    pm.addPass(createW4A16MaterializeTilingPass());
+  }
   pm.addPass(createConvertW4A16ToLinalgPass());
   pm.addPass(createCanonicalizerPass());
 
@@ -38,6 +47,9 @@ void mlir::w4a16::buildCPUPipeline(OpPassManager &pm) {
   bufferization::buildBufferDeallocationPipeline(pm, deallocation);
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // The tile loops' masked transfers and vector arithmetic.
+  if (tiled)
+    pm.addPass(createConvertVectorToSCFPass());
   // bf16 has no native host arithmetic: expand its extf/truncf to integer ops.
   arith::ArithExpandOpsPassOptions expand;
   expand.includeBf16 = true;
@@ -46,6 +58,8 @@ void mlir::w4a16::buildCPUPipeline(OpPassManager &pm) {
   // After the strided-metadata expansion, which adds affine.apply of its own.
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
+  if (tiled)
+    pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());

@@ -94,6 +94,21 @@ static void addNVVMLowering(OpPassManager &pm, const TargetInfo &device,
   kernels.addPass(createConvertGpuOpsToNVVMOps());
 }
 
+void mlir::w4a16::addTiling(OpPassManager &pm, StringRef chipset,
+                            ArrayRef<int64_t> mRange) {
+  // The kernels read GPTQ words: AWQ weights and zeros are repacked (a
+  // load-time step, folded on constants), before act-order so that AWQ
+  // with g_idx is permuted like GPTQ.
+  pm.addPass(createW4A16RepackAwqPass());
+  // Act-order weights are permuted into contiguous groups (a load-time
+  // step, folded on constants) and activations gathered per call.
+  pm.addPass(createW4A16PermuteActOrderPass());
+  W4A16TileMatmulPassOptions tiling;
+  tiling.chipset = chipset.str();
+  tiling.mRange.assign(mRange.begin(), mRange.end());
+  pm.addPass(createW4A16TileMatmulPass(tiling));
+}
+
 FailureOr<GPUTargets>
 mlir::w4a16::buildGPULowering(OpPassManager &pm,
                               const GPUPipelineOptions &options,
@@ -111,17 +126,7 @@ mlir::w4a16::buildGPULowering(OpPassManager &pm,
     return failure();
   }
 
-  // The kernels read GPTQ words: AWQ weights and zeros are repacked (a
-  // load-time step, folded on constants), before act-order so that AWQ
-  // with g_idx is permuted like GPTQ.
-  pm.addPass(createW4A16RepackAwqPass());
-  // Act-order weights are permuted into contiguous groups (a load-time
-  // step, folded on constants) and activations gathered per call.
-  pm.addPass(createW4A16PermuteActOrderPass());
-  W4A16TileMatmulPassOptions tiling;
-  tiling.chipset = options.chipset;
-  tiling.mRange.assign(options.mRange.begin(), options.mRange.end());
-  pm.addPass(createW4A16TileMatmulPass(tiling));
+  addTiling(pm, options.chipset, options.mRange);
   // The WMMA kernels read the fragment layout; constant weights fold.
   pm.addPass(createW4A16RepackWeightsPass());
   ConvertW4A16ToGPUPassOptions conversion;

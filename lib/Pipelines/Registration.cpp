@@ -29,11 +29,13 @@ static void registerGPUPipeline(
 }
 
 void mlir::w4a16::registerPipelines() {
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<CPUPipelineOptions>(
       "w4a16-cpu-pipeline",
-      "Lower w4a16 ops through the reference linalg lowering to the LLVM "
-      "dialect for the host CPU",
-      buildCPUPipeline);
+      "Lower w4a16 ops through the reference linalg lowering (or the GPU "
+      "tiling's tile loops) to the LLVM dialect for the host CPU",
+      [](OpPassManager &pm, const CPUPipelineOptions &options) {
+        buildCPUPipeline(pm, options);
+      });
   registerGPUPipeline("w4a16-gpu-pipeline",
                       "Lower w4a16 ops to gpu.launch_func and a gpu.binary "
                       "for a gfx11 chip or (through the gfx11 emulation) an "

@@ -1,5 +1,8 @@
 // RUN: w4a16-opt %s --w4a16-cpu-pipeline | FileCheck %s
 // RUN: w4a16-opt %s --w4a16-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_libs | FileCheck %s --check-prefix=EXEC
+// RUN: w4a16-opt %s "--w4a16-cpu-pipeline=tiling-chipset=gfx1100" | FileCheck %s
+// RUN: w4a16-opt %s "--w4a16-cpu-pipeline=tiling-chipset=gfx1100" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_libs | FileCheck %s --check-prefix=EXEC
+// RUN: not w4a16-opt %s "--w4a16-cpu-pipeline=tiling-chipset=gfx90a" 2>&1 | FileCheck %s --check-prefix=CHIP
 
 // The CPU pipeline leaves nothing but the LLVM dialect, and the program
 // computes values checked by hand. Word 0x76543210 (1985229328) holds
@@ -7,6 +10,10 @@
 //   column 0: sum_k x[k] * k * 1.0 + init 0   = 22
 //   column 1: sum_k x[k] * k * 0.5 + init 100 = 111
 // A wrong nibble order (high nibble first) would give 23.5 and 111.75.
+// With tiling-chipset the same matmul runs as the tile loops of its gfx1100
+// decode tiling (one 8-row split, N = 2 masked in a 128-column tile).
+
+// CHIP: error: 'w4a16.matmul' op unsupported chip 'gfx90a'
 
 // CHECK-NOT: w4a16.
 // CHECK-NOT: linalg.

@@ -45,6 +45,7 @@ class Program:
 
     def __init__(self):
         self.lines = []
+        self.functions = []
         self.printed = 0
         self._names = 0
 
@@ -78,6 +79,18 @@ class Program:
 
     def add(self, line):
         self.lines.append(line)
+
+    def add_function(self, args, body, result, result_type):
+        """Adds a function of `args` ((name, type) pairs) whose body is the
+        lines of Program `body`, returning `result`; returns its symbol.
+        Values that reach it only as arguments stay run-time values."""
+        symbol = "@" + self.fresh("f")[1:]
+        signature = ", ".join(f"{name}: {type_}" for name, type_ in args)
+        lines = "\n    ".join(body.lines)
+        self.functions.append(
+            f"func.func private {symbol}({signature}) -> {result_type} {{\n"
+            f"    {lines}\n    return {result} : {result_type}\n}}\n")
+        return symbol
 
     def print_tensor(self, name, shape, element, type_str=None):
         """Prints tensor `name` of static `shape` (given as `type_str` if it
@@ -115,7 +128,8 @@ class Program:
     def module(self):
         body = "\n    ".join(self.lines)
         return ("func.func private @printMemrefF32(memref<*xf32>) "
-                "attributes {llvm.emit_c_interface}\n"
+                "attributes {llvm.emit_c_interface}\n" +
+                "".join(self.functions) +
                 f"func.func @main() {{\n    {body}\n    return\n}}\n")
 
 

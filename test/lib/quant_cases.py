@@ -200,6 +200,48 @@ class MatmulCase:
                                         **self.weights.reference_args)
 
 
+class DispatchCase:
+    """One `w4a16.matmul` on x [?, K] in a function of its own, called from
+    @main once per M of `ms`: M is a run-time value there (nothing folds
+    it), so every call takes the run-time dispatch on M."""
+
+    def __init__(self, scheme, ms, k, n, act="f16", out="f16", zeros="f16"):
+        self.weights = QuantizedWeights(scheme, k, n, act, zeros)
+        self.ms, self.act, self.out = tuple(ms), act, out
+        self.tolerance = TOLERANCE[out]
+
+    def describe(self):
+        return (f"dispatch M={','.join(map(str, self.ms))} {self.act}->"
+                f"{self.out} {self.weights.describe()}")
+
+    def emit(self, program, rng):
+        """Adds the function and its calls; returns the float64 reference
+        of each call."""
+        k, n = self.weights.k, self.weights.n
+        x_type = mlir_exec.tensor_type(["?", k], self.act)
+        i_type = mlir_exec.tensor_type(["?", n], self.out)
+        body = mlir_exec.Program()
+        self.weights.emit(body, rng)
+        body.add(f"%r = w4a16.matmul {self.weights.scheme} "
+                 f"{self.weights.ins(('%x', x_type))} "
+                 f"outs(%init : {i_type}) -> {i_type}")
+        symbol = program.add_function([("%x", x_type), ("%init", i_type)],
+                                      body, "%r", i_type)
+        references = []
+        for m in self.ms:
+            x_stored, x_value = rounded(rng.standard_normal((m, k)), self.act)
+            i_stored, i_value = rounded(rng.standard_normal((m, n)), self.out)
+            x_name, _ = program.constant(x_stored, self.act, (0,))
+            i_name, _ = program.constant(i_stored, self.out, (0,))
+            result = program.fresh("r")
+            program.add(f"{result} = func.call {symbol}({x_name}, {i_name}) : "
+                        f"({x_type}, {i_type}) -> {i_type}")
+            program.print_tensor(result, [m, n], self.out, i_type)
+            references.append(formats.matmul_reference(
+                x_value, init=i_value, **self.weights.reference_args))
+        return references
+
+
 class DequantCase:
     """`w4a16.dequant` to a [K, N] tensor of `out` (f16/bf16/f32)."""
 
@@ -224,36 +266,55 @@ class DequantCase:
         return formats.dequantize(**self.weights.reference_args)
 
 
-def run_cases(cases, seed=0, extra_passes=()):
-    """Runs all cases in one program (through `extra_passes`, then the CPU
-    pipeline); returns each case's relative error against the float64
-    reference, printing one line per case."""
+CPU_PIPELINE = "--w4a16-cpu-pipeline"
+
+
+def _run_outputs(cases, seed, extra_passes, pipeline):
+    """Runs all cases in one program; returns (case, relative error) per
+    printed result (a DispatchCase prints one per M), printing a line each."""
     rng = np.random.default_rng(seed)
     program = mlir_exec.Program()
-    references = [case.emit(program, rng) for case in cases]
-    outputs = mlir_exec.run_main(program.module(), extra_passes=extra_passes)
-    if len(outputs) != len(cases):
-        raise RuntimeError(f"expected {len(cases)} printed tensors, got "
+    checks = []
+    for case in cases:
+        reference = case.emit(program, rng)
+        if isinstance(case, DispatchCase):
+            checks += [(case, f"{case.describe()}: M={m}", r)
+                       for m, r in zip(case.ms, reference)]
+        else:
+            checks.append((case, case.describe(), reference))
+    outputs = mlir_exec.run_main(program.module(), pipeline=pipeline,
+                                 extra_passes=extra_passes)
+    if len(outputs) != len(checks):
+        raise RuntimeError(f"expected {len(checks)} printed tensors, got "
                            f"{len(outputs)}")
-    errors = []
-    for case, out, ref in zip(cases, outputs, references):
+    results = []
+    for (case, description, ref), out in zip(checks, outputs):
         error = mlir_exec.relative_error(out, ref)
         verdict = "ok" if error <= case.tolerance else "FAIL"
         print(f"{verdict:4} rel err {error:.2e} (bound {case.tolerance:.0e}) "
-              f"{case.describe()}")
-        errors.append(error)
-    return errors
+              f"{description}")
+        results.append((case, error))
+    return results
 
 
-def count_failures(cases, seed=0, extra_passes=()):
-    """Runs the cases; returns how many exceed their bound."""
-    errors = run_cases(cases, seed, extra_passes)
-    return sum(e > c.tolerance for e, c in zip(errors, cases))
+def run_cases(cases, seed=0, extra_passes=(), pipeline=CPU_PIPELINE):
+    """Runs all cases in one program (through `extra_passes`, then
+    `pipeline`); returns the relative error of each printed result against
+    the float64 reference, printing one line each."""
+    return [error for _, error in
+            _run_outputs(cases, seed, extra_passes, pipeline)]
 
 
-def check_cases(cases, seed=0, extra_passes=()):
-    """Runs the cases; returns a process exit status (1 if any case exceeds
-    its bound)."""
-    failed = count_failures(cases, seed, extra_passes)
-    print(f"{len(cases) - failed} of {len(cases)} cases within bounds")
+def count_failures(cases, seed=0, extra_passes=(), pipeline=CPU_PIPELINE):
+    """Runs the cases; returns how many results exceed their bound."""
+    return sum(error > case.tolerance for case, error in
+               _run_outputs(cases, seed, extra_passes, pipeline))
+
+
+def check_cases(cases, seed=0, extra_passes=(), pipeline=CPU_PIPELINE):
+    """Runs the cases; returns a process exit status (1 if any result
+    exceeds its bound)."""
+    failed = count_failures(cases, seed, extra_passes, pipeline)
+    print(f"{failed} results out of bounds" if failed else
+          f"all {len(cases)} cases within bounds")
     return 1 if failed else 0

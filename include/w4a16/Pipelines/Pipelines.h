@@ -107,10 +107,30 @@ LogicalResult buildGPUPipeline(OpPassManager &pm,
                                const GPUPipelineOptions &options,
                                function_ref<void(const Twine &)> emitError);
 
+/// The GPU pipeline's front end: AWQ repacked to GPTQ, act-order permuted,
+/// then --w4a16-tile-matmul for `chipset` (and a dynamic M's `mRange`).
+void addTiling(OpPassManager &pm, StringRef chipset, ArrayRef<int64_t> mRange);
+
+struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
+  PassOptions::Option<std::string> tilingChipset{
+      *this, "tiling-chipset",
+      llvm::cl::desc("Tile the matmuls as the GPU pipeline does for this "
+                     "chip and run the tile loops of "
+                     "--w4a16-materialize-tiling (default: the reference "
+                     "lowering)"),
+      llvm::cl::init("")};
+  PassOptions::ListOption<int64_t> mRange{
+      *this, "m-range",
+      llvm::cl::desc("With tiling-chipset: run-time range of a dynamic M "
+                     "(min,max)")};
+};
+
 /// Lowers a module holding w4a16 ops on tensors, through the reference
-/// linalg lowering and one-shot bufferization, to the LLVM dialect for
-/// execution on the host CPU (e.g. by mlir-runner).
-void buildCPUPipeline(OpPassManager &pm);
+/// linalg lowering (or, with `tiling-chipset`, the GPU tiling's tile loops)
+/// and one-shot bufferization, to the LLVM dialect for execution on the
+/// host CPU (e.g. by mlir-runner).
+void buildCPUPipeline(OpPassManager &pm,
+                      const CPUPipelineOptions &options = CPUPipelineOptions());
 
 /// One-shot bufferization of the whole module, functions included, with
 /// identity-layout memrefs at function boundaries (shared by the pipelines).

@@ -24,7 +24,6 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "w4a16/Support/PackedFormat.h"
-#include <numeric>
 
 using namespace mlir;
 using namespace mlir::w4a16;
@@ -52,7 +51,8 @@ protected:
   bool supportsFloatZeros() const override { return true; }
 
   LogicalResult checkSupported() override {
-    if (failed(SplitKLowering::checkSupported()))
+    if (failed(SplitKLowering::checkSupported()) ||
+        failed(verifySplitKGeometry(op, tiling, waves)))
       return failure();
     if (tiling.getTileN() % (target.waveSize * kColumnsPerLoad) != 0)
       return op.emitOpError()
@@ -106,15 +106,7 @@ private:
 } // namespace
 
 int64_t DecodeLowering::getSegmentRows() const {
-  int64_t groupRows = scheme.getEffectiveGroupSize(k) / kRowsPerWord;
-  int64_t rowsPerSplit = k / kRowsPerWord / tiling.getSplitK();
-  // Whole groups where the split has enough for every wave, else halves
-  // (down to one iteration's rows).
-  int64_t rows = std::gcd(groupRows, rowsPerSplit);
-  while (rows % 2 == 0 && rows / 2 % getRowsPerIteration() == 0 &&
-         rows * waves > rowsPerSplit)
-    rows /= 2;
-  return rows;
+  return getSegmentK(tiling, scheme, k, waves) / kRowsPerWord;
 }
 
 Value DecodeLowering::loadZeros(ImplicitLocOpBuilder &b, Value zeros,
@@ -159,7 +151,7 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   Value laneColumn = arith::MulIOp::create(b, lane, cIndex(b, kColumnsPerLoad));
   Value column = arith::AddIOp::create(
       b, arith::MulIOp::create(b, tileIndex, cIndex(b, tileN)), laneColumn);
-  int64_t rowsPerSplit = k / kRowsPerWord / tiling.getSplitK();
+  int64_t rowsPerSplit = getKPerSplit(tiling, k) / kRowsPerWord;
   int64_t segmentRows = getSegmentRows();
   int64_t groupRows = scheme.getEffectiveGroupSize(k) / kRowsPerWord;
   Value splitBegin = arith::MulIOp::create(b, split, cIndex(b, rowsPerSplit));
@@ -256,7 +248,7 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                   // Rows past M re-read the last row; their results are
                   // dropped. 16 bytes at a multiple of 8 elements: aligned, so
                   // a uniform row is a scalar load.
-                  Value xRow = arith::MinUIOp::create(
+                  Value xRow = createClampedRow(
                       lb,
                       arith::AddIOp::create(lb, tileRowBegin, cIndex(lb, mi)),
                       lastRow);

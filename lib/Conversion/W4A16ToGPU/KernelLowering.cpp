@@ -48,12 +48,6 @@ MemRefType gpukernels::workgroupMemrefOf(ArrayRef<int64_t> shape,
                                  gpu::GPUDialect::getWorkgroupAddressSpace()));
 }
 
-MagicBias gpukernels::getMagicBias(Type activation) {
-  using namespace ::w4a16;
-  return activation.isF16() ? MagicBias{pairOf(kF16MagicBits), kF16MagicBias}
-                            : MagicBias{pairOf(kBf16MagicBits), kBf16MagicBias};
-}
-
 SplitKLowering::SplitKLowering(MatmulOp op, TilingAttr tiling,
                                gpu::GPUModuleOp kernels, StringRef name,
                                const TargetInfo &target)
@@ -133,9 +127,8 @@ gpu::GPUFuncOp SplitKLowering::buildMainKernel() {
 }
 
 gpu::KernelDim3 SplitKLowering::getMainGrid(ImplicitLocOpBuilder &b, Value m) {
-  return {cIndex(b, llvm::divideCeil(n, tiling.getTileN())),
-          cIndex(b, tiling.getSplitK()),
-          arith::CeilDivUIOp::create(b, m, cIndex(b, tiling.getTileM()))};
+  return {cIndex(b, getColumnTileCount(tiling, n)),
+          cIndex(b, tiling.getSplitK()), createRowTileCount(b, tiling, m)};
 }
 
 Value SplitKLowering::getTileRowBegin(ImplicitLocOpBuilder &b) {
@@ -410,18 +403,6 @@ static void describeLaunch(gpu::LaunchFuncOp launch, TilingAttr tiling,
   launch->setAttr(kLaunchArgNamesAttrName, b.getStrArrayAttr(argNames));
 }
 
-/// Collapses leading batch dimensions into M.
-static Value collapseToMatrix(ImplicitLocOpBuilder &b, Value tensor) {
-  auto type = cast<RankedTensorType>(tensor.getType());
-  if (type.getRank() == 2)
-    return tensor;
-  SmallVector<ReassociationIndices> groups(2);
-  for (int64_t i = 0; i + 1 < type.getRank(); ++i)
-    groups[0].push_back(i);
-  groups[1].push_back(type.getRank() - 1);
-  return tensor::CollapseShapeOp::create(b, tensor, groups);
-}
-
 void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
   ImplicitLocOpBuilder b(op.getLoc(), op);
   // Read-only buffers of the operands, cast to the kernel's (dynamic M) type.
@@ -500,7 +481,6 @@ void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
       kLaunchWeightLayoutAttrName,
       b.getStringAttr(stringifyWeightLayout(getWeightLayout())));
 
-  auto initType = cast<RankedTensorType>(init.getType());
   auto outType = cast<MemRefType>(reduce.getArgumentTypes()[1]);
   Value initBuffer = toBuffer(init, outType);
   Value out = memref::AllocOp::create(b, outType, ValueRange{m});
@@ -512,20 +492,7 @@ void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
   memref::DeallocOp::create(b, workspace);
   if (gathered)
     memref::DeallocOp::create(b, gathered);
-  auto dynamicInitType =
-      RankedTensorType::get(outType.getShape(), outType.getElementType());
-  Value result = bufferization::ToTensorOp::create(
-      b, dynamicInitType, out, /*restrict=*/true, /*writable=*/true);
-  if (dynamicInitType != initType)
-    result = tensor::CastOp::create(b, initType, result);
-  auto resultType = op.getResult().getType();
-  if (resultType != initType)
-    result = tensor::ExpandShapeOp::create(
-        b, resultType, result,
-        cast<tensor::CollapseShapeOp>(init.getDefiningOp())
-            .getReassociationIndices(),
-        tensor::getMixedSizes(b, b.getLoc(), op.getInit()));
-  op.getResult().replaceAllUsesWith(result);
+  op.getResult().replaceAllUsesWith(createMatmulResult(b, op, init, out));
   op.erase();
   if (repack && repack->use_empty())
     repack.erase();

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "w4a16/Dialect/W4A16/IR/W4A16Ops.h"
+#include "w4a16/Dialect/W4A16/Utils/TilingGeometry.h"
 #include "w4a16/Support/PackedFormat.h"
 #include "w4a16/Target/TargetInfo.h"
 #include <memory>
@@ -26,20 +27,6 @@ Value cIndex(ImplicitLocOpBuilder &b, int64_t v);
 Value splatI32(ImplicitLocOpBuilder &b, VectorType type, uint32_t v);
 /// A workgroup (LDS) memref.
 MemRefType workgroupMemrefOf(ArrayRef<int64_t> shape, Type element);
-
-/// The exponent bits that make a 4-bit integer q read as bias + q in the
-/// activation type (0x6400 | q is 1024 + q in f16, 0x4300 | q is 128 + q in
-/// bf16), as two 16-bit lanes of an i32, and that bias.
-struct MagicBias {
-  uint32_t pairBits;
-  int64_t bias;
-};
-MagicBias getMagicBias(Type activation);
-/// The nibble in bits 0..3 of both 16-bit halves of a word: masking a word
-/// (shifted) with it, or with it << 4 for the nibbles read in place as 16 q,
-/// gives the pair that the magic bias turns into two activations.
-constexpr uint32_t kNibblePairMask =
-    ::w4a16::pairOf((1u << ::w4a16::kBitsPerValue) - 1);
 
 /// Where the packed zero points of `count` consecutive columns lie: their
 /// word along N and their bit offsets in it (vector<count x i32>). Both

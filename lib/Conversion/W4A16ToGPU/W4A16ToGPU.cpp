@@ -20,6 +20,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "w4a16/Dialect/W4A16/IR/W4A16Ops.h"
 #include "w4a16/Dialect/W4A16/Transforms/Transforms.h"
+#include "w4a16/Dialect/W4A16/Utils/TilingGeometry.h"
 #include "w4a16/Target/TargetInfo.h"
 
 namespace mlir::w4a16 {
@@ -61,84 +62,33 @@ struct ConvertW4A16ToGPUPass
   /// branch on M.
   LogicalResult lowerMatmul(MatmulOp op, gpu::GPUModuleOp kernels,
                             size_t index) {
-    auto tilings = op->getAttrOfType<ArrayAttr>(TilingAttr::getOpAttrName());
-    if (!tilings || tilings.empty())
-      return op.emitOpError("has no tiling; run --w4a16-tile-matmul first");
+    FailureOr<SmallVector<TilingAttr>> ranges = getDispatchRanges(op);
+    if (failed(ranges))
+      return failure();
     std::string name = ("matmul_" + Twine(index)).str();
-    if (tilings.size() == 1)
-      return lowerTiled(op, cast<TilingAttr>(tilings[0]), kernels, name);
-
-    SmallVector<TilingAttr> ranges =
-        llvm::to_vector(tilings.getAsRange<TilingAttr>());
-    llvm::sort(ranges, [](TilingAttr a, TilingAttr b) {
-      return a.getMMin() < b.getMMin();
-    });
-    for (auto [lower, upper] : llvm::zip(ranges, llvm::drop_begin(ranges)))
-      if (upper.getMMin() != lower.getMMax() + 1)
-        return op.emitOpError()
-               << "the tilings' M ranges must be contiguous for run-time "
-                  "dispatch; ["
-               << lower.getMMin() << ", " << lower.getMMax() << "] is followed "
-               << "by [" << upper.getMMin() << ", " << upper.getMMax() << "]";
+    if (ranges->size() == 1)
+      return lowerTiled(op, ranges->front(), kernels, name);
 
     // if (M <= m_max of range 0) {range 0} else if (M <= ...) ... else {last}
     ImplicitLocOpBuilder b(op.getLoc(), op);
-    Value m = getRowCount(b, op.getInput());
+    Value m = createRowCount(b, op.getInput());
     SmallVector<MatmulOp> perRange;
-    Value result = buildDispatch(b, op, m, ranges, perRange);
+    Value result = buildMDispatch(b, op, m, *ranges, perRange);
     op.getResult().replaceAllUsesWith(result);
     op.erase();
     // Each range's kernels read their own weight layout: the WMMA kernels'
     // clones read fragments (constant weights fold; argument weights are
     // repacked by the host at load time, per kernel, see docs/ABI.md).
     IRRewriter rewriter(op.getContext());
-    for (auto [clone, tiling] : llvm::zip(perRange, ranges))
+    for (auto [clone, tiling] : llvm::zip(perRange, *ranges))
       if (tiling.usesMatrixInstructions() && canUseFragmentLayout(clone))
         repackToFragmentLayout(rewriter, clone);
     for (auto [i, clone] : llvm::enumerate(perRange))
-      if (failed(lowerTiled(clone, ranges[i], kernels,
-                            (name + "_m" + Twine(ranges[i].getMMin())).str())))
+      if (failed(
+              lowerTiled(clone, (*ranges)[i], kernels,
+                         (name + "_m" + Twine((*ranges)[i].getMMin())).str())))
         return failure();
     return success();
-  }
-
-  /// M: the product of the input's leading dimensions.
-  static Value getRowCount(ImplicitLocOpBuilder &b, Value input) {
-    auto type = cast<RankedTensorType>(input.getType());
-    Value m = arith::ConstantIndexOp::create(b, 1);
-    for (int64_t d = 0; d + 1 < type.getRank(); ++d)
-      m = arith::MulIOp::create(b, m, tensor::DimOp::create(b, input, d));
-    return m;
-  }
-
-  /// Nested scf.if on M, one clone of `op` per range (appended to `perRange`
-  /// in range order, each with that range's tiling); returns the result.
-  static Value buildDispatch(ImplicitLocOpBuilder &b, MatmulOp op, Value m,
-                             ArrayRef<TilingAttr> ranges,
-                             SmallVectorImpl<MatmulOp> &perRange) {
-    auto cloneFor = [&](ImplicitLocOpBuilder &builder, TilingAttr tiling) {
-      auto clone = cast<MatmulOp>(builder.clone(*op));
-      clone->setAttr(TilingAttr::getOpAttrName(),
-                     builder.getArrayAttr({tiling}));
-      perRange.push_back(clone);
-      return clone.getResult();
-    };
-    if (ranges.size() == 1)
-      return cloneFor(b, ranges.front());
-    Value inRange = arith::CmpIOp::create(
-        b, arith::CmpIPredicate::ule, m,
-        arith::ConstantIndexOp::create(b, ranges.front().getMMax()));
-    auto branch = scf::IfOp::create(b, op.getResult().getType(), inRange,
-                                    /*withElseRegion=*/true);
-    ImplicitLocOpBuilder thenBuilder =
-        ImplicitLocOpBuilder::atBlockBegin(op.getLoc(), branch.thenBlock());
-    scf::YieldOp::create(thenBuilder, cloneFor(thenBuilder, ranges.front()));
-    ImplicitLocOpBuilder elseBuilder =
-        ImplicitLocOpBuilder::atBlockBegin(op.getLoc(), branch.elseBlock());
-    scf::YieldOp::create(
-        elseBuilder,
-        buildDispatch(elseBuilder, op, m, ranges.drop_front(), perRange));
-    return branch.getResult(0);
   }
 
   LogicalResult lowerTiled(MatmulOp op, TilingAttr tiling,

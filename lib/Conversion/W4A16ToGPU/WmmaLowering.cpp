@@ -77,12 +77,9 @@ private:
   int64_t wavesM() const { return waves / wavesN(); }
   int64_t waveRows() const { return tiling.getTileM() / wavesM(); }
   int64_t tilesM() const { return waveRows() / kTile; }
-  int64_t kPerSplit() const { return k / tiling.getSplitK(); }
-  /// K rows between two scale applications: a group, or the split when the
-  /// split lies inside one group.
-  int64_t segmentRows() const {
-    return std::min(scheme.getEffectiveGroupSize(k), kPerSplit());
-  }
+  int64_t kPerSplit() const { return getKPerSplit(tiling, k); }
+  /// K rows between two scale applications.
+  int64_t segmentRows() const { return getSegmentK(tiling, scheme, k, waves); }
   MemRefType getStageType() const;
 
   /// Per-lane state shared by the loop body builders.
@@ -153,12 +150,8 @@ LogicalResult WmmaLowering::checkSupported() {
     return op.emitOpError()
            << "the " << strategy << " kernels need a group size that is a "
            << "multiple of " << kBlockK << ", got " << group;
-  if (kPerSplit() % segmentRows() != 0)
-    return op.emitOpError()
-           << "split_k = " << tiling.getSplitK() << " cuts K = " << k
-           << " into slices of " << kPerSplit()
-           << " rows, neither whole groups nor inside one "
-              "group";
+  if (failed(verifySplitKGeometry(op, tiling, waves)))
+    return failure();
   if (tiling.getTileK() % kBlockK != 0 ||
       segmentRows() % tiling.getTileK() != 0)
     return op.emitOpError()
@@ -330,7 +323,7 @@ SmallVector<Value> WmmaLowering::loadStage(ImplicitLocOpBuilder &b,
     Value row = arith::AddIOp::create(
         b, lane.workgroupRow,
         arith::DivUIOp::create(b, unit, cIndex(b, unitsPerRow)));
-    row = arith::MinUIOp::create(b, row, lane.lastRow);
+    row = createClampedRow(b, row, lane.lastRow);
     Value column = arith::AddIOp::create(
         b, kBase,
         arith::MulIOp::create(
@@ -445,7 +438,7 @@ void WmmaLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   lane.wordOffset = arith::MulIOp::create(
       b, laneColumn, cIndex(b, ::w4a16::kFragmentWordsPerColumn));
   for (int64_t i = 0; i < tilesM(); ++i)
-    lane.aRows.push_back(arith::MinUIOp::create(
+    lane.aRows.push_back(createClampedRow(
         b,
         arith::AddIOp::create(
             b, firstRow,

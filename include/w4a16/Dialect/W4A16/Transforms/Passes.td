@@ -87,6 +87,52 @@ def W4A16TileMatmulPass : Pass<"w4a16-tile-matmul"> {
   let dependentDialects = ["::mlir::w4a16::W4A16Dialect"];
 }
 
+def W4A16MaterializeTilingPass : Pass<"w4a16-materialize-tiling"> {
+  let summary = "Rewrite each tiled w4a16.matmul into the tile loops its GPU kernels run, target independent";
+  let description = [{
+    Rewrites each `w4a16.matmul` with a `w4a16.tilings` attribute into
+    explicit loops over exactly the tiles of that tiling, with the
+    arithmetic of the GPU kernels and the MMA step left target independent
+    (`linalg.matmul` on f32 tile buffers), so that the result runs on the
+    host (`--w4a16-cpu-pipeline="tiling-chipset=..."`) and proves the
+    tiling, masking and dequant by execution:
+
+    - row tiles of `tile_m` rows for any run-time M (rows past M re-read row
+      M - 1 and are dropped at the store), column tiles of `tile_n` (columns
+      past N read as zero and are dropped);
+    - `split_k` slices of K, each walked in segments inside one group
+      (`Utils/TilingGeometry.h`, the boundaries the kernels use), `tile_k`
+      rows (or the segment, if shorter) per MMA step;
+    - the exact magic-bias dequant (`0x6400 | q` = 1024 + q in f16,
+      `0x4300 | q` = 128 + q in bf16, nibbles j and j + 4 of a word as one
+      pair); decode and bf16 subtract `(bias + z) sum x` from the segment's
+      sums, the f16 matrix strategies `bias + z` from each weight (exact);
+      then the group's f32 scale multiplies the segment into the total;
+    - f32 partials in a workspace `[split_k, M, N]`, summed with the init in
+      slice order and rounded once.
+
+    Several tilings (a dynamic M) become the run-time `scf.if` chain on M
+    of `--convert-w4a16-to-gpu`. Matmuls without tilings are left alone.
+    The weights must be gptq (run `--w4a16-repack-awq` first) without
+    `g_idx` (run `--w4a16-permute-act-order` first); float zero points only
+    in decode tilings, as in the kernels.
+  }];
+  let options = [
+    Option<"testSplitSkew", "test-split-skew", "int64_t", /*default=*/"0",
+           "Test only: start slice s at s * (K / split_k - skew) rows, a "
+           "wrong split boundary the execution tests must catch">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 def W4A16RepackWeightsPass : Pass<"w4a16-repack-weights"> {
   let summary = "Repack GPTQ matmul weights into the microkernels' fragment layout";
   let description = [{

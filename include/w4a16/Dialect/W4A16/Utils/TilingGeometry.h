@@ -1,0 +1,92 @@
+//===- TilingGeometry.h - Where the tiles of a tiled matmul lie -*- C++ -*-===//
+//
+// What a #w4a16.tiling means for one w4a16.matmul, defined once for every
+// lowering of it: the GPU kernels (lib/Conversion/W4A16ToGPU) and the
+// target-independent tile loops of --w4a16-materialize-tiling, which run on
+// the host CPU and so prove this geometry and the dequant by execution.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef W4A16_DIALECT_W4A16_UTILS_TILINGGEOMETRY_H
+#define W4A16_DIALECT_W4A16_UTILS_TILINGGEOMETRY_H
+
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "w4a16/Dialect/W4A16/IR/W4A16Ops.h"
+#include "w4a16/Support/PackedFormat.h"
+
+namespace mlir::w4a16 {
+
+//===----------------------------------------------------------------------===//
+// Dequant
+//===----------------------------------------------------------------------===//
+
+/// The exponent bits that make a 4-bit integer q read as bias + q in the
+/// activation type (0x6400 | q is 1024 + q in f16, 0x4300 | q is 128 + q in
+/// bf16), as two 16-bit lanes of an i32, and that bias.
+struct MagicBias {
+  uint32_t pairBits;
+  int64_t bias;
+};
+MagicBias getMagicBias(Type activation);
+/// The nibble in bits 0..3 of both 16-bit halves of a word: masking a word
+/// (shifted) with it, or with it << 4 for the nibbles read in place as 16 q,
+/// gives the pair that the magic bias turns into two activations.
+constexpr uint32_t kNibblePairMask =
+    ::w4a16::pairOf((1u << ::w4a16::kBitsPerValue) - 1);
+
+//===----------------------------------------------------------------------===//
+// K: split-K slices and the segments between two scale applications
+//===----------------------------------------------------------------------===//
+
+/// K rows of one split-K slice; slice s covers [s, s + 1) times this.
+int64_t getKPerSplit(TilingAttr tiling, int64_t k);
+/// K rows a kernel accumulates before applying one group's scale (and
+/// zero): decode walks whole groups where each of its `waves` waves gets
+/// one, else halves of them, never below the packed rows one wave loads per
+/// iteration (tile_k / (waves * 8)); the matrix strategies a group, or the
+/// slice when it lies inside one group. A segment never crosses a group.
+int64_t getSegmentK(TilingAttr tiling, QuantSchemeAttr scheme, int64_t k,
+                    int64_t waves);
+/// Checks that the tiling's split-K cuts K into whole packed words and into
+/// whole segments (a diagnostic on `op` otherwise).
+LogicalResult verifySplitKGeometry(MatmulOp op, TilingAttr tiling,
+                                   int64_t waves);
+
+//===----------------------------------------------------------------------===//
+// M and N: row and column tiles
+//===----------------------------------------------------------------------===//
+
+/// Column tiles covering N (the last one masked when N % tile_n != 0).
+int64_t getColumnTileCount(TilingAttr tiling, int64_t n);
+/// Row tiles covering `m` rows (any M, also above the tiling's m_max).
+Value createRowTileCount(ImplicitLocOpBuilder &b, TilingAttr tiling, Value m);
+/// The row a tile reads for output row `row`: rows past M re-read the last
+/// row M - 1 (`lastRow`); their results are dropped at the store.
+Value createClampedRow(ImplicitLocOpBuilder &b, Value row, Value lastRow);
+
+//===----------------------------------------------------------------------===//
+// Host side: matrices and run-time dispatch on M
+//===----------------------------------------------------------------------===//
+
+/// Collapses the leading batch dimensions of a tensor into M.
+Value collapseToMatrix(ImplicitLocOpBuilder &b, Value tensor);
+/// The result of `op` from `out`, a memref<?xN> of its rows (collapsed as
+/// `collapsedInit`): as a tensor, cast to the collapsed init's type and
+/// expanded back to the batch dimensions.
+Value createMatmulResult(ImplicitLocOpBuilder &b, MatmulOp op,
+                         Value collapsedInit, Value out);
+/// M: the product of the input's leading dimensions.
+Value createRowCount(ImplicitLocOpBuilder &b, Value input);
+/// The tilings of `op` sorted by m_min, or failure (after a diagnostic on
+/// `op`) when it has none or their M ranges are not contiguous.
+FailureOr<SmallVector<TilingAttr>> getDispatchRanges(MatmulOp op);
+/// Nested scf.if on M (`m <= m_max` of each range but the last), one clone
+/// of `op` per range (appended to `perRange` in range order, each with that
+/// range's tiling only); returns the result.
+Value buildMDispatch(ImplicitLocOpBuilder &b, MatmulOp op, Value m,
+                     ArrayRef<TilingAttr> ranges,
+                     SmallVectorImpl<MatmulOp> &perRange);
+
+} // namespace mlir::w4a16
+
+#endif // W4A16_DIALECT_W4A16_UTILS_TILINGGEOMETRY_H

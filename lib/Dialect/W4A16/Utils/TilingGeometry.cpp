@@ -1,0 +1,157 @@
+//===- TilingGeometry.cpp - Where the tiles of a tiled matmul lie ---------===//
+
+#include "w4a16/Dialect/W4A16/Utils/TilingGeometry.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include <numeric>
+
+using namespace mlir;
+using namespace mlir::w4a16;
+
+MagicBias mlir::w4a16::getMagicBias(Type activation) {
+  using namespace ::w4a16;
+  return activation.isF16() ? MagicBias{pairOf(kF16MagicBits), kF16MagicBias}
+                            : MagicBias{pairOf(kBf16MagicBits), kBf16MagicBias};
+}
+
+int64_t mlir::w4a16::getKPerSplit(TilingAttr tiling, int64_t k) {
+  return k / tiling.getSplitK();
+}
+
+int64_t mlir::w4a16::getSegmentK(TilingAttr tiling, QuantSchemeAttr scheme,
+                                 int64_t k, int64_t waves) {
+  int64_t group = scheme.getEffectiveGroupSize(k);
+  int64_t kPerSplit = getKPerSplit(tiling, k);
+  if (tiling.usesMatrixInstructions())
+    return std::min(group, kPerSplit);
+  // Decode: packed rows. Whole groups where the split has enough for every
+  // wave, else halves (down to one iteration's rows).
+  using ::w4a16::kValuesPerWord;
+  int64_t rowsPerSplit = kPerSplit / kValuesPerWord;
+  int64_t rowsPerIteration = tiling.getTileK() / (waves * kValuesPerWord);
+  int64_t rows = std::gcd(group / kValuesPerWord, rowsPerSplit);
+  while (rows % 2 == 0 && rows / 2 % rowsPerIteration == 0 &&
+         rows * waves > rowsPerSplit)
+    rows /= 2;
+  return rows * kValuesPerWord;
+}
+
+LogicalResult mlir::w4a16::verifySplitKGeometry(MatmulOp op, TilingAttr tiling,
+                                                int64_t waves) {
+  int64_t k = op.getK();
+  if (k % (tiling.getSplitK() * ::w4a16::kValuesPerWord) != 0)
+    return op.emitOpError()
+           << "split_k = " << tiling.getSplitK() << " does not cut K = " << k
+           << " into slices of whole packed words";
+  int64_t kPerSplit = getKPerSplit(tiling, k);
+  if (kPerSplit % getSegmentK(tiling, op.getScheme(), k, waves) != 0)
+    return op.emitOpError()
+           << "split_k = " << tiling.getSplitK() << " cuts K = " << k
+           << " into slices of " << kPerSplit
+           << " rows, neither whole groups nor inside one "
+              "group";
+  return success();
+}
+
+int64_t mlir::w4a16::getColumnTileCount(TilingAttr tiling, int64_t n) {
+  return llvm::divideCeil(n, tiling.getTileN());
+}
+
+Value mlir::w4a16::createRowTileCount(ImplicitLocOpBuilder &b,
+                                      TilingAttr tiling, Value m) {
+  return arith::CeilDivUIOp::create(
+      b, m, arith::ConstantIndexOp::create(b, tiling.getTileM()));
+}
+
+Value mlir::w4a16::createClampedRow(ImplicitLocOpBuilder &b, Value row,
+                                    Value lastRow) {
+  return arith::MinUIOp::create(b, row, lastRow);
+}
+
+Value mlir::w4a16::collapseToMatrix(ImplicitLocOpBuilder &b, Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  if (type.getRank() == 2)
+    return tensor;
+  SmallVector<ReassociationIndices> groups(2);
+  for (int64_t i = 0; i + 1 < type.getRank(); ++i)
+    groups[0].push_back(i);
+  groups[1].push_back(type.getRank() - 1);
+  return tensor::CollapseShapeOp::create(b, tensor, groups);
+}
+
+Value mlir::w4a16::createMatmulResult(ImplicitLocOpBuilder &b, MatmulOp op,
+                                      Value collapsedInit, Value out) {
+  auto initType = cast<RankedTensorType>(collapsedInit.getType());
+  auto outType = cast<MemRefType>(out.getType());
+  auto dynamicInitType =
+      RankedTensorType::get(outType.getShape(), outType.getElementType());
+  Value result = bufferization::ToTensorOp::create(
+      b, dynamicInitType, out, /*restrict=*/true, /*writable=*/true);
+  if (dynamicInitType != initType)
+    result = tensor::CastOp::create(b, initType, result);
+  auto resultType = op.getResult().getType();
+  if (resultType != initType)
+    result = tensor::ExpandShapeOp::create(
+        b, resultType, result,
+        cast<tensor::CollapseShapeOp>(collapsedInit.getDefiningOp())
+            .getReassociationIndices(),
+        tensor::getMixedSizes(b, b.getLoc(), op.getInit()));
+  return result;
+}
+
+Value mlir::w4a16::createRowCount(ImplicitLocOpBuilder &b, Value input) {
+  auto type = cast<RankedTensorType>(input.getType());
+  Value m = arith::ConstantIndexOp::create(b, 1);
+  for (int64_t d = 0; d + 1 < type.getRank(); ++d)
+    m = arith::MulIOp::create(b, m, tensor::DimOp::create(b, input, d));
+  return m;
+}
+
+FailureOr<SmallVector<TilingAttr>> mlir::w4a16::getDispatchRanges(MatmulOp op) {
+  auto tilings = op->getAttrOfType<ArrayAttr>(TilingAttr::getOpAttrName());
+  if (!tilings || tilings.empty() ||
+      !llvm::all_of(tilings, llvm::IsaPred<TilingAttr>))
+    return op.emitOpError("has no tiling; run --w4a16-tile-matmul first");
+  SmallVector<TilingAttr> ranges =
+      llvm::to_vector(tilings.getAsRange<TilingAttr>());
+  llvm::sort(ranges, [](TilingAttr a, TilingAttr b) {
+    return a.getMMin() < b.getMMin();
+  });
+  for (auto [lower, upper] : llvm::zip(ranges, llvm::drop_begin(ranges)))
+    if (upper.getMMin() != lower.getMMax() + 1)
+      return op.emitOpError()
+             << "the tilings' M ranges must be contiguous for run-time "
+                "dispatch; ["
+             << lower.getMMin() << ", " << lower.getMMax() << "] is followed "
+             << "by [" << upper.getMMin() << ", " << upper.getMMax() << "]";
+  return ranges;
+}
+
+Value mlir::w4a16::buildMDispatch(ImplicitLocOpBuilder &b, MatmulOp op, Value m,
+                                  ArrayRef<TilingAttr> ranges,
+                                  SmallVectorImpl<MatmulOp> &perRange) {
+  auto cloneFor = [&](ImplicitLocOpBuilder &builder, TilingAttr tiling) {
+    auto clone = cast<MatmulOp>(builder.clone(*op));
+    clone->setAttr(TilingAttr::getOpAttrName(), builder.getArrayAttr({tiling}));
+    perRange.push_back(clone);
+    return clone.getResult();
+  };
+  if (ranges.size() == 1)
+    return cloneFor(b, ranges.front());
+  Value inRange = arith::CmpIOp::create(
+      b, arith::CmpIPredicate::ule, m,
+      arith::ConstantIndexOp::create(b, ranges.front().getMMax()));
+  auto branch = scf::IfOp::create(b, op.getResult().getType(), inRange,
+                                  /*withElseRegion=*/true);
+  ImplicitLocOpBuilder thenBuilder =
+      ImplicitLocOpBuilder::atBlockBegin(op.getLoc(), branch.thenBlock());
+  scf::YieldOp::create(thenBuilder, cloneFor(thenBuilder, ranges.front()));
+  ImplicitLocOpBuilder elseBuilder =
+      ImplicitLocOpBuilder::atBlockBegin(op.getLoc(), branch.elseBlock());
+  scf::YieldOp::create(
+      elseBuilder,
+      buildMDispatch(elseBuilder, op, m, ranges.drop_front(), perRange));
+  return branch.getResult(0);
+}
