@@ -88,6 +88,38 @@ template <typename T> W4A16_UK_DEVICE inline T loadUniform(const T *ptr) {
 #endif
 }
 
+/// x of lane (lane ^ kMask), kMask a power of two below the wave size.
+template <int kMask> W4A16_UK_DEVICE inline float laneXor(float x) {
+  static_assert(kMask > 0 && kMask < kWaveSize && (kMask & (kMask - 1)) == 0);
+#if defined(__AMDGCN__)
+  if constexpr (kMask < 16) {
+    // DPP row_xmask: a free operand modifier of the consuming add.
+    constexpr int kRowXmask = 0x160;
+    return __builtin_bit_cast(
+        float, __builtin_amdgcn_mov_dpp(__builtin_bit_cast(int, x),
+                                        kRowXmask | kMask, 0xF, 0xF, false));
+  } else {
+    // The same lane of the other half-wave.
+    const uint32_t v = __builtin_bit_cast(uint32_t, x);
+    return __builtin_bit_cast(
+        float, __builtin_amdgcn_permlanex16(v, v, 0x76543210u, 0xfedcba98u,
+                                            false, false));
+  }
+#else
+  return __nvvm_shfl_sync_bfly_f32(0xffffffffu, x, kMask, 0x1f);
+#endif
+}
+
+/// Tells the compiler that x is the same in every lane (on AMDGPU: an SGPR).
+W4A16_UK_DEVICE inline float waveUniform(float x) {
+#if defined(__AMDGCN__)
+  return __builtin_bit_cast(
+      float, __builtin_amdgcn_readfirstlane(__builtin_bit_cast(int, x)));
+#else
+  return x;
+#endif
+}
+
 /// Hides a bit pattern from the optimizer so that the magic-number dequant is
 /// not folded back into float conversions.
 W4A16_UK_DEVICE inline uint32_t opaque(uint32_t x) {
