@@ -22,7 +22,36 @@
   a, lda, rows_valid, qweight, ldq, scales, ld_scales, qzeros, ld_zeros,       \
       zero_kind, column, k_begin, k_end, group_size, acc
 
+/// Body of an entry point: forwards its parameters to `kernel`, the zero kind
+/// as a compile-time constant (withConstantZeroKind).
+#define W4A16_UK_FORWARD_WITH_CONSTANT_ZERO_KIND(kernel)                       \
+  w4a16::uk::withConstantZeroKind(zero_kind, [&](auto kind) {                  \
+    const int32_t zero_kind = decltype(kind)::value;                           \
+    kernel(W4A16_UK_ARGS);                                                     \
+  })
+
 namespace w4a16::uk {
+
+/// Runs `kernel(kind)` with kind::value the zero kind as a compile-time
+/// constant, so that each kind gets straight-line code (no branches on the
+/// kind inside the loops) also where the caller passes it at run time.
+template <int32_t kKind> struct ZeroKindConstant {
+  static constexpr int32_t value = kKind;
+};
+template <typename Kernel>
+W4A16_UK_DEVICE inline void withConstantZeroKind(int32_t zeroKind,
+                                                 Kernel kernel) {
+  switch (zeroKind) {
+  case W4A16_UK_ZERO_NONE:
+    return kernel(ZeroKindConstant<W4A16_UK_ZERO_NONE>{});
+  case W4A16_UK_ZERO_SYMMETRIC:
+    return kernel(ZeroKindConstant<W4A16_UK_ZERO_SYMMETRIC>{});
+  case W4A16_UK_ZERO_PACKED:
+    return kernel(ZeroKindConstant<W4A16_UK_ZERO_PACKED>{});
+  default:
+    return kernel(ZeroKindConstant<W4A16_UK_ZERO_PACKED_PLUS_ONE>{});
+  }
+}
 
 /// Weight layouts the microkernels read.
 enum class WeightLayout { Gptq, Fragment };
@@ -87,6 +116,7 @@ template <> struct ElementTraits<_Float16> : ElementVectors<_Float16> {
   static constexpr uint32_t kMagicOfPair[2] = {kF16MagicBits,
                                                kF16MagicBits - (4u << 10)};
   static constexpr float kBiasOfPair[2] = {kF16MagicBias, kF16MagicBias / 16};
+  static constexpr int kDequantValuPerWord = 5;
 
   W4A16_UK_DEVICE static void dequantWord(uint32_t word, Pair out[4]) {
     const uint32_t upper = word >> 8;
@@ -102,6 +132,7 @@ template <> struct ElementTraits<_Float16> : ElementVectors<_Float16> {
 template <> struct ElementTraits<__bf16> : ElementVectors<__bf16> {
   static constexpr uint32_t kOnePairBits = 0x3F803F80u;
   static constexpr float kBiasOfPair[2] = {kBf16MagicBias, kBf16MagicBias};
+  static constexpr int kDequantValuPerWord = 7;
 
   W4A16_UK_DEVICE static void dequantWord(uint32_t word, Pair out[4]) {
 #pragma unroll

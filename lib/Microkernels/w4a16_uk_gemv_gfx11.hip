@@ -60,10 +60,8 @@ W4A16_UK_DEVICE inline void gemv(W4A16_UK_PARAMS(T)) {
         addWordSums<T, kLayout>(*reinterpret_cast<const Vec8 *>(rows[r] + k),
                                 sharedZero, zero_kind, sums[r]);
 #pragma unroll
-    for (int r = 0; r < kRows; ++r) {
+    for (int r = 0; r < kRows; ++r)
       sums[r] = laneGroupSum<kWaveSize>(sums[r], zero_kind);
-      sums[r] = {waveUniform(sums[r].biased), waveUniform(sums[r].plain)};
-    }
 
     float dot[kRows][kGemvColumnsPerLane] = {};
     const uint32_t *packedRow = qweight + (kStart / kValuesPerWord) * ldq;
@@ -76,8 +74,11 @@ W4A16_UK_DEVICE inline void gemv(W4A16_UK_PARAMS(T)) {
       const uint32_t laneBytes = opaque(columnBytes);
 #pragma unroll
       for (int i = 0; i < kWords; ++i) {
-        const uint4v words = *reinterpret_cast<const uint4v *>(
-            reinterpret_cast<const char *>(packedRow + i * ldq) + laneBytes);
+        const uint32_t *row = packedRow + i * ldq;
+        if constexpr (kWords > 1)
+          row = opaqueUniform(row);
+        const uint4v words = loadGlobal(reinterpret_cast<const uint4v *>(
+            reinterpret_cast<const char *>(row) + laneBytes));
         Pair act[kRows][4];
 #pragma unroll
         for (int r = 0; r < kRows; ++r) {
@@ -125,6 +126,6 @@ W4A16_UK_DEVICE inline void gemv(W4A16_UK_PARAMS(T)) {
 
 #define W4A16_UK_DEFINE_GEMV(name, T, rows)                                    \
   W4A16_UK_EXPORT void name(W4A16_UK_PARAMS(T)) {                              \
-    w4a16::uk::gemv<T, rows>(W4A16_UK_ARGS);                                   \
+    W4A16_UK_FORWARD_WITH_CONSTANT_ZERO_KIND((w4a16::uk::gemv<T, rows>));      \
   }
 W4A16_UK_FOR_EACH_GEMV(W4A16_UK_DEFINE_GEMV)

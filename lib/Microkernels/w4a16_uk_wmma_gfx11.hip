@@ -26,18 +26,18 @@ W4A16_UK_DEVICE inline uint4v loadColumnWords(const uint32_t *qweight,
                                               int64_t tileColumn,
                                               uint32_t laneBytes) {
   if constexpr (L == WeightLayout::Fragment)
-    return *reinterpret_cast<const uint4v *>(
+    return loadGlobal(reinterpret_cast<const uint4v *>(
         reinterpret_cast<const char *>(
             qweight + fragmentColumnWord(k, tileColumn, ldq)) +
-        laneBytes);
+        laneBytes));
   const char *word = reinterpret_cast<const char *>(
                          qweight + (k / kValuesPerWord) * ldq + tileColumn) +
                      laneBytes;
   const int64_t rowBytes = ldq * sizeof(uint32_t);
-  return {*reinterpret_cast<const uint32_t *>(word),
-          *reinterpret_cast<const uint32_t *>(word + rowBytes),
-          *reinterpret_cast<const uint32_t *>(word + 2 * rowBytes),
-          *reinterpret_cast<const uint32_t *>(word + 3 * rowBytes)};
+  return {loadGlobal(reinterpret_cast<const uint32_t *>(word)),
+          loadGlobal(reinterpret_cast<const uint32_t *>(word + rowBytes)),
+          loadGlobal(reinterpret_cast<const uint32_t *>(word + 2 * rowBytes)),
+          loadGlobal(reinterpret_cast<const uint32_t *>(word + 3 * rowBytes))};
 }
 
 /// Byte offset of column c (0..15) of a tile from the tile's first column:
@@ -106,20 +106,25 @@ W4A16_UK_DEVICE inline void wmma(W4A16_UK_PARAMS(T)) {
     const int32_t blocks =
         static_cast<int32_t>((kStop - kStart) / kFragmentBlockK);
     for (int32_t block = 0; block < blocks; ++block, k += kFragmentBlockK) {
+      // Opaque, so that loop strength reduction cannot fold the lane offsets
+      // into per-load 64-bit VGPR addresses.
+      const uint32_t aLaneBytes = opaque(aRowBytes);
+      const uint32_t bLaneBytes = opaque(bColumnBytes);
       Frag aFrag[2];
 #pragma unroll
       for (int s = 0; s < 2; ++s) {
         const Vec8 *src = reinterpret_cast<const Vec8 *>(
-            reinterpret_cast<const char *>(a + k + s * kStepK) + aRowBytes);
-        aFrag[s] = __builtin_shufflevector(
-            toPairOrder<L>(src[0]), toPairOrder<L>(src[1]), 0, 1, 2, 3, 4, 5,
-            6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            reinterpret_cast<const char *>(a + k + s * kStepK) + aLaneBytes);
+        aFrag[s] = __builtin_shufflevector(toPairOrder<L>(loadGlobal(src)),
+                                           toPairOrder<L>(loadGlobal(src + 1)),
+                                           0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+                                           11, 12, 13, 14, 15);
       }
 #pragma unroll
       for (int t = 0; t < kTiles; ++t) {
         const uint4v words = loadColumnWords<L>(qweight, ldq, k,
                                                 column + t * kTileN,
-                                                bColumnBytes);
+                                                bLaneBytes);
 #pragma unroll
         for (int s = 0; s < 2; ++s) {
           Pair b[8];
@@ -128,6 +133,9 @@ W4A16_UK_DEVICE inline void wmma(W4A16_UK_PARAMS(T)) {
           dot[t] = mma16x16x16(aFrag[s], bits<Frag>(b), dot[t]);
         }
       }
+#pragma unroll
+      for (int i = 0; i < 2 * kTiles; ++i)
+        scheduleValuThenWmma<2 * Traits::kDequantValuPerWord>();
     }
 
 #pragma unroll
@@ -145,6 +153,7 @@ W4A16_UK_DEVICE inline void wmma(W4A16_UK_PARAMS(T)) {
 
 #define W4A16_UK_DEFINE_WMMA(name, T, layout, tiles)                           \
   W4A16_UK_EXPORT void name(W4A16_UK_PARAMS(T)) {                              \
-    w4a16::uk::wmma<T, w4a16::uk::WeightLayout::layout, tiles>(W4A16_UK_ARGS); \
+    W4A16_UK_FORWARD_WITH_CONSTANT_ZERO_KIND(                                  \
+        (w4a16::uk::wmma<T, w4a16::uk::WeightLayout::layout, tiles>));          \
   }
 W4A16_UK_FOR_EACH_WMMA(W4A16_UK_DEFINE_WMMA)

@@ -34,7 +34,7 @@ __attribute__((device)) void runGemv(Microkernel microkernel, const T *a,
                                      TestArgs args) {
   const GridPosition pos = gridPosition();
   const int64_t wave =
-      pos.blockX * (kGemvThreads / kWaveSize) + pos.thread / kWaveSize;
+      pos.blockX * (kGemvThreads / kWaveSize) + pos.wave;
   const int64_t column = wave * 128 + 4 * laneId();
   const int64_t row0 = pos.blockY * kRows;
   float acc[kRows * 4] = {};
@@ -54,7 +54,7 @@ __attribute__((device)) void runWmma(Microkernel microkernel, const T *a,
                                      TestArgs args) {
   const GridPosition pos = gridPosition();
   const int64_t wave =
-      pos.blockX * (kWmmaThreads / kWaveSize) + pos.thread / kWaveSize;
+      pos.blockX * (kWmmaThreads / kWaveSize) + pos.wave;
   const int64_t column0 = wave * 16 * kTiles;
   const int64_t row0 = pos.blockY * 16;
   const uint32_t lane = laneId();
