@@ -192,16 +192,17 @@ struct ActivationSums {
 /// exceeds the exact sum_k x_k (q_k - z) by.
 W4A16_UK_DEVICE inline float biasCorrection(ActivationSums sums, float zero,
                                             int32_t zeroKind) {
-  return hasPackedZeros(zeroKind) ? __builtin_fmaf(zero, sums.plain, sums.biased)
-                                  : sums.biased;
+  return hasPackedZeros(zeroKind)
+             ? __builtin_fmaf(zero, sums.plain, sums.biased)
+             : sums.biased;
 }
 
 /// Accumulates the sums of x_k over the 8 K rows of one word (k % 8 == 0)
 /// in layout L.
 template <typename T, WeightLayout L>
-W4A16_UK_DEVICE inline void
-addWordSums(typename ElementTraits<T>::Vec8 x, float sharedZero,
-            int32_t zeroKind, ActivationSums &sums) {
+W4A16_UK_DEVICE inline void addWordSums(typename ElementTraits<T>::Vec8 x,
+                                        float sharedZero, int32_t zeroKind,
+                                        ActivationSums &sums) {
   using Pair = typename ElementTraits<T>::Pair;
   Pair pairs[4];
   __builtin_memcpy(pairs, &x, sizeof(x));

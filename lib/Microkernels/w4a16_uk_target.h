@@ -79,16 +79,31 @@ W4A16_UK_DEVICE inline GridPosition gridPosition() {
 #endif
 }
 
+/// *ptr read through AMDGPU address space kAddressSpace (a plain load on
+/// NVIDIA): the ABI's pointers are generic, the address space tells the
+/// backend which load instruction applies.
+template <unsigned kAddressSpace, typename T>
+W4A16_UK_DEVICE inline T loadFrom(const T *ptr) {
+#if defined(__AMDGCN__)
+  return *reinterpret_cast<const __attribute__((address_space(kAddressSpace)))
+                           T *>(reinterpret_cast<uintptr_t>(ptr));
+#else
+  return *ptr;
+#endif
+}
+
 /// Loads data that every lane of the wave reads at the same address and that
 /// nothing writes during the kernel. On AMDGPU the constant address space lets
 /// the backend use scalar loads into SGPRs, which the VALU reads for free.
 template <typename T> W4A16_UK_DEVICE inline T loadUniform(const T *ptr) {
-#if defined(__AMDGCN__)
-  return *reinterpret_cast<const __attribute__((address_space(4))) T *>(
-      reinterpret_cast<uintptr_t>(ptr));
-#else
-  return *ptr;
-#endif
+  return loadFrom<4>(ptr);
+}
+
+/// Loads per-lane data from global memory. On AMDGPU the global address space
+/// lets the backend use the scalar-base form of global loads (SGPR address +
+/// 32-bit lane offset).
+template <typename T> W4A16_UK_DEVICE inline T loadGlobal(const T *ptr) {
+  return loadFrom<1>(ptr);
 }
 
 /// x of lane (lane ^ kMask), kMask a power of two below the wave size.
@@ -134,18 +149,6 @@ W4A16_UK_DEVICE inline uint32_t opaque(uint32_t x) {
   asm("" : "+r"(x));
 #endif
   return x;
-}
-
-/// Loads per-lane data from global memory (the ABI's pointers are generic).
-/// On AMDGPU the global address space lets the backend use the scalar-base
-/// form of global loads (SGPR address + 32-bit lane offset).
-template <typename T> W4A16_UK_DEVICE inline T loadGlobal(const T *ptr) {
-#if defined(__AMDGCN__)
-  return *reinterpret_cast<const __attribute__((address_space(1))) T *>(
-      reinterpret_cast<uintptr_t>(ptr));
-#else
-  return *ptr;
-#endif
 }
 
 /// A wave-uniform address the optimizer cannot see through, so that a row

@@ -21,14 +21,13 @@ constexpr int kStepK = 16;
 /// `tileColumn` (a multiple of 16): a wave-uniform address (SGPRs) plus
 /// the lane's byte offset `laneBytes` (laneColumnBytes).
 template <WeightLayout L>
-W4A16_UK_DEVICE inline uint4v loadColumnWords(const uint32_t *qweight,
-                                              int64_t ldq, int64_t k,
-                                              int64_t tileColumn,
-                                              uint32_t laneBytes) {
+W4A16_UK_DEVICE inline uint4v
+loadColumnWords(const uint32_t *qweight, int64_t ldq, int64_t k,
+                int64_t tileColumn, uint32_t laneBytes) {
   if constexpr (L == WeightLayout::Fragment)
     return loadGlobal(reinterpret_cast<const uint4v *>(
-        reinterpret_cast<const char *>(
-            qweight + fragmentColumnWord(k, tileColumn, ldq)) +
+        reinterpret_cast<const char *>(qweight +
+                                       fragmentColumnWord(k, tileColumn, ldq)) +
         laneBytes));
   const char *word = reinterpret_cast<const char *>(
                          qweight + (k / kValuesPerWord) * ldq + tileColumn) +
@@ -69,83 +68,85 @@ W4A16_UK_DEVICE inline void wmma(W4A16_UK_PARAMS(T)) {
   const uint32_t bColumnBytes = laneColumnBytes<L>(operandIndex);
   const float sharedZero = sharedZeroPoint(zero_kind);
 
-  forEachGroup(k_begin, k_end, group_size, [&](int64_t group, int64_t kStart,
-                                               int64_t kStop) {
-    ColumnQuant quant[kTiles];
+  forEachGroup(
+      k_begin, k_end, group_size,
+      [&](int64_t group, int64_t kStart, int64_t kStop) {
+        ColumnQuant quant[kTiles];
 #pragma unroll
-    for (int t = 0; t < kTiles; ++t)
-      quant[t] = loadColumnQuant(scales, ld_scales, qzeros, ld_zeros,
-                                 zero_kind, group,
-                                 column + t * kTileN + operandIndex);
+        for (int t = 0; t < kTiles; ++t)
+          quant[t] =
+              loadColumnQuant(scales, ld_scales, qzeros, ld_zeros, zero_kind,
+                              group, column + t * kTileN + operandIndex);
 
-    // Activation sums of the rows of the lane's accumulator values, the 16
-    // lanes of each half-wave sharing the group's words.
-    ActivationSums rowSums[8] = {};
-    for (int64_t k = kStart + operandIndex * kValuesPerWord; k < kStop;
-         k += kTileN * kValuesPerWord)
+        // Activation sums of the rows of the lane's accumulator values, the 16
+        // lanes of each half-wave sharing the group's words.
+        ActivationSums rowSums[8] = {};
+        for (int64_t k = kStart + operandIndex * kValuesPerWord; k < kStop;
+             k += kTileN * kValuesPerWord)
 #pragma unroll
-      for (int v = 0; v < 8; ++v)
-        addWordSums<T, L>(
-            *reinterpret_cast<const Vec8 *>(
-                clampedRow(a, lda, gfx11::accF32Row(lane, v), rows_valid) + k),
-            sharedZero, zero_kind, rowSums[v]);
+          for (int v = 0; v < 8; ++v)
+            addWordSums<T, L>(
+                *reinterpret_cast<const Vec8 *>(
+                    clampedRow(a, lda, gfx11::accF32Row(lane, v), rows_valid) +
+                    k),
+                sharedZero, zero_kind, rowSums[v]);
 #pragma unroll
-    for (int v = 0; v < 8; ++v)
-      rowSums[v] = laneGroupSum<kTileN>(rowSums[v], zero_kind);
+        for (int v = 0; v < 8; ++v)
+          rowSums[v] = laneGroupSum<kTileN>(rowSums[v], zero_kind);
 
-    // Each tile starts the group at minus its bias correction, so the WMMAs
-    // of biased weights leave sum_k a (q - z).
-    float8 dot[kTiles];
+        // Each tile starts the group at minus its bias correction, so the WMMAs
+        // of biased weights leave sum_k a (q - z).
+        float8 dot[kTiles];
 #pragma unroll
-    for (int t = 0; t < kTiles; ++t)
+        for (int t = 0; t < kTiles; ++t)
 #pragma unroll
-      for (int v = 0; v < 8; ++v)
-        dot[t][v] = -biasCorrection(rowSums[v], quant[t].zero, zero_kind);
+          for (int v = 0; v < 8; ++v)
+            dot[t][v] = -biasCorrection(rowSums[v], quant[t].zero, zero_kind);
 
-    int64_t k = kStart;
-    const int32_t blocks =
-        static_cast<int32_t>((kStop - kStart) / kFragmentBlockK);
-    for (int32_t block = 0; block < blocks; ++block, k += kFragmentBlockK) {
-      // Opaque, so that loop strength reduction cannot fold the lane offsets
-      // into per-load 64-bit VGPR addresses.
-      const uint32_t aLaneBytes = opaque(aRowBytes);
-      const uint32_t bLaneBytes = opaque(bColumnBytes);
-      Frag aFrag[2];
+        int64_t k = kStart;
+        const int32_t blocks =
+            static_cast<int32_t>((kStop - kStart) / kFragmentBlockK);
+        for (int32_t block = 0; block < blocks; ++block, k += kFragmentBlockK) {
+          // Opaque, so that loop strength reduction cannot fold the lane
+          // offsets into per-load 64-bit VGPR addresses.
+          const uint32_t aLaneBytes = opaque(aRowBytes);
+          const uint32_t bLaneBytes = opaque(bColumnBytes);
+          Frag aFrag[2];
 #pragma unroll
-      for (int s = 0; s < 2; ++s) {
-        const Vec8 *src = reinterpret_cast<const Vec8 *>(
-            reinterpret_cast<const char *>(a + k + s * kStepK) + aLaneBytes);
-        aFrag[s] = __builtin_shufflevector(toPairOrder<L>(loadGlobal(src)),
-                                           toPairOrder<L>(loadGlobal(src + 1)),
-                                           0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
-                                           11, 12, 13, 14, 15);
-      }
+          for (int s = 0; s < 2; ++s) {
+            const Vec8 *src = reinterpret_cast<const Vec8 *>(
+                reinterpret_cast<const char *>(a + k + s * kStepK) +
+                aLaneBytes);
+            aFrag[s] = __builtin_shufflevector(
+                toPairOrder<L>(loadGlobal(src)),
+                toPairOrder<L>(loadGlobal(src + 1)), 0, 1, 2, 3, 4, 5, 6, 7, 8,
+                9, 10, 11, 12, 13, 14, 15);
+          }
 #pragma unroll
-      for (int t = 0; t < kTiles; ++t) {
-        const uint4v words = loadColumnWords<L>(qweight, ldq, k,
-                                                column + t * kTileN,
-                                                bLaneBytes);
+          for (int t = 0; t < kTiles; ++t) {
+            const uint4v words = loadColumnWords<L>(
+                qweight, ldq, k, column + t * kTileN, bLaneBytes);
 #pragma unroll
-        for (int s = 0; s < 2; ++s) {
-          Pair b[8];
-          Traits::dequantWord(words[2 * s], b);
-          Traits::dequantWord(words[2 * s + 1], b + 4);
-          dot[t] = mma16x16x16(aFrag[s], bits<Frag>(b), dot[t]);
+            for (int s = 0; s < 2; ++s) {
+              Pair b[8];
+              Traits::dequantWord(words[2 * s], b);
+              Traits::dequantWord(words[2 * s + 1], b + 4);
+              dot[t] = mma16x16x16(aFrag[s], bits<Frag>(b), dot[t]);
+            }
+          }
+#pragma unroll
+          for (int i = 0; i < 2 * kTiles; ++i)
+            scheduleValuThenWmma<2 * Traits::kDequantValuPerWord>();
         }
-      }
-#pragma unroll
-      for (int i = 0; i < 2 * kTiles; ++i)
-        scheduleValuThenWmma<2 * Traits::kDequantValuPerWord>();
-    }
 
 #pragma unroll
-    for (int t = 0; t < kTiles; ++t)
+        for (int t = 0; t < kTiles; ++t)
 #pragma unroll
-      for (int v = 0; v < 8; ++v) {
-        float &out = acc[t * 8 + v];
-        out = __builtin_fmaf(dot[t][v], quant[t].scale, out);
-      }
-  });
+          for (int v = 0; v < 8; ++v) {
+            float &out = acc[t * 8 + v];
+            out = __builtin_fmaf(dot[t][v], quant[t].scale, out);
+          }
+      });
 }
 
 } // namespace
@@ -154,6 +155,6 @@ W4A16_UK_DEVICE inline void wmma(W4A16_UK_PARAMS(T)) {
 #define W4A16_UK_DEFINE_WMMA(name, T, layout, tiles)                           \
   W4A16_UK_EXPORT void name(W4A16_UK_PARAMS(T)) {                              \
     W4A16_UK_FORWARD_WITH_CONSTANT_ZERO_KIND(                                  \
-        (w4a16::uk::wmma<T, w4a16::uk::WeightLayout::layout, tiles>));          \
+        (w4a16::uk::wmma<T, w4a16::uk::WeightLayout::layout, tiles>));         \
   }
 W4A16_UK_FOR_EACH_WMMA(W4A16_UK_DEFINE_WMMA)
