@@ -67,6 +67,14 @@ def waves_per_simd(vgprs):
     return min(16, 1536 // granules)
 
 
+def inner_branches(lines, begin, end):
+    """(line index, target label) of the branches in lines[begin:end]."""
+    for j in range(begin, end):
+        match = re.search(r"s_c?branch\w*\s+(\.LBB\w+)", lines[j])
+        if match:
+            yield j, match.group(1)
+
+
 def inner_loops(lines):
     """Yields the instruction lines of each innermost loop (label ... back branch)."""
     labels = {}
@@ -78,8 +86,10 @@ def inner_loops(lines):
         match = re.search(r"s_cbranch_\w+\s+(\.LBB\w+)", line)
         if not match or labels.get(match.group(1), i) >= i:
             continue
-        body = lines[labels[match.group(1)] + 1:i + 1]
-        if any(re.match(r"^\.LBB\w+:.*Loop Header", l) for l in body):
+        start = labels[match.group(1)]
+        body = lines[start + 1:i + 1]
+        if any(start < labels.get(target, -1) < j
+               for j, target in inner_branches(lines, start + 1, i)):
             continue  # encloses another loop
         yield [l.split()[0] for l in body
                if l.strip() and not l.lstrip().startswith((";", "."))]
@@ -110,11 +120,10 @@ def classify(ops):
 
 def weights_per_lane(name, mix):
     """Weights each lane covers per loop iteration, from the loop itself: a
-    gemv b128 load is 4 columns x 8 K; a WMMA is 256 weights for the wave,
-    bf16 adding one activation-sum WMMA per 16 K (two per iteration)."""
+    gemv b128 load is 4 columns x 8 K; a WMMA is 256 weights for the wave."""
     if "_gemv_" in name:
         return 32 * mix["vmem b128"]
-    return 8 * (mix["wmma"] - (2 if "_bf16_" in name else 0))
+    return 8 * mix["wmma"]
 
 
 def main():

@@ -4,6 +4,8 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <utility>
+
 using namespace mlir::w4a16;
 using llvm::StringRef;
 
@@ -80,10 +82,11 @@ bool containsLoop(llvm::ArrayRef<StringRef> body, size_t label, size_t branch) {
 }
 
 /// The innermost loop (label .. backward branch to it, holding no other
-/// loop) with the most matrix or dot instructions.
+/// loop) with the most WMMA instructions, then the most dot instructions (a
+/// kernel's per-group activation sums use dot2 beside its WMMA loop).
 bool findHotLoop(llvm::ArrayRef<StringRef> body, InstructionMix &hot) {
   bool found = false;
-  int64_t bestOps = 0;
+  std::pair<int64_t, int64_t> bestOps = {0, 0};
   size_t bestSize = 0;
   for (size_t branch = 0; branch < body.size(); ++branch) {
     StringRef target = branchTarget(body[branch]);
@@ -95,9 +98,10 @@ bool findHotLoop(llvm::ArrayRef<StringRef> body, InstructionMix &hot) {
         continue;
       InstructionMix mix =
           mlir::w4a16::countInstructions(body.slice(label, branch - label + 1));
-      int64_t ops = mix.wmma + mix.dot2;
+      std::pair<int64_t, int64_t> ops = {mix.wmma, mix.dot2};
       size_t size = branch - label;
-      if (ops > 0 && (ops > bestOps || (ops == bestOps && size < bestSize))) {
+      if (ops > std::pair<int64_t, int64_t>{0, 0} &&
+          (ops > bestOps || (ops == bestOps && size < bestSize))) {
         hot = mix;
         bestOps = ops;
         bestSize = size;

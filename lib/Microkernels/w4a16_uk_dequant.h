@@ -22,7 +22,36 @@
   a, lda, rows_valid, qweight, ldq, scales, ld_scales, qzeros, ld_zeros,       \
       zero_kind, column, k_begin, k_end, group_size, acc
 
+/// Body of an entry point: forwards its parameters to `kernel`, the zero kind
+/// as a compile-time constant (withConstantZeroKind).
+#define W4A16_UK_FORWARD_WITH_CONSTANT_ZERO_KIND(kernel)                       \
+  w4a16::uk::withConstantZeroKind(zero_kind, [&](auto kind) {                  \
+    const int32_t zero_kind = decltype(kind)::value;                           \
+    kernel(W4A16_UK_ARGS);                                                     \
+  })
+
 namespace w4a16::uk {
+
+/// Runs `kernel(kind)` with kind::value the zero kind as a compile-time
+/// constant, so that each kind gets straight-line code (no branches on the
+/// kind inside the loops) also where the caller passes it at run time.
+template <int32_t kKind> struct ZeroKindConstant {
+  static constexpr int32_t value = kKind;
+};
+template <typename Kernel>
+W4A16_UK_DEVICE inline void withConstantZeroKind(int32_t zeroKind,
+                                                 Kernel kernel) {
+  switch (zeroKind) {
+  case W4A16_UK_ZERO_NONE:
+    return kernel(ZeroKindConstant<W4A16_UK_ZERO_NONE>{});
+  case W4A16_UK_ZERO_SYMMETRIC:
+    return kernel(ZeroKindConstant<W4A16_UK_ZERO_SYMMETRIC>{});
+  case W4A16_UK_ZERO_PACKED:
+    return kernel(ZeroKindConstant<W4A16_UK_ZERO_PACKED>{});
+  default:
+    return kernel(ZeroKindConstant<W4A16_UK_ZERO_PACKED_PLUS_ONE>{});
+  }
+}
 
 /// Weight layouts the microkernels read.
 enum class WeightLayout { Gptq, Fragment };
@@ -74,93 +103,137 @@ template <typename T> struct ElementVectors {
 
 template <typename T> struct ElementTraits;
 
-/// fp16: 0x6400 | q is 1024 + q. Adding the exact -(1024 + z) gives q - z
-/// exactly; nibbles in bits 4..7 give 1024 + 16q, and one fma by 1/16 with
-/// -(64 + z) gives q - z exactly as well (one rounding of an exact integer).
-/// The dot of exact (q - z) is then scaled in fp32 after the group.
+/// fp16: a nibble in bits 0..3 of a half under 0x6400 reads as 1024 + q; a
+/// nibble in bits 4..7 under 0x5400 (the exponent of 64, whose mantissa unit
+/// is 1/16) reads as 64 + q. So a word gives its four pairs with four
+/// v_and_or_b32 and one shift, in place, with no arithmetic: pair j holds
+/// bias(j) + q, bias 1024 for even j and 64 for odd j. The bias is removed
+/// once per group in fp32 (biasCorrection), as the generated decode kernel
+/// does (docs/CodegenDesign.md).
 template <> struct ElementTraits<_Float16> : ElementVectors<_Float16> {
-  static constexpr bool kNeedsActivationSum = false;
   static constexpr uint32_t kOnePairBits = 0x3C003C00u;
-  struct Zero {
-    Pair minus1024MinusZ;
-    Pair minus64MinusZ;
-  };
+  /// The 16-bit pattern and value of the bias of pair j of a word.
+  static constexpr uint32_t kMagicOfPair[2] = {kF16MagicBits,
+                                               kF16MagicBits - (4u << 10)};
+  static constexpr float kBiasOfPair[2] = {kF16MagicBias, kF16MagicBias / 16};
+  static constexpr int kDequantValuPerWord = 5;
 
-  W4A16_UK_DEVICE static Zero zero(uint32_t z) {
-    // Sign, exponent of 1024 (ulp 1) / 64 (ulp 1/16), z in the mantissa.
-    const uint32_t low = kF16SignBit | kF16MagicBits | z;
-    const uint32_t high = 0xD400u | (z << 4);
-    return {bits<Pair>(low | low << 16), bits<Pair>(high | high << 16)};
-  }
-
-  W4A16_UK_DEVICE static void dequantWord(uint32_t word, Zero zero,
-                                          Pair out[4]) {
-    constexpr uint32_t kMagic1024 = pairOf(kF16MagicBits);
-    const Pair kSixteenth = {0.0625f16, 0.0625f16};
+  W4A16_UK_DEVICE static void dequantWord(uint32_t word, Pair out[4]) {
     const uint32_t upper = word >> 8;
-    out[0] =
-        bits<Pair>((word & kLowNibbles) | kMagic1024) + zero.minus1024MinusZ;
-    out[1] = __builtin_elementwise_fma(
-        bits<Pair>((word & kHighNibbles) | kMagic1024), kSixteenth,
-        zero.minus64MinusZ);
-    out[2] =
-        bits<Pair>((upper & kLowNibbles) | kMagic1024) + zero.minus1024MinusZ;
-    out[3] = __builtin_elementwise_fma(
-        bits<Pair>((upper & kHighNibbles) | kMagic1024), kSixteenth,
-        zero.minus64MinusZ);
-  }
-
-  W4A16_UK_DEVICE static float finishGroup(float dot, Zero, float) {
-    return dot;
+    out[0] = bits<Pair>((word & kLowNibbles) | pairOf(kMagicOfPair[0]));
+    out[1] = bits<Pair>((word & kHighNibbles) | pairOf(kMagicOfPair[1]));
+    out[2] = bits<Pair>((upper & kLowNibbles) | pairOf(kMagicOfPair[0]));
+    out[3] = bits<Pair>((upper & kHighNibbles) | pairOf(kMagicOfPair[1]));
   }
 };
 
-/// bf16: 0x4300 | q is 128 + q. gfx11 has no packed bf16 arithmetic, so the
-/// pairs stay 128 + q and the group's dot is corrected in fp32 by
-/// (128 + z) * sum(a): every product is exact in fp32 (8 x 8 bits), so the only
-/// error is fp32 accumulation, far below bf16 rounding (README.md).
+/// bf16: 0x4300 | q is 128 + q. Seven mantissa bits leave no room for a
+/// nibble in bits 4..7, so every pair is shifted down to bits 0..3.
 template <> struct ElementTraits<__bf16> : ElementVectors<__bf16> {
-  static constexpr bool kNeedsActivationSum = true;
   static constexpr uint32_t kOnePairBits = 0x3F803F80u;
-  struct Zero {
-    float offsetPlusZ;
-  };
+  static constexpr float kBiasOfPair[2] = {kBf16MagicBias, kBf16MagicBias};
+  static constexpr int kDequantValuPerWord = 7;
 
-  W4A16_UK_DEVICE static Zero zero(uint32_t z) {
-    return {static_cast<float>(kBf16MagicBias + z)};
-  }
-
-  W4A16_UK_DEVICE static void dequantWord(uint32_t word, Zero, Pair out[4]) {
-    constexpr uint32_t kMagic128 = pairOf(kBf16MagicBits);
+  W4A16_UK_DEVICE static void dequantWord(uint32_t word, Pair out[4]) {
 #pragma unroll
     for (int j = 0; j < 4; ++j)
-      out[j] = bits<Pair>(((word >> (4 * j)) & kLowNibbles) | kMagic128);
-  }
-
-  W4A16_UK_DEVICE static float finishGroup(float dot, Zero zero,
-                                           float activationSum) {
-    return __builtin_fmaf(-zero.offsetPlusZ, activationSum, dot);
+      out[j] = bits<Pair>(((word >> (4 * j)) & kLowNibbles) |
+                          pairOf(kBf16MagicBits));
   }
 };
 
+/// Bias of the dequantized value of K row `row` (0..7 inside its word) in
+/// layout L: dequantWord puts row kRowOfPairElement<L>(e) in element e, i.e.
+/// in pair e / 2.
+template <typename T, WeightLayout L> constexpr float biasOfRow(int row) {
+  for (int e = 0; e < kValuesPerWord; ++e)
+    if (kRowOfPairElement<L>(e) == row)
+      return ElementTraits<T>::kBiasOfPair[(e / 2) % 2];
+  return 0;
+}
+
+/// Whether the zero point varies per column (read from qzeros).
+W4A16_UK_DEVICE inline bool hasPackedZeros(int32_t zeroKind) {
+  return zeroKind == W4A16_UK_ZERO_PACKED ||
+         zeroKind == W4A16_UK_ZERO_PACKED_PLUS_ONE;
+}
+
 /// Zero point and scale of one column in one group.
-template <typename T> struct ColumnQuant {
-  typename ElementTraits<T>::Zero zero;
+struct ColumnQuant {
+  float zero;
   float scale;
 };
 
 template <typename T>
-W4A16_UK_DEVICE inline ColumnQuant<T>
+W4A16_UK_DEVICE inline ColumnQuant
 loadColumnQuant(const T *scales, int64_t ldScales, const uint32_t *qzeros,
                 int64_t ldZeros, int32_t zeroKind, int64_t group, int64_t col) {
   uint32_t z = zeroKind == W4A16_UK_ZERO_SYMMETRIC ? kSymmetricZeroPoint : 0;
-  if (zeroKind == W4A16_UK_ZERO_PACKED ||
-      zeroKind == W4A16_UK_ZERO_PACKED_PLUS_ONE) {
+  if (hasPackedZeros(zeroKind)) {
     const PackedPosition pos = zeroPosition(PackedLayout::Gptq, group, col);
     z = extractNibble(qzeros[pos.row * ldZeros + pos.col], pos.shift) +
         (zeroKind == W4A16_UK_ZERO_PACKED_PLUS_ONE);
   }
-  return {ElementTraits<T>::zero(z), (float)scales[group * ldScales + col]};
+  return {static_cast<float>(z), (float)scales[group * ldScales + col]};
+}
+
+/// Sums of activations over a group, from which the dot of biased weights
+/// is corrected: sum_k x_k (bias_k + q_k) - (biased + z * plain) is
+/// sum_k x_k (q_k - z). A zero point shared by all columns (kinds none and
+/// symmetric) is folded into `biased` (bias_k + z) and `plain` is not
+/// needed. The products are exact; the fp32 sums spend about log2(bias) of
+/// fp32's 24 bits, far below the output rounding.
+struct ActivationSums {
+  float biased;
+  float plain;
+};
+
+/// What a group's dot of biased weights of a column with zero point `zero`
+/// exceeds the exact sum_k x_k (q_k - z) by.
+W4A16_UK_DEVICE inline float biasCorrection(ActivationSums sums, float zero,
+                                            int32_t zeroKind) {
+  return hasPackedZeros(zeroKind)
+             ? __builtin_fmaf(zero, sums.plain, sums.biased)
+             : sums.biased;
+}
+
+/// Accumulates the sums of x_k over the 8 K rows of one word (k % 8 == 0)
+/// in layout L.
+template <typename T, WeightLayout L>
+W4A16_UK_DEVICE inline void addWordSums(typename ElementTraits<T>::Vec8 x,
+                                        float sharedZero, int32_t zeroKind,
+                                        ActivationSums &sums) {
+  using Pair = typename ElementTraits<T>::Pair;
+  Pair pairs[4];
+  __builtin_memcpy(pairs, &x, sizeof(x));
+#pragma unroll
+  for (int j = 0; j < 4; ++j) {
+    const Pair weight = {(T)(biasOfRow<T, L>(2 * j) + sharedZero),
+                         (T)(biasOfRow<T, L>(2 * j + 1) + sharedZero)};
+    sums.biased = dot2(pairs[j], weight, sums.biased);
+    if (hasPackedZeros(zeroKind))
+      sums.plain = dot2(pairs[j], bits<Pair>(ElementTraits<T>::kOnePairBits),
+                        sums.plain);
+  }
+}
+
+/// The zero point folded into the activation sums (0 for packed zeros).
+W4A16_UK_DEVICE inline float sharedZeroPoint(int32_t zeroKind) {
+  return zeroKind == W4A16_UK_ZERO_SYMMETRIC ? kSymmetricZeroPoint : 0;
+}
+
+/// Sums each lane's partial sums over aligned groups of kLanes lanes (xor
+/// butterfly: every lane of a group gets its group's total).
+template <int kLanes>
+W4A16_UK_DEVICE inline ActivationSums laneGroupSum(ActivationSums sums,
+                                                   int32_t zeroKind) {
+  if constexpr (kLanes > 1) {
+    sums = laneGroupSum<kLanes / 2>(sums, zeroKind);
+    sums.biased += laneXor<kLanes / 2>(sums.biased);
+    if (hasPackedZeros(zeroKind))
+      sums.plain += laneXor<kLanes / 2>(sums.plain);
+  }
+  return sums;
 }
 
 /// Calls body(group, kStart, kStop) for each quantization group met in

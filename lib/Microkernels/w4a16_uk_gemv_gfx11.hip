@@ -30,72 +30,98 @@ W4A16_UK_DEVICE inline void gemv(W4A16_UK_PARAMS(T)) {
   using Traits = ElementTraits<T>;
   using Pair = typename Traits::Pair;
   using Vec8 = typename Traits::Vec8;
-  const Pair ones = bits<Pair>(Traits::kOnePairBits);
+  constexpr WeightLayout kLayout = WeightLayout::Gptq;
 
   const T *rows[kRows];
 #pragma unroll
   for (int r = 0; r < kRows; ++r)
     rows[r] = clampedRow(a, lda, r, rows_valid);
+  // Weight loads address a wave-uniform packed row (SGPRs) plus this lane
+  // offset, so the loop does no per-lane address arithmetic.
+  const uint32_t columnBytes = static_cast<uint32_t>(column) * sizeof(uint32_t);
+  const float sharedZero = sharedZeroPoint(zero_kind);
 
-  forEachGroup(k_begin, k_end, group_size, [&](int64_t group, int64_t kStart,
-                                               int64_t kStop) {
-    ColumnQuant<T> quant[kGemvColumnsPerLane];
+  forEachGroup(
+      k_begin, k_end, group_size,
+      [&](int64_t group, int64_t kStart, int64_t kStop) {
+        ColumnQuant quant[kGemvColumnsPerLane];
 #pragma unroll
-    for (int c = 0; c < kGemvColumnsPerLane; ++c)
-      quant[c] = loadColumnQuant(scales, ld_scales, qzeros, ld_zeros,
-                                 zero_kind, group, column + c);
+        for (int c = 0; c < kGemvColumnsPerLane; ++c)
+          quant[c] = loadColumnQuant(scales, ld_scales, qzeros, ld_zeros,
+                                     zero_kind, group, column + c);
 
-    float dot[kRows][kGemvColumnsPerLane] = {};
-    float activationSum[kRows] = {};
-    // Accumulates the words of K rows [k, k + 8 * kWords).
-    auto accumulate = [&](int64_t k, auto wordCount) {
-      constexpr int kWords = decltype(wordCount)::value;
-#pragma unroll
-      for (int i = 0; i < kWords; ++i, k += kValuesPerWord) {
-        const uint4v words = *reinterpret_cast<const uint4v *>(
-            qweight + (k / kValuesPerWord) * ldq + column);
-        Pair act[kRows][4];
-#pragma unroll
-        for (int r = 0; r < kRows; ++r) {
-          const Vec8 x = toPairOrder<WeightLayout::Gptq>(
-              loadUniform(reinterpret_cast<const Vec8 *>(rows[r] + k)));
-          __builtin_memcpy(act[r], &x, sizeof(x));
-          if constexpr (Traits::kNeedsActivationSum) {
-#pragma unroll
-            for (int j = 0; j < 4; ++j)
-              activationSum[r] = dot2(act[r][j], ones, activationSum[r]);
-          }
-        }
-#pragma unroll
-        for (int c = 0; c < kGemvColumnsPerLane; ++c) {
-          Pair w[4];
-          Traits::dequantWord(words[c], quant[c].zero, w);
+        // The activation sums are the same for every lane: the lanes share the
+        // group's words and add up their parts.
+        ActivationSums sums[kRows] = {};
+        for (int64_t k = kStart + laneId() * kValuesPerWord; k < kStop;
+             k += kWaveSize * kValuesPerWord)
 #pragma unroll
           for (int r = 0; r < kRows; ++r)
+            addWordSums<T, kLayout>(
+                *reinterpret_cast<const Vec8 *>(rows[r] + k), sharedZero,
+                zero_kind, sums[r]);
 #pragma unroll
-            for (int j = 0; j < 4; ++j)
-              dot[r][c] = dot2(act[r][j], w[j], dot[r][c]);
-        }
-      }
-    };
-    // The main loop first, then single words for groups of 8, 16 or 24 K.
-    constexpr int kUnroll = gemvUnroll(kRows);
-    int64_t k = kStart;
-    for (; k + kUnroll * kValuesPerWord <= kStop; k += kUnroll * kValuesPerWord)
-      accumulate(k, WordCount<kUnroll>{});
-    for (; k < kStop; k += kValuesPerWord)
-      accumulate(k, WordCount<1>{});
+        for (int r = 0; r < kRows; ++r)
+          sums[r] = laneGroupSum<kWaveSize>(sums[r], zero_kind);
+
+        float dot[kRows][kGemvColumnsPerLane] = {};
+        const uint32_t *packedRow = qweight + (kStart / kValuesPerWord) * ldq;
+        int64_t k = kStart;
+        // Accumulates the next kWords words of the lane's columns.
+        auto accumulate = [&](auto wordCount) {
+          constexpr int kWords = decltype(wordCount)::value;
+          // Opaque, so that loop strength reduction cannot fold the lane offset
+          // into per-load 64-bit VGPR addresses.
+          const uint32_t laneBytes = opaque(columnBytes);
+#pragma unroll
+          for (int i = 0; i < kWords; ++i) {
+            const uint32_t *row = packedRow + i * ldq;
+            if constexpr (kWords > 1)
+              row = opaqueUniform(row);
+            const uint4v words = loadGlobal(reinterpret_cast<const uint4v *>(
+                reinterpret_cast<const char *>(row) + laneBytes));
+            Pair act[kRows][4];
+#pragma unroll
+            for (int r = 0; r < kRows; ++r) {
+              const Vec8 x = toPairOrder<kLayout>(
+                  loadUniform(reinterpret_cast<const Vec8 *>(
+                      rows[r] + k + i * kValuesPerWord)));
+              __builtin_memcpy(act[r], &x, sizeof(x));
+            }
+#pragma unroll
+            for (int c = 0; c < kGemvColumnsPerLane; ++c) {
+              Pair w[4];
+              Traits::dequantWord(words[c], w);
+#pragma unroll
+              for (int r = 0; r < kRows; ++r)
+#pragma unroll
+                for (int j = 0; j < 4; ++j)
+                  dot[r][c] = dot2(act[r][j], w[j], dot[r][c]);
+            }
+          }
+          packedRow += kWords * ldq;
+          k += kWords * kValuesPerWord;
+        };
+        // The main loop first, then single words for groups of 8, 16 or 24 K.
+        // 32-bit trip counts keep the loop control on the scalar unit.
+        constexpr int kUnroll = gemvUnroll(kRows);
+        const int32_t words =
+            static_cast<int32_t>((kStop - kStart) / kValuesPerWord);
+        for (int32_t i = 0; i < words / kUnroll; ++i)
+          accumulate(WordCount<kUnroll>{});
+        for (int32_t i = 0; i < words % kUnroll; ++i)
+          accumulate(WordCount<1>{});
 
 #pragma unroll
-    for (int r = 0; r < kRows; ++r)
+        for (int r = 0; r < kRows; ++r)
 #pragma unroll
-      for (int c = 0; c < kGemvColumnsPerLane; ++c) {
-        float &out = acc[r * kGemvColumnsPerLane + c];
-        out = __builtin_fmaf(
-            Traits::finishGroup(dot[r][c], quant[c].zero, activationSum[r]),
-            quant[c].scale, out);
-      }
-  });
+          for (int c = 0; c < kGemvColumnsPerLane; ++c) {
+            float &out = acc[r * kGemvColumnsPerLane + c];
+            out = __builtin_fmaf(
+                dot[r][c] - biasCorrection(sums[r], quant[c].zero, zero_kind),
+                quant[c].scale, out);
+          }
+      });
 }
 
 } // namespace
@@ -103,6 +129,6 @@ W4A16_UK_DEVICE inline void gemv(W4A16_UK_PARAMS(T)) {
 
 #define W4A16_UK_DEFINE_GEMV(name, T, rows)                                    \
   W4A16_UK_EXPORT void name(W4A16_UK_PARAMS(T)) {                              \
-    w4a16::uk::gemv<T, rows>(W4A16_UK_ARGS);                                   \
+    W4A16_UK_FORWARD_WITH_CONSTANT_ZERO_KIND((w4a16::uk::gemv<T, rows>));      \
   }
 W4A16_UK_FOR_EACH_GEMV(W4A16_UK_DEFINE_GEMV)

@@ -59,20 +59,36 @@ W4A16_UK_DEVICE inline uint32_t laneId() {
 #endif
 }
 
-/// Grid coordinates (x of the thread, x and y of the block), for the kernels
-/// that call the microkernels in tests.
+/// Grid coordinates (the wave of the thread in its block, x and y of the
+/// block), for the kernels that call the microkernels in tests. The wave
+/// index is wave-uniform (an SGPR on AMDGPU), as the microkernels' uniform
+/// arguments must be; the generated kernels do the same.
 struct GridPosition {
-  uint32_t thread, blockX, blockY;
+  uint32_t wave, blockX, blockY;
 };
 
 W4A16_UK_DEVICE inline GridPosition gridPosition() {
 #if defined(__AMDGCN__)
-  return {__builtin_amdgcn_workitem_id_x(), __builtin_amdgcn_workgroup_id_x(),
-          __builtin_amdgcn_workgroup_id_y()};
+  const uint32_t wave = __builtin_amdgcn_workitem_id_x() / kWaveSize;
+  return {(uint32_t)__builtin_amdgcn_readfirstlane(wave),
+          __builtin_amdgcn_workgroup_id_x(), __builtin_amdgcn_workgroup_id_y()};
 #else
-  return {(uint32_t)__nvvm_read_ptx_sreg_tid_x(),
+  return {(uint32_t)__nvvm_read_ptx_sreg_tid_x() / kWaveSize,
           (uint32_t)__nvvm_read_ptx_sreg_ctaid_x(),
           (uint32_t)__nvvm_read_ptx_sreg_ctaid_y()};
+#endif
+}
+
+/// *ptr read through AMDGPU address space kAddressSpace (a plain load on
+/// NVIDIA): the ABI's pointers are generic, the address space tells the
+/// backend which load instruction applies.
+template <unsigned kAddressSpace, typename T>
+W4A16_UK_DEVICE inline T loadFrom(const T *ptr) {
+#if defined(__AMDGCN__)
+  return *reinterpret_cast<const __attribute__((address_space(kAddressSpace)))
+                           T *>(reinterpret_cast<uintptr_t>(ptr));
+#else
+  return *ptr;
 #endif
 }
 
@@ -80,11 +96,47 @@ W4A16_UK_DEVICE inline GridPosition gridPosition() {
 /// nothing writes during the kernel. On AMDGPU the constant address space lets
 /// the backend use scalar loads into SGPRs, which the VALU reads for free.
 template <typename T> W4A16_UK_DEVICE inline T loadUniform(const T *ptr) {
+  return loadFrom<4>(ptr);
+}
+
+/// Loads per-lane data from global memory. On AMDGPU the global address space
+/// lets the backend use the scalar-base form of global loads (SGPR address +
+/// 32-bit lane offset).
+template <typename T> W4A16_UK_DEVICE inline T loadGlobal(const T *ptr) {
+  return loadFrom<1>(ptr);
+}
+
+/// x of lane (lane ^ kMask), kMask a power of two below the wave size.
+template <int kMask> W4A16_UK_DEVICE inline float laneXor(float x) {
+  static_assert(kMask > 0 && kMask < kWaveSize && (kMask & (kMask - 1)) == 0);
 #if defined(__AMDGCN__)
-  return *reinterpret_cast<const __attribute__((address_space(4))) T *>(
-      reinterpret_cast<uintptr_t>(ptr));
+  if constexpr (kMask < 16) {
+    // DPP row_xmask: a free operand modifier of the consuming add.
+    constexpr int kRowXmask = 0x160;
+    return __builtin_bit_cast(
+        float, __builtin_amdgcn_mov_dpp(__builtin_bit_cast(int, x),
+                                        kRowXmask | kMask, 0xF, 0xF, false));
+  } else {
+    // The same lane of the other half-wave.
+    const uint32_t v = __builtin_bit_cast(uint32_t, x);
+    return __builtin_bit_cast(
+        float, __builtin_amdgcn_permlanex16(v, v, 0x76543210u, 0xfedcba98u,
+                                            false, false));
+  }
 #else
-  return *ptr;
+  return __nvvm_shfl_sync_bfly_f32(0xffffffffu, x, kMask, 0x1f);
+#endif
+}
+
+/// Scheduling hint, one call per WMMA of a loop body, in order: issue kValu
+/// VALU instructions, then one WMMA. It keeps the AMDGPU scheduler from
+/// dequantizing every B fragment of an iteration before the first WMMA
+/// (all fragments live at once). No code, and nothing on NVIDIA.
+template <int kValu> W4A16_UK_DEVICE inline void scheduleValuThenWmma() {
+#if defined(__AMDGCN__)
+  constexpr int kValuMask = 0x2, kWmmaMask = 0x8;
+  __builtin_amdgcn_sched_group_barrier(kValuMask, kValu, 0);
+  __builtin_amdgcn_sched_group_barrier(kWmmaMask, 1, 0);
 #endif
 }
 
@@ -97,6 +149,21 @@ W4A16_UK_DEVICE inline uint32_t opaque(uint32_t x) {
   asm("" : "+r"(x));
 #endif
   return x;
+}
+
+/// A wave-uniform address the optimizer cannot see through, so that a row
+/// offset too large for a load's offset field stays in the scalar base
+/// (SGPRs) instead of becoming per-lane 64-bit address arithmetic. On
+/// AMDGPU, readfirstlane of a value already in SGPRs costs no instruction.
+template <typename T>
+W4A16_UK_DEVICE inline const T *opaqueUniform(const T *ptr) {
+#if defined(__AMDGCN__)
+  return reinterpret_cast<const T *>(
+      __builtin_amdgcn_readfirstlane(reinterpret_cast<uintptr_t>(ptr)));
+#else
+  asm("" : "+l"(ptr));
+  return ptr;
+#endif
 }
 
 /// c + a.x * b.x + a.y * b.y with fp32 accumulation: v_dot2_f32_f16 or

@@ -28,19 +28,17 @@ struct TestArgs {
 };
 
 template <typename T, int kRows, typename Microkernel>
-__attribute__((device)) void runGemv(Microkernel microkernel, const T *a,
-                                     const uint32_t *qweight, const T *scales,
-                                     const uint32_t *qzeros, T *c,
-                                     TestArgs args) {
+__attribute__((device)) void
+runGemv(Microkernel microkernel, const T *a, const uint32_t *qweight,
+        const T *scales, const uint32_t *qzeros, T *c, TestArgs args) {
   const GridPosition pos = gridPosition();
-  const int64_t wave =
-      pos.blockX * (kGemvThreads / kWaveSize) + pos.thread / kWaveSize;
+  const int64_t wave = pos.blockX * (kGemvThreads / kWaveSize) + pos.wave;
   const int64_t column = wave * 128 + 4 * laneId();
   const int64_t row0 = pos.blockY * kRows;
   float acc[kRows * 4] = {};
-  microkernel(a + row0 * args.k, args.k, args.m - row0, qweight, args.n,
-              scales, args.n, qzeros, args.n / 8, args.zeroKind, column, 0,
-              args.k, args.groupSize, acc);
+  microkernel(a + row0 * args.k, args.k, args.m - row0, qweight, args.n, scales,
+              args.n, qzeros, args.n / 8, args.zeroKind, column, 0, args.k,
+              args.groupSize, acc);
   for (int r = 0; r < kRows; ++r)
     if (row0 + r < args.m)
       for (int j = 0; j < 4; ++j)
@@ -48,20 +46,18 @@ __attribute__((device)) void runGemv(Microkernel microkernel, const T *a,
 }
 
 template <typename T, int kTiles, typename Microkernel>
-__attribute__((device)) void runWmma(Microkernel microkernel, const T *a,
-                                     const uint32_t *qweight, const T *scales,
-                                     const uint32_t *qzeros, T *c,
-                                     TestArgs args) {
+__attribute__((device)) void
+runWmma(Microkernel microkernel, const T *a, const uint32_t *qweight,
+        const T *scales, const uint32_t *qzeros, T *c, TestArgs args) {
   const GridPosition pos = gridPosition();
-  const int64_t wave =
-      pos.blockX * (kWmmaThreads / kWaveSize) + pos.thread / kWaveSize;
+  const int64_t wave = pos.blockX * (kWmmaThreads / kWaveSize) + pos.wave;
   const int64_t column0 = wave * 16 * kTiles;
   const int64_t row0 = pos.blockY * 16;
   const uint32_t lane = laneId();
   float acc[kTiles * 8] = {};
-  microkernel(a + row0 * args.k, args.k, args.m - row0, qweight, args.n,
-              scales, args.n, qzeros, args.n / 8, args.zeroKind, column0, 0,
-              args.k, args.groupSize, acc);
+  microkernel(a + row0 * args.k, args.k, args.m - row0, qweight, args.n, scales,
+              args.n, qzeros, args.n / 8, args.zeroKind, column0, 0, args.k,
+              args.groupSize, acc);
   for (int t = 0; t < kTiles; ++t)
     for (int v = 0; v < 8; ++v) {
       const int64_t row = row0 + 2 * v + lane / 16;
