@@ -1,0 +1,614 @@
+//===- MmaSyncLowering.cpp - NVIDIA mma.sync kernels (small batch, prefill) ===//
+//
+// The small_batch and prefill tilings on chips whose matrix instruction is
+// PTX mma.sync m16n8k16 (TargetInfo::mmaFamily == NvidiaMmaSync). Same
+// workgroup tiles as the gfx11 kernels (WmmaLowering.cpp): each warp owns 32
+// columns (four 8-column B fragments) and waveRows rows (16-row A
+// fragments), so every A fragment feeds four MMAs and every B fragment all
+// of the warp's A fragments.
+//
+// Lane mapping. In an m16n8k16 (PTX ISA, "mma.m16n8k16" fragments) lane
+// 4g + t holds B column g at K pairs (2t, 2t+1) and (2t+8, 2t+9), A rows g
+// and g + 8 at the same K, and C rows g, g + 8 at columns 2t, 2t+1. K is
+// contracted, so a permutation of K applied to A and B alike is free. The
+// kernel walks K in steps of 32W (W words per lane: 4, or 2 / 1 when the
+// rows between two scale applications are fewer): lane t takes K rows
+// [8Wt, 8Wt + 8W) of a step, which are W consecutive words of its column in
+// the fragment layout (Repack.h): one 16-byte load for W = 4. The nibble
+// pairs p = 0..3 of word u are K rows 8Wt + 8u + 2p and + 1
+// (kFragmentNibbleOfRow), so MMA (u, h) takes pairs 2h and 2h + 1 of word
+// u as its B fragment and A elements 8Wt + 8u + 4h + {0, 1} and {2, 3}: one
+// 16-byte A load per row and word feeds the two MMAs of that word for all
+// four B fragments.
+//
+// Dequant in registers, exact: (0x6400 | q) - (1024 + z) in f16 and
+// (0x4300 | q) - (128 + z) in bf16, one packed FMA per pair. Each group (or
+// split, whichever is shorter) accumulates in f32 from zero; the group's
+// f32 scale multiplies it into the total (never a rounded weight).
+// small_batch reads A straight from global memory; prefill stages each
+// 32-K chunk of the workgroup's A rows (in the permuted order above) in
+// shared memory, double buffered, the next chunk's global loads in flight
+// during the MMAs. Rows past M re-read row M - 1 and column tiles past N
+// the last tile; both are dropped at the store.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelLowering.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "w4a16/Support/Repack.h"
+
+using namespace mlir;
+using namespace mlir::w4a16;
+using namespace mlir::w4a16::gpukernels;
+
+namespace {
+
+/// The m16n8k16 shape.
+constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 16;
+/// Lanes sharing one B column (t = 0..3) and the rows apart of a lane's two
+/// A rows (g and g + 8).
+constexpr int64_t kLanesPerColumn = 4;
+constexpr int64_t kRowHalf = kMmaM / 2;
+/// 8-column B fragments per warp.
+constexpr int64_t kWaveTilesN = 4;
+constexpr int64_t kWaveColumns = kWaveTilesN * kMmaN;
+using ::w4a16::kBitsPerValue;
+using ::w4a16::kFragmentBlockK;
+using ::w4a16::kFragmentBlockN;
+using ::w4a16::kFragmentWordsPerColumn;
+using ::w4a16::kValuesPerWord;
+/// Activations of one 16-byte load: one word's K rows.
+constexpr int64_t kWordElements = kValuesPerWord;
+/// Nibble pairs of a word.
+constexpr int64_t kPairsPerWord = kValuesPerWord / 2;
+constexpr uint64_t kLoadAlignment = 16;
+
+class MmaSyncLowering : public SplitKLowering {
+public:
+  using SplitKLowering::SplitKLowering;
+
+protected:
+  ::mlir::w4a16::WeightLayout getWeightLayout() const override {
+    return WeightLayout::Fragment;
+  }
+  LogicalResult checkSupported() override;
+  SmallVector<Type> getWorkgroupBuffers(Builder &b) override;
+  StringRef getKernelSuffix() const override {
+    return stagesAInShared() ? "prefill" : "small_batch";
+  }
+  int64_t getLoopWeightsPerLane() override {
+    return kWaveTilesN * wordsPerLane() * kValuesPerWord;
+  }
+  void buildMainKernelBody(ImplicitLocOpBuilder &b, gpu::GPUFuncOp func,
+                           const MainKernelArgs &args) override;
+
+private:
+  bool stagesAInShared() const {
+    return tiling.getStrategy() == TilingStrategy::Prefill;
+  }
+  int64_t wavesN() const { return tiling.getTileN() / kWaveColumns; }
+  int64_t wavesM() const { return waves / wavesN(); }
+  int64_t waveRows() const { return tiling.getTileM() / wavesM(); }
+  int64_t tilesM() const { return waveRows() / kMmaM; }
+  int64_t kPerSplit() const { return k / tiling.getSplitK(); }
+  /// K rows between two scale applications: a group, or the split when the
+  /// split lies inside one group.
+  int64_t segmentRows() const {
+    return std::min(scheme.getEffectiveGroupSize(k), kPerSplit());
+  }
+  /// W: words of its column a lane loads per step (of 32W K rows).
+  int64_t wordsPerLane() const {
+    int64_t words = kFragmentWordsPerColumn;
+    while (words > 1 && segmentRows() % (kFragmentBlockK * words) != 0)
+      words /= 2;
+    return words;
+  }
+  int64_t stepRows() const { return kFragmentBlockK * wordsPerLane(); }
+  /// Two buffers of tile_m rows x one 32-K chunk.
+  MemRefType getStageType() const {
+    return workgroupMemrefOf({2, tiling.getTileM(), kFragmentBlockK},
+                             activation);
+  }
+
+  /// Per-lane values shared by the loop body builders.
+  struct Lane {
+    Value tid, group, quad, split, lastRow, workgroupRow, waveRow;
+    /// Rows g and g + 8 of each of the warp's A fragments (clamped).
+    SmallVector<std::array<Value, 2>> aRows;
+    /// Fragment-layout 16-column tile of each B fragment (clamped to N) and
+    /// the unclamped one for the store.
+    SmallVector<Value> nTiles, storeTiles;
+    /// The lane's B column in each fragment's tile, and its C columns.
+    SmallVector<Value> bColumns, cColumns;
+    /// The lane's first word in its step: block (W t) / 4 of the step, word
+    /// offset in its column's 4 words, and its first K row 8 W t.
+    Value stepBlock, wordInColumn, stepRow;
+  };
+
+  /// The 32-K chunk `chunk` (global, counted in 32-K units) of A in the
+  /// permuted order: row r, element 8t + e is x[r, K] with K at step
+  /// chunk / W, word chunk % W of lane t, element e.
+  Value chunkColumn(ImplicitLocOpBuilder &b, Value chunk, Value quad);
+  SmallVector<Value> loadStage(ImplicitLocOpBuilder &b, const Lane &lane,
+                               Value x, Value chunk);
+  void storeStage(ImplicitLocOpBuilder &b, const Lane &lane, Value stage,
+                  Value buffer, ArrayRef<Value> values);
+  /// The dequantized nibble pairs of a lane's W words: pairs[p] holds, for
+  /// word u, K rows 8u + 2p and + 1 of the lane's share at 2u, 2u + 1.
+  SmallVector<Value> dequantWords(ImplicitLocOpBuilder &b, Value words,
+                                  Value zeroTerm);
+  void buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
+                 const MainKernelArgs &args, Value stage, Value step,
+                 Value firstChunk, Value lastChunk, ArrayRef<Value> zeroTerms,
+                 SmallVectorImpl<Value> &accs, SmallVectorImpl<Value> &staged);
+};
+
+} // namespace
+
+LogicalResult MmaSyncLowering::checkSupported() {
+  if (failed(SplitKLowering::checkSupported()))
+    return failure();
+  StringRef strategy = stringifyTilingStrategy(tiling.getStrategy());
+  if (target.mmaFamily != MmaFamily::NvidiaMmaSync || target.mmaM != kMmaM ||
+      target.mmaN != kMmaN || target.mmaK != kMmaK)
+    return op.emitOpError() << "the " << strategy
+                            << " mma.sync kernels need m16n8k16, which "
+                            << target.chip << " does not have";
+  if (!((activation.isF16() && target.mmaF16) ||
+        (activation.isBF16() && target.mmaBf16)))
+    return op.emitOpError()
+           << "the " << strategy
+           << " kernels take f16 or bf16 activations, got " << activation;
+  if (op.getScales().getType().getElementType() != activation)
+    return op.emitOpError()
+           << "the " << strategy
+           << " kernels need scales of the activation type " << activation;
+  int64_t tileN = tiling.getTileN(), tileM = tiling.getTileM();
+  if (tileN % kWaveColumns != 0 || waves % wavesN() != 0 ||
+      tileM % (wavesM() * kMmaM) != 0)
+    return op.emitOpError()
+           << strategy << " tile " << tileM << " x " << tileN << " with "
+           << waves << " warps: each warp needs " << kWaveColumns
+           << " columns and a multiple of " << kMmaM << " rows";
+  int64_t group = scheme.getEffectiveGroupSize(k);
+  if (group % kFragmentBlockK != 0)
+    return op.emitOpError()
+           << "the " << strategy << " kernels need a group size that is a "
+           << "multiple of " << kFragmentBlockK << ", got " << group;
+  if (kPerSplit() % segmentRows() != 0)
+    return op.emitOpError()
+           << "split_k = " << tiling.getSplitK() << " cuts K = " << k
+           << " into slices of " << kPerSplit()
+           << " rows, neither whole groups nor inside one group";
+  if (stagesAInShared()) {
+    int64_t units = tileM * kFragmentBlockK / kWordElements;
+    if (units % tiling.getWorkgroupSize() != 0)
+      return op.emitOpError()
+             << "prefill A tile " << tileM << " x " << kFragmentBlockK
+             << " does not split evenly over " << tiling.getWorkgroupSize()
+             << " threads in 16-byte loads";
+    int64_t bytes = getStageType().getNumElements() *
+                    activation.getIntOrFloatBitWidth() / 8;
+    if (tiling.getLdsBytes() != bytes)
+      return op.emitOpError()
+             << "prefill lds_bytes = " << tiling.getLdsBytes()
+             << ", the kernel's double-buffered A tile takes " << bytes;
+  }
+  return success();
+}
+
+SmallVector<Type> MmaSyncLowering::getWorkgroupBuffers(Builder &b) {
+  if (!stagesAInShared())
+    return {};
+  return {getStageType()};
+}
+
+Value MmaSyncLowering::chunkColumn(ImplicitLocOpBuilder &b, Value chunk,
+                                   Value quad) {
+  int64_t words = wordsPerLane();
+  Value step = arith::DivUIOp::create(b, chunk, cIndex(b, words));
+  Value word = arith::RemUIOp::create(b, chunk, cIndex(b, words));
+  Value row = arith::AddIOp::create(
+      b, arith::MulIOp::create(b, step, cIndex(b, stepRows())),
+      arith::MulIOp::create(b, quad, cIndex(b, words * kValuesPerWord)));
+  return arith::AddIOp::create(
+      b, row, arith::MulIOp::create(b, word, cIndex(b, kValuesPerWord)));
+}
+
+/// Global 16-byte loads of this thread's share of the workgroup's A chunk:
+/// unit (row, t) is the word-sized piece of lane t; rows past M re-read row
+/// M - 1.
+SmallVector<Value> MmaSyncLowering::loadStage(ImplicitLocOpBuilder &b,
+                                              const Lane &lane, Value x,
+                                              Value chunk) {
+  auto unitType = VectorType::get({kWordElements}, activation);
+  int64_t perThread = tiling.getTileM() * kLanesPerColumn /
+                      tiling.getWorkgroupSize();
+  SmallVector<Value> values;
+  for (int64_t r = 0; r < perThread; ++r) {
+    Value unit = arith::AddIOp::create(
+        b, lane.tid, cIndex(b, r * tiling.getWorkgroupSize()));
+    Value row = arith::AddIOp::create(
+        b, lane.workgroupRow,
+        arith::DivUIOp::create(b, unit, cIndex(b, kLanesPerColumn)));
+    row = arith::MinUIOp::create(b, row, lane.lastRow);
+    Value quad = arith::RemUIOp::create(b, unit, cIndex(b, kLanesPerColumn));
+    values.push_back(vector::LoadOp::create(
+        b, unitType, x, ValueRange{row, chunkColumn(b, chunk, quad)},
+        /*nontemporal=*/false, llvm::Align(kLoadAlignment)));
+  }
+  return values;
+}
+
+void MmaSyncLowering::storeStage(ImplicitLocOpBuilder &b, const Lane &lane,
+                                 Value stage, Value buffer,
+                                 ArrayRef<Value> values) {
+  for (auto [r, value] : llvm::enumerate(values)) {
+    Value unit = arith::AddIOp::create(
+        b, lane.tid, cIndex(b, r * tiling.getWorkgroupSize()));
+    Value row = arith::DivUIOp::create(b, unit, cIndex(b, kLanesPerColumn));
+    Value column = arith::MulIOp::create(
+        b, arith::RemUIOp::create(b, unit, cIndex(b, kLanesPerColumn)),
+        cIndex(b, kWordElements));
+    vector::StoreOp::create(b, value, stage, ValueRange{buffer, row, column},
+                            /*nontemporal=*/false, llvm::Align(kLoadAlignment));
+  }
+}
+
+SmallVector<Value> MmaSyncLowering::dequantWords(ImplicitLocOpBuilder &b,
+                                                 Value words, Value zeroTerm) {
+  auto wordsType = cast<VectorType>(words.getType());
+  auto halvesType =
+      VectorType::get({2 * wordsType.getNumElements()}, activation);
+  MagicBias magic = getMagicBias(activation);
+  Value one = arith::ConstantOp::create(
+      b, DenseElementsAttr::get(halvesType, b.getFloatAttr(activation, 1.0)));
+  SmallVector<Value> pairs;
+  for (int64_t p = 0; p < kPairsPerWord; ++p) {
+    Value shifted =
+        p == 0 ? words
+               : arith::ShRUIOp::create(
+                     b, words, splatI32(b, wordsType, kBitsPerValue * p));
+    Value bits = arith::OrIOp::create(
+        b,
+        arith::AndIOp::create(b, shifted,
+                              splatI32(b, wordsType, kNibblePairMask)),
+        splatI32(b, wordsType, magic.pairBits));
+    // (bias + q) * 1 - (bias + z): exact, one packed FMA.
+    pairs.push_back(vector::FMAOp::create(
+        b, vector::BitCastOp::create(b, halvesType, bits), one, zeroTerm));
+  }
+  return pairs;
+}
+
+/// Elements `first` and `first` + 1 of a 1-D vector.
+static Value slicePair(ImplicitLocOpBuilder &b, Value vector, int64_t first) {
+  return vector::ShuffleOp::create(b, vector, vector,
+                                   ArrayRef<int64_t>{first, first + 1});
+}
+
+/// An mma.sync operand (vector<R x 2>) from its R pairs, row by row (the
+/// NVVM lowering takes n-D vectors as arrays of rows, not shape casts).
+static Value buildFragment(ImplicitLocOpBuilder &b, VectorType type,
+                           ArrayRef<Value> rows) {
+  Value fragment = arith::ConstantOp::create(
+      b, DenseElementsAttr::get(type, b.getZeroAttr(type.getElementType())));
+  for (auto [r, row] : llvm::enumerate(rows))
+    fragment = vector::InsertOp::create(b, row, fragment,
+                                        static_cast<int64_t>(r));
+  return fragment;
+}
+
+/// One step (32W K rows) of the main loop: the warp's four B fragments
+/// loaded (W words per lane each) and dequantized, then per word u the A
+/// rows' 16-byte pieces and the two MMAs per A and B fragment. Prefill
+/// first moves the chunk loaded one chunk earlier into the other buffer and
+/// starts loading the one after; the barrier at the end orders the buffers.
+void MmaSyncLowering::buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
+                                const MainKernelArgs &args, Value stage,
+                                Value step, Value firstChunk, Value lastChunk,
+                                ArrayRef<Value> zeroTerms,
+                                SmallVectorImpl<Value> &accs,
+                                SmallVectorImpl<Value> &staged) {
+  int64_t words = wordsPerLane();
+  auto wordsType = VectorType::get({words}, b.getI32Type());
+  auto pieceType = VectorType::get({kWordElements}, activation);
+  auto aType = VectorType::get({4, 2}, activation);
+  auto bType = VectorType::get({2, 2}, activation);
+  Value block = arith::AddIOp::create(
+      b, arith::MulIOp::create(b, step, cIndex(b, words)), lane.stepBlock);
+  SmallVector<SmallVector<Value>> pairs;
+  for (int64_t j = 0; j < kWaveTilesN; ++j) {
+    Value column = arith::AddIOp::create(
+        b,
+        arith::MulIOp::create(b, lane.bColumns[j],
+                              cIndex(b, kFragmentWordsPerColumn)),
+        lane.wordInColumn);
+    Value loaded = vector::LoadOp::create(
+        b, wordsType, args.qweight,
+        ValueRange{block, lane.nTiles[j / 2], column},
+        /*nontemporal=*/false, llvm::Align(4 * words));
+    pairs.push_back(dequantWords(b, loaded, zeroTerms[j]));
+  }
+  Value kBase = arith::AddIOp::create(
+      b, arith::MulIOp::create(b, step, cIndex(b, stepRows())), lane.stepRow);
+  for (int64_t u = 0; u < words; ++u) {
+    Value chunk = arith::AddIOp::create(
+        b, arith::MulIOp::create(b, step, cIndex(b, words)), cIndex(b, u));
+    Value buffer;
+    if (stage) {
+      // Chunk + 1 goes to the buffer every warp finished reading before the
+      // last barrier; chunk + 2 starts loading.
+      buffer = arith::RemUIOp::create(
+          b, arith::SubIOp::create(b, chunk, firstChunk), cIndex(b, 2));
+      storeStage(b, lane, stage,
+                 arith::SubIOp::create(b, cIndex(b, 1), buffer), staged);
+      SmallVector<Value> next = loadStage(
+          b, lane, args.x,
+          arith::MinUIOp::create(
+              b, arith::AddIOp::create(b, chunk, cIndex(b, 2)), lastChunk));
+      staged.assign(next.begin(), next.end());
+    }
+    Value column =
+        arith::AddIOp::create(b, kBase, cIndex(b, u * kWordElements));
+    Value stageColumn =
+        stage ? arith::MulIOp::create(b, lane.quad, cIndex(b, kWordElements))
+              : Value();
+    for (int64_t i = 0; i < tilesM(); ++i) {
+      std::array<Value, 2> pieces;
+      for (int64_t half = 0; half < 2; ++half) {
+        if (stage) {
+          Value row = arith::AddIOp::create(
+              b, lane.waveRow,
+              arith::AddIOp::create(
+                  b, lane.group, cIndex(b, i * kMmaM + half * kRowHalf)));
+          pieces[half] = vector::LoadOp::create(
+              b, pieceType, stage, ValueRange{buffer, row, stageColumn},
+              /*nontemporal=*/false, llvm::Align(kLoadAlignment));
+        } else {
+          pieces[half] = vector::LoadOp::create(
+              b, pieceType, args.x, ValueRange{lane.aRows[i][half], column},
+              /*nontemporal=*/false, llvm::Align(kLoadAlignment));
+        }
+      }
+      for (int64_t h = 0; h < 2; ++h) {
+        // A rows: (g, lo), (g + 8, lo), (g, hi), (g + 8, hi); lo / hi are
+        // elements 4h + {0, 1} / 4h + {2, 3} of the pieces.
+        int64_t lo = 4 * h, hi = 4 * h + 2;
+        Value a = buildFragment(b, aType,
+                                {slicePair(b, pieces[0], lo),
+                                 slicePair(b, pieces[1], lo),
+                                 slicePair(b, pieces[0], hi),
+                                 slicePair(b, pieces[1], hi)});
+        for (int64_t j = 0; j < kWaveTilesN; ++j) {
+          // B: pairs 2h (K lo) and 2h + 1 (K hi) of word u.
+          Value bFragment =
+              buildFragment(b, bType,
+                            {slicePair(b, pairs[j][2 * h], 2 * u),
+                             slicePair(b, pairs[j][2 * h + 1], 2 * u)});
+          Value &acc = accs[i * kWaveTilesN + j];
+          acc = nvgpu::MmaSyncOp::create(b, a, bFragment, acc,
+                                         ArrayRef<int64_t>{kMmaM, kMmaN,
+                                                           kMmaK});
+        }
+      }
+    }
+    if (stage)
+      gpu::BarrierOp::create(b);
+  }
+}
+
+void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
+                                          gpu::GPUFuncOp func,
+                                          const MainKernelArgs &args) {
+  Lane lane;
+  lane.tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+  Value laneId =
+      arith::RemUIOp::create(b, lane.tid, cIndex(b, target.waveSize));
+  lane.group = arith::DivUIOp::create(b, laneId, cIndex(b, kLanesPerColumn));
+  lane.quad = arith::RemUIOp::create(b, laneId, cIndex(b, kLanesPerColumn));
+  Value wave = arith::DivUIOp::create(b, lane.tid, cIndex(b, target.waveSize));
+  Value waveN = arith::RemUIOp::create(b, wave, cIndex(b, wavesN()));
+  Value waveM = arith::DivUIOp::create(b, wave, cIndex(b, wavesN()));
+  Value blockN = gpu::BlockIdOp::create(b, gpu::Dimension::x);
+  lane.split = gpu::BlockIdOp::create(b, gpu::Dimension::y);
+  lane.lastRow = arith::SubIOp::create(b, args.m, cIndex(b, 1));
+  lane.workgroupRow = getTileRowBegin(b);
+  lane.waveRow = arith::MulIOp::create(b, waveM, cIndex(b, waveRows()));
+  Value firstRow = arith::AddIOp::create(b, lane.workgroupRow, lane.waveRow);
+  for (int64_t i = 0; i < tilesM(); ++i) {
+    std::array<Value, 2> rows;
+    for (int64_t half = 0; half < 2; ++half)
+      rows[half] = arith::MinUIOp::create(
+          b,
+          arith::AddIOp::create(
+              b, firstRow,
+              arith::AddIOp::create(
+                  b, lane.group, cIndex(b, i * kMmaM + half * kRowHalf))),
+          lane.lastRow);
+    lane.aRows.push_back(rows);
+  }
+
+  int64_t words = wordsPerLane();
+  lane.stepBlock = arith::DivUIOp::create(
+      b, arith::MulIOp::create(b, lane.quad, cIndex(b, words)),
+      cIndex(b, kFragmentWordsPerColumn));
+  lane.wordInColumn = arith::RemUIOp::create(
+      b, arith::MulIOp::create(b, lane.quad, cIndex(b, words)),
+      cIndex(b, kFragmentWordsPerColumn));
+  lane.stepRow =
+      arith::MulIOp::create(b, lane.quad, cIndex(b, words * kValuesPerWord));
+
+  constexpr int64_t kFragmentsPerTile = kFragmentBlockN / kMmaN;
+  Value firstTile = arith::AddIOp::create(
+      b,
+      arith::MulIOp::create(b, blockN,
+                            cIndex(b, tiling.getTileN() / kFragmentBlockN)),
+      arith::MulIOp::create(b, waveN,
+                            cIndex(b, kWaveTilesN / kFragmentsPerTile)));
+  Value lastTile = cIndex(b, n / kFragmentBlockN - 1);
+  for (int64_t t = 0; t < kWaveTilesN / kFragmentsPerTile; ++t) {
+    Value tile = arith::AddIOp::create(b, firstTile, cIndex(b, t));
+    lane.storeTiles.push_back(tile);
+    // Tiles past N re-read the last one; their results are dropped.
+    lane.nTiles.push_back(arith::MinUIOp::create(b, tile, lastTile));
+  }
+  SmallVector<Value> tileColumns;
+  SmallVector<ZeroPointLocation> zeroLocations;
+  Value cColumn = arith::MulIOp::create(b, lane.quad, cIndex(b, 2));
+  for (int64_t j = 0; j < kWaveTilesN; ++j) {
+    Value inTile = arith::AddIOp::create(
+        b, lane.group, cIndex(b, (j % kFragmentsPerTile) * kMmaN));
+    lane.bColumns.push_back(inTile);
+    Value tileColumn =
+        arith::MulIOp::create(b, lane.nTiles[j / kFragmentsPerTile],
+                              cIndex(b, kFragmentBlockN));
+    zeroLocations.push_back(locateZeroPoints(
+        b, arith::AddIOp::create(b, tileColumn, inTile), 1));
+    lane.cColumns.push_back(arith::AddIOp::create(
+        b, cColumn, cIndex(b, (j % kFragmentsPerTile) * kMmaN)));
+    tileColumns.push_back(tileColumn);
+  }
+
+  auto accType = VectorType::get({2, 2}, b.getF32Type());
+  Value zeroAcc = arith::ConstantOp::create(
+      b, DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
+  int64_t numAcc = tilesM() * kWaveTilesN;
+  int64_t group = scheme.getEffectiveGroupSize(k);
+  int64_t segments = kPerSplit() / segmentRows();
+  int64_t stepsPerSegment = segmentRows() / stepRows();
+  Value stage = stagesAInShared()
+                    ? Value(func.getWorkgroupAttributions().front())
+                    : Value();
+  Value splitBegin =
+      arith::MulIOp::create(b, lane.split, cIndex(b, kPerSplit()));
+  Value firstStep = arith::DivUIOp::create(b, splitBegin, cIndex(b, stepRows()));
+  Value firstChunk = arith::MulIOp::create(b, firstStep, cIndex(b, words));
+  Value lastChunk = cIndex(b, k / kFragmentBlockK - 1);
+
+  // Prefill prologue: chunk 0 in buffer 0, chunk 1 in flight.
+  SmallVector<Value> staged;
+  if (stage) {
+    storeStage(b, lane, stage, cIndex(b, 0),
+               loadStage(b, lane, args.x, firstChunk));
+    gpu::BarrierOp::create(b);
+    staged = loadStage(
+        b, lane, args.x,
+        arith::MinUIOp::create(
+            b, arith::AddIOp::create(b, firstChunk, cIndex(b, 1)), lastChunk));
+  }
+  SmallVector<Value> outerInits(numAcc, zeroAcc);
+  llvm::append_range(outerInits, staged);
+  auto segmentLoop = scf::ForOp::create(
+      b, cIndex(b, 0), cIndex(b, segments), cIndex(b, 1), outerInits,
+      [&](OpBuilder &nested, Location loc, Value segment, ValueRange outer) {
+        ImplicitLocOpBuilder sb(loc, nested);
+        Value segmentStep = arith::AddIOp::create(
+            sb, firstStep,
+            arith::MulIOp::create(sb, segment, cIndex(sb, stepsPerSegment)));
+        Value groupIndex = arith::DivUIOp::create(
+            sb, arith::MulIOp::create(sb, segmentStep, cIndex(sb, stepRows())),
+            cIndex(sb, group));
+        // -(bias + z) per B fragment, splat over a dequantized pair vector.
+        SmallVector<Value> zeroTerms;
+        auto halvesType = VectorType::get({2 * words}, activation);
+        for (int64_t j = 0; j < kWaveTilesN; ++j) {
+          Value zero = vector::ExtractOp::create(
+              sb, loadZeroPoints(sb, args.zeros, groupIndex, zeroLocations[j]),
+              0);
+          Value biased = arith::AddIOp::create(
+              sb, zero,
+              arith::ConstantIntOp::create(sb, sb.getI32Type(),
+                                           getMagicBias(activation).bias));
+          zeroTerms.push_back(vector::BroadcastOp::create(
+              sb, halvesType,
+              arith::NegFOp::create(
+                  sb, arith::UIToFPOp::create(sb, activation, biased))));
+        }
+
+        SmallVector<Value> innerInits(numAcc, zeroAcc);
+        llvm::append_range(innerInits, outer.drop_front(numAcc));
+        auto stepLoop = scf::ForOp::create(
+            sb, cIndex(sb, 0), cIndex(sb, stepsPerSegment), cIndex(sb, 1),
+            innerInits,
+            [&](OpBuilder &inNested, Location inLoc, Value inSegment,
+                ValueRange carried) {
+              ImplicitLocOpBuilder lb(inLoc, inNested);
+              SmallVector<Value> accs(carried.take_front(numAcc));
+              SmallVector<Value> staged(carried.drop_front(numAcc));
+              buildStep(lb, lane, args, stage,
+                        arith::AddIOp::create(lb, segmentStep, inSegment),
+                        firstChunk, lastChunk, zeroTerms, accs, staged);
+              SmallVector<Value> results(accs);
+              llvm::append_range(results, staged);
+              scf::YieldOp::create(lb, results);
+            });
+
+        // The group's f32 scales (columns 2t, 2t + 1 of each fragment).
+        SmallVector<Value> totals(outer.take_front(numAcc));
+        auto scalesType = VectorType::get({2}, activation);
+        for (int64_t j = 0; j < kWaveTilesN; ++j) {
+          Value scales = vector::LoadOp::create(
+              sb, scalesType, args.scales,
+              ValueRange{groupIndex, arith::AddIOp::create(sb, tileColumns[j],
+                                                           lane.cColumns[j])});
+          Value scale = arith::ExtFOp::create(
+              sb, VectorType::get({2}, sb.getF32Type()), scales);
+          // Both C rows (g and g + 8) have these columns.
+          for (int64_t i = 0; i < tilesM(); ++i) {
+            Value &total = totals[i * kWaveTilesN + j];
+            Value partial = stepLoop.getResult(i * kWaveTilesN + j);
+            for (int64_t half = 0; half < 2; ++half)
+              total = vector::InsertOp::create(
+                  sb,
+                  vector::FMAOp::create(
+                      sb, vector::ExtractOp::create(sb, partial, half), scale,
+                      vector::ExtractOp::create(sb, total, half)),
+                  total, half);
+          }
+        }
+        llvm::append_range(totals, stepLoop.getResults().drop_front(numAcc));
+        scf::YieldOp::create(sb, totals);
+      });
+
+  // f32 partials into the workspace: C rows g and g + 8, columns 2t and
+  // 2t + 1; rows past M and column tiles past N are dropped.
+  Value tilesN = cIndex(b, n / kFragmentBlockN);
+  for (int64_t i = 0; i < tilesM(); ++i) {
+    for (int64_t j = 0; j < kWaveTilesN; ++j) {
+      Value storeTile = lane.storeTiles[j / kFragmentsPerTile];
+      Value column = arith::AddIOp::create(
+          b, arith::MulIOp::create(b, storeTile, cIndex(b, kFragmentBlockN)),
+          lane.cColumns[j]);
+      Value acc = segmentLoop.getResult(i * kWaveTilesN + j);
+      for (int64_t half = 0; half < 2; ++half) {
+        Value row = arith::AddIOp::create(
+            b, firstRow,
+            arith::AddIOp::create(b, lane.group,
+                                  cIndex(b, i * kMmaM + half * kRowHalf)));
+        Value inside = arith::AndIOp::create(
+            b,
+            arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, args.m),
+            arith::CmpIOp::create(b, arith::CmpIPredicate::ult, storeTile,
+                                  tilesN));
+        Value values = vector::ExtractOp::create(b, acc, half);
+        scf::IfOp::create(b, inside, [&](OpBuilder &nested, Location loc) {
+          vector::StoreOp::create(nested, loc, values, args.workspace,
+                                  ValueRange{lane.split, row, column});
+          scf::YieldOp::create(nested, loc);
+        });
+      }
+    }
+  }
+}
+
+std::unique_ptr<SplitKLowering>
+gpukernels::createMmaSyncLowering(MatmulOp op, TilingAttr tiling,
+                                  gpu::GPUModuleOp kernels, StringRef name,
+                                  const TargetInfo &target) {
+  return std::make_unique<MmaSyncLowering>(op, tiling, kernels, name, target);
+}
