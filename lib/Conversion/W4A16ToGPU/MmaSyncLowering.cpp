@@ -124,6 +124,10 @@ private:
     SmallVector<Value> nTiles, storeTiles;
     /// The lane's B column in each fragment's tile, and its C columns.
     SmallVector<Value> bColumns, cColumns;
+    /// Per B fragment: where its zero points lie, the first column of its
+    /// 16-column tile.
+    SmallVector<ZeroPointLocation> zeroLocations;
+    SmallVector<Value> tileColumns;
     /// The lane's first word in its step: block (W t) / 4 of the step, word
     /// offset in its column's 4 words, and its first K row 8 W t.
     Value stepBlock, wordInColumn, stepRow;
@@ -137,14 +141,24 @@ private:
                                Value x, Value chunk);
   void storeStage(ImplicitLocOpBuilder &b, const Lane &lane, Value stage,
                   Value buffer, ArrayRef<Value> values);
-  /// The dequantized nibble pairs of a lane's W words: pairs[p] holds, for
-  /// word u, K rows 8u + 2p and + 1 of the lane's share at 2u, 2u + 1.
-  SmallVector<Value> dequantWords(ImplicitLocOpBuilder &b, Value words,
-                                  Value zeroTerm);
+  /// The dequantized nibble pairs p = 0..3 of one word (K rows 2p, 2p + 1
+  /// of the word): (bias + q) - (bias + z), exact.
+  SmallVector<Value> dequantWord(ImplicitLocOpBuilder &b, Value word,
+                                 Value zeroTerm);
+  /// The lane's W words of each B fragment at `step` (clamped to the last
+  /// step of K, so that the prefetch past a split's end stays inside).
+  SmallVector<Value> loadStepWords(ImplicitLocOpBuilder &b, const Lane &lane,
+                                   const MainKernelArgs &args, Value step);
+  /// Per B fragment, the zero point (vector<1xi32>) of its column and the
+  /// scales (vector<2 x activation>) of its C columns in `group`.
+  SmallVector<Value> loadGroupFactors(ImplicitLocOpBuilder &b,
+                                      const Lane &lane,
+                                      const MainKernelArgs &args, Value group);
   void buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
                  const MainKernelArgs &args, Value stage, Value step,
                  Value firstChunk, Value lastChunk, ArrayRef<Value> zeroTerms,
-                 SmallVectorImpl<Value> &accs, SmallVectorImpl<Value> &staged);
+                 SmallVectorImpl<Value> &accs, SmallVectorImpl<Value> &staged,
+                 SmallVectorImpl<Value> &words);
 };
 
 } // namespace
@@ -259,11 +273,11 @@ void MmaSyncLowering::storeStage(ImplicitLocOpBuilder &b, const Lane &lane,
   }
 }
 
-SmallVector<Value> MmaSyncLowering::dequantWords(ImplicitLocOpBuilder &b,
-                                                 Value words, Value zeroTerm) {
-  auto wordsType = cast<VectorType>(words.getType());
-  auto halvesType =
-      VectorType::get({2 * wordsType.getNumElements()}, activation);
+SmallVector<Value> MmaSyncLowering::dequantWord(ImplicitLocOpBuilder &b,
+                                                Value word, Value zeroTerm) {
+  auto wordsType = VectorType::get({1}, b.getI32Type());
+  auto halvesType = VectorType::get({2}, activation);
+  Value words = vector::BroadcastOp::create(b, wordsType, word);
   MagicBias magic = getMagicBias(activation);
   Value one = arith::ConstantOp::create(
       b, DenseElementsAttr::get(halvesType, b.getFloatAttr(activation, 1.0)));
@@ -303,6 +317,44 @@ static Value buildFragment(ImplicitLocOpBuilder &b, VectorType type,
   return fragment;
 }
 
+SmallVector<Value> MmaSyncLowering::loadStepWords(ImplicitLocOpBuilder &b,
+                                                  const Lane &lane,
+                                                  const MainKernelArgs &args,
+                                                  Value step) {
+  int64_t words = wordsPerLane();
+  step = arith::MinUIOp::create(b, step, cIndex(b, k / stepRows() - 1));
+  Value block = arith::AddIOp::create(
+      b, arith::MulIOp::create(b, step, cIndex(b, words)), lane.stepBlock);
+  SmallVector<Value> loaded;
+  for (int64_t j = 0; j < kWaveTilesN; ++j) {
+    Value column = arith::AddIOp::create(
+        b,
+        arith::MulIOp::create(b, lane.bColumns[j],
+                              cIndex(b, kFragmentWordsPerColumn)),
+        lane.wordInColumn);
+    loaded.push_back(vector::LoadOp::create(
+        b, VectorType::get({words}, b.getI32Type()), args.qweight,
+        ValueRange{block, lane.nTiles[j / 2], column},
+        /*nontemporal=*/false, llvm::Align(4 * words)));
+  }
+  return loaded;
+}
+
+SmallVector<Value> MmaSyncLowering::loadGroupFactors(
+    ImplicitLocOpBuilder &b, const Lane &lane, const MainKernelArgs &args,
+    Value group) {
+  SmallVector<Value> factors;
+  for (int64_t j = 0; j < kWaveTilesN; ++j)
+    factors.push_back(
+        loadZeroPoints(b, args.zeros, group, lane.zeroLocations[j]));
+  for (int64_t j = 0; j < kWaveTilesN; ++j)
+    factors.push_back(vector::LoadOp::create(
+        b, VectorType::get({2}, activation), args.scales,
+        ValueRange{group, arith::AddIOp::create(b, lane.tileColumns[j],
+                                                lane.cColumns[j])}));
+  return factors;
+}
+
 /// One step (32W K rows) of the main loop: the warp's four B fragments
 /// loaded (W words per lane each) and dequantized, then per word u the A
 /// rows' 16-byte pieces and the two MMAs per A and B fragment. Prefill
@@ -313,27 +365,17 @@ void MmaSyncLowering::buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
                                 Value step, Value firstChunk, Value lastChunk,
                                 ArrayRef<Value> zeroTerms,
                                 SmallVectorImpl<Value> &accs,
-                                SmallVectorImpl<Value> &staged) {
+                                SmallVectorImpl<Value> &staged,
+                                SmallVectorImpl<Value> &stepWords) {
   int64_t words = wordsPerLane();
-  auto wordsType = VectorType::get({words}, b.getI32Type());
   auto pieceType = VectorType::get({kWordElements}, activation);
   auto aType = VectorType::get({4, 2}, activation);
   auto bType = VectorType::get({2, 2}, activation);
-  Value block = arith::AddIOp::create(
-      b, arith::MulIOp::create(b, step, cIndex(b, words)), lane.stepBlock);
-  SmallVector<SmallVector<Value>> pairs;
-  for (int64_t j = 0; j < kWaveTilesN; ++j) {
-    Value column = arith::AddIOp::create(
-        b,
-        arith::MulIOp::create(b, lane.bColumns[j],
-                              cIndex(b, kFragmentWordsPerColumn)),
-        lane.wordInColumn);
-    Value loaded = vector::LoadOp::create(
-        b, wordsType, args.qweight,
-        ValueRange{block, lane.nTiles[j / 2], column},
-        /*nontemporal=*/false, llvm::Align(4 * words));
-    pairs.push_back(dequantWords(b, loaded, zeroTerms[j]));
-  }
+  // The next step's weights load during this step's MMAs.
+  SmallVector<Value> current(stepWords.begin(), stepWords.end());
+  SmallVector<Value> next = loadStepWords(
+      b, lane, args, arith::AddIOp::create(b, step, cIndex(b, 1)));
+  stepWords.assign(next.begin(), next.end());
   Value kBase = arith::AddIOp::create(
       b, arith::MulIOp::create(b, step, cIndex(b, stepRows())), lane.stepRow);
   for (int64_t u = 0; u < words; ++u) {
@@ -355,6 +397,11 @@ void MmaSyncLowering::buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
     }
     Value column =
         arith::AddIOp::create(b, kBase, cIndex(b, u * kWordElements));
+    // The B pairs of word u, dequantized next to their MMAs.
+    SmallVector<SmallVector<Value>> pairs;
+    for (int64_t j = 0; j < kWaveTilesN; ++j)
+      pairs.push_back(dequantWord(
+          b, vector::ExtractOp::create(b, current[j], u), zeroTerms[j]));
     Value stageColumn =
         stage ? arith::MulIOp::create(b, lane.quad, cIndex(b, kWordElements))
               : Value();
@@ -387,9 +434,7 @@ void MmaSyncLowering::buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
         for (int64_t j = 0; j < kWaveTilesN; ++j) {
           // B: pairs 2h (K lo) and 2h + 1 (K hi) of word u.
           Value bFragment =
-              buildFragment(b, bType,
-                            {slicePair(b, pairs[j][2 * h], 2 * u),
-                             slicePair(b, pairs[j][2 * h + 1], 2 * u)});
+              buildFragment(b, bType, {pairs[j][2 * h], pairs[j][2 * h + 1]});
           Value &acc = accs[i * kWaveTilesN + j];
           acc = nvgpu::MmaSyncOp::create(b, a, bFragment, acc,
                                          ArrayRef<int64_t>{kMmaM, kMmaN,
@@ -457,8 +502,6 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
     // Tiles past N re-read the last one; their results are dropped.
     lane.nTiles.push_back(arith::MinUIOp::create(b, tile, lastTile));
   }
-  SmallVector<Value> tileColumns;
-  SmallVector<ZeroPointLocation> zeroLocations;
   Value cColumn = arith::MulIOp::create(b, lane.quad, cIndex(b, 2));
   for (int64_t j = 0; j < kWaveTilesN; ++j) {
     Value inTile = arith::AddIOp::create(
@@ -467,11 +510,11 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
     Value tileColumn =
         arith::MulIOp::create(b, lane.nTiles[j / kFragmentsPerTile],
                               cIndex(b, kFragmentBlockN));
-    zeroLocations.push_back(locateZeroPoints(
+    lane.zeroLocations.push_back(locateZeroPoints(
         b, arith::AddIOp::create(b, tileColumn, inTile), 1));
     lane.cColumns.push_back(arith::AddIOp::create(
         b, cColumn, cIndex(b, (j % kFragmentsPerTile) * kMmaN)));
-    tileColumns.push_back(tileColumn);
+    lane.tileColumns.push_back(tileColumn);
   }
 
   auto accType = VectorType::get({2, 2}, b.getF32Type());
@@ -501,8 +544,19 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
         arith::MinUIOp::create(
             b, arith::AddIOp::create(b, firstChunk, cIndex(b, 1)), lastChunk));
   }
+  // Carried: the step's weights and the segment's zero points and scales,
+  // each loaded one step / segment ahead.
+  SmallVector<Value> firstWords = loadStepWords(b, lane, args, firstStep);
+  Value lastGroup = cIndex(b, scheme.getNumGroups(k) - 1);
+  SmallVector<Value> factors = loadGroupFactors(
+      b, lane, args,
+      arith::DivUIOp::create(b, splitBegin, cIndex(b, group)));
+  int64_t numStaged = staged.size();
+  int64_t numWords = firstWords.size();
   SmallVector<Value> outerInits(numAcc, zeroAcc);
   llvm::append_range(outerInits, staged);
+  llvm::append_range(outerInits, firstWords);
+  llvm::append_range(outerInits, factors);
   auto segmentLoop = scf::ForOp::create(
       b, cIndex(b, 0), cIndex(b, segments), cIndex(b, 1), outerInits,
       [&](OpBuilder &nested, Location loc, Value segment, ValueRange outer) {
@@ -510,18 +564,26 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
         Value segmentStep = arith::AddIOp::create(
             sb, firstStep,
             arith::MulIOp::create(sb, segment, cIndex(sb, stepsPerSegment)));
-        Value groupIndex = arith::DivUIOp::create(
-            sb, arith::MulIOp::create(sb, segmentStep, cIndex(sb, stepRows())),
-            cIndex(sb, group));
-        // -(bias + z) per B fragment, splat over a dequantized pair vector.
+        ValueRange current = outer.take_back(factors.size());
+        SmallVector<Value> next = loadGroupFactors(
+            sb, lane, args,
+            arith::MinUIOp::create(
+                sb,
+                arith::DivUIOp::create(
+                    sb,
+                    arith::MulIOp::create(
+                        sb,
+                        arith::AddIOp::create(sb, segmentStep,
+                                              cIndex(sb, stepsPerSegment)),
+                        cIndex(sb, stepRows())),
+                    cIndex(sb, group)),
+                lastGroup));
+        // -(bias + z) per B fragment, splat over a dequantized pair.
         SmallVector<Value> zeroTerms;
-        auto halvesType = VectorType::get({2 * words}, activation);
+        auto halvesType = VectorType::get({2}, activation);
         for (int64_t j = 0; j < kWaveTilesN; ++j) {
-          Value zero = vector::ExtractOp::create(
-              sb, loadZeroPoints(sb, args.zeros, groupIndex, zeroLocations[j]),
-              0);
           Value biased = arith::AddIOp::create(
-              sb, zero,
+              sb, vector::ExtractOp::create(sb, current[j], 0),
               arith::ConstantIntOp::create(sb, sb.getI32Type(),
                                            getMagicBias(activation).bias));
           zeroTerms.push_back(vector::BroadcastOp::create(
@@ -531,7 +593,8 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
         }
 
         SmallVector<Value> innerInits(numAcc, zeroAcc);
-        llvm::append_range(innerInits, outer.drop_front(numAcc));
+        llvm::append_range(innerInits,
+                           outer.slice(numAcc, numStaged + numWords));
         auto stepLoop = scf::ForOp::create(
             sb, cIndex(sb, 0), cIndex(sb, stepsPerSegment), cIndex(sb, 1),
             innerInits,
@@ -539,25 +602,24 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                 ValueRange carried) {
               ImplicitLocOpBuilder lb(inLoc, inNested);
               SmallVector<Value> accs(carried.take_front(numAcc));
-              SmallVector<Value> staged(carried.drop_front(numAcc));
+              SmallVector<Value> staged(carried.slice(numAcc, numStaged));
+              SmallVector<Value> stepWords(carried.take_back(numWords));
               buildStep(lb, lane, args, stage,
                         arith::AddIOp::create(lb, segmentStep, inSegment),
-                        firstChunk, lastChunk, zeroTerms, accs, staged);
+                        firstChunk, lastChunk, zeroTerms, accs, staged,
+                        stepWords);
               SmallVector<Value> results(accs);
               llvm::append_range(results, staged);
+              llvm::append_range(results, stepWords);
               scf::YieldOp::create(lb, results);
             });
 
         // The group's f32 scales (columns 2t, 2t + 1 of each fragment).
         SmallVector<Value> totals(outer.take_front(numAcc));
-        auto scalesType = VectorType::get({2}, activation);
         for (int64_t j = 0; j < kWaveTilesN; ++j) {
-          Value scales = vector::LoadOp::create(
-              sb, scalesType, args.scales,
-              ValueRange{groupIndex, arith::AddIOp::create(sb, tileColumns[j],
-                                                           lane.cColumns[j])});
           Value scale = arith::ExtFOp::create(
-              sb, VectorType::get({2}, sb.getF32Type()), scales);
+              sb, VectorType::get({2}, sb.getF32Type()),
+              current[kWaveTilesN + j]);
           // Both C rows (g and g + 8) have these columns.
           for (int64_t i = 0; i < tilesM(); ++i) {
             Value &total = totals[i * kWaveTilesN + j];
@@ -572,6 +634,7 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
           }
         }
         llvm::append_range(totals, stepLoop.getResults().drop_front(numAcc));
+        llvm::append_range(totals, next);
         scf::YieldOp::create(sb, totals);
       });
 
