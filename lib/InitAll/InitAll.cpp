@@ -55,8 +55,8 @@ void mlir::w4a16::registerAllDialects(DialectRegistry &registry) {
               arith::ArithDialect, bufferization::BufferizationDialect,
               cf::ControlFlowDialect, func::FuncDialect, gpu::GPUDialect,
               LLVM::LLVMDialect, linalg::LinalgDialect, memref::MemRefDialect,
-              NVVM::NVVMDialect, nvgpu::NVGPUDialect, ROCDL::ROCDLDialect, scf::SCFDialect,
-              tensor::TensorDialect, vector::VectorDialect>();
+              NVVM::NVVMDialect, nvgpu::NVGPUDialect, ROCDL::ROCDLDialect,
+              scf::SCFDialect, tensor::TensorDialect, vector::VectorDialect>();
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
       registry);

@@ -39,8 +39,8 @@ struct Bf16MmaSyncToNVVM : OpRewritePattern<nvgpu::MmaSyncOp> {
     SmallVector<int64_t> shape = llvm::to_vector(
         llvm::map_range(op.getMmaShape().getAsValueRange<IntegerAttr>(),
                         [](const APInt &v) { return v.getSExtValue(); }));
-    if (!aType.getElementType().isBF16() ||
-        !bType.getElementType().isBF16() || !cType.getElementType().isF32() ||
+    if (!aType.getElementType().isBF16() || !bType.getElementType().isBF16() ||
+        !cType.getElementType().isF32() ||
         shape != ArrayRef<int64_t>{16, 8, 16} ||
         aType.getShape() != ArrayRef<int64_t>{4, 2} ||
         bType.getShape() != ArrayRef<int64_t>{2, 2} ||
@@ -54,8 +54,9 @@ struct Bf16MmaSyncToNVVM : OpRewritePattern<nvgpu::MmaSyncOp> {
       for (int64_t r = 0; r < rows; ++r)
         values.push_back(vector::ExtractOp::create(
             b,
-            vector::BitCastOp::create(b, VectorType::get({1}, i32),
-                                      vector::ExtractOp::create(b, fragment, r)),
+            vector::BitCastOp::create(
+                b, VectorType::get({1}, i32),
+                vector::ExtractOp::create(b, fragment, r)),
             0));
       return values;
     };
@@ -67,14 +68,14 @@ struct Bf16MmaSyncToNVVM : OpRewritePattern<nvgpu::MmaSyncOp> {
     Type f32 = b.getF32Type();
     auto resultType =
         LLVM::LLVMStructType::getLiteral(b.getContext(), {f32, f32, f32, f32});
-    auto mma = NVVM::MmaOp::create(
-        b, resultType, registers(op.getMatrixA(), 4),
-        registers(op.getMatrixB(), 2), accumulators, shape,
-        /*b1Op=*/std::nullopt, /*intOverflow=*/std::nullopt,
-        std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
-                                      NVVM::MMATypes::bf16},
-        std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                       NVVM::MMALayout::col});
+    auto mma =
+        NVVM::MmaOp::create(b, resultType, registers(op.getMatrixA(), 4),
+                            registers(op.getMatrixB(), 2), accumulators, shape,
+                            /*b1Op=*/std::nullopt, /*intOverflow=*/std::nullopt,
+                            std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
+                                                          NVVM::MMATypes::bf16},
+                            std::array<NVVM::MMALayout, 2>{
+                                NVVM::MMALayout::row, NVVM::MMALayout::col});
     Value result = arith::ConstantOp::create(
         b, DenseElementsAttr::get(cType, b.getF32FloatAttr(0)));
     for (int64_t r = 0; r < 2; ++r)

@@ -1,4 +1,5 @@
-//===- MmaSyncLowering.cpp - NVIDIA mma.sync kernels (small batch, prefill) ===//
+//===- MmaSyncLowering.cpp - NVIDIA mma.sync kernels (small batch, prefill)
+//===//
 //
 // The small_batch and prefill tilings on chips whose matrix instruction is
 // PTX mma.sync m16n8k16 (TargetInfo::mmaFamily == NvidiaMmaSync). Same
@@ -151,8 +152,7 @@ private:
                                    const MainKernelArgs &args, Value step);
   /// Per B fragment, the zero point (vector<1xi32>) of its column and the
   /// scales (vector<2 x activation>) of its C columns in `group`.
-  SmallVector<Value> loadGroupFactors(ImplicitLocOpBuilder &b,
-                                      const Lane &lane,
+  SmallVector<Value> loadGroupFactors(ImplicitLocOpBuilder &b, const Lane &lane,
                                       const MainKernelArgs &args, Value group);
   void buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
                  const MainKernelArgs &args, Value stage, Value step,
@@ -169,9 +169,9 @@ LogicalResult MmaSyncLowering::checkSupported() {
   StringRef strategy = stringifyTilingStrategy(tiling.getStrategy());
   if (target.mmaFamily != MmaFamily::NvidiaMmaSync || target.mmaM != kMmaM ||
       target.mmaN != kMmaN || target.mmaK != kMmaK)
-    return op.emitOpError() << "the " << strategy
-                            << " mma.sync kernels need m16n8k16, which "
-                            << target.chip << " does not have";
+    return op.emitOpError()
+           << "the " << strategy << " mma.sync kernels need m16n8k16, which "
+           << target.chip << " does not have";
   if (!((activation.isF16() && target.mmaF16) ||
         (activation.isBF16() && target.mmaBf16)))
     return op.emitOpError()
@@ -240,8 +240,8 @@ SmallVector<Value> MmaSyncLowering::loadStage(ImplicitLocOpBuilder &b,
                                               const Lane &lane, Value x,
                                               Value chunk) {
   auto unitType = VectorType::get({kWordElements}, activation);
-  int64_t perThread = tiling.getTileM() * kLanesPerColumn /
-                      tiling.getWorkgroupSize();
+  int64_t perThread =
+      tiling.getTileM() * kLanesPerColumn / tiling.getWorkgroupSize();
   SmallVector<Value> values;
   for (int64_t r = 0; r < perThread; ++r) {
     Value unit = arith::AddIOp::create(
@@ -312,8 +312,8 @@ static Value buildFragment(ImplicitLocOpBuilder &b, VectorType type,
   Value fragment = arith::ConstantOp::create(
       b, DenseElementsAttr::get(type, b.getZeroAttr(type.getElementType())));
   for (auto [r, row] : llvm::enumerate(rows))
-    fragment = vector::InsertOp::create(b, row, fragment,
-                                        static_cast<int64_t>(r));
+    fragment =
+        vector::InsertOp::create(b, row, fragment, static_cast<int64_t>(r));
   return fragment;
 }
 
@@ -340,9 +340,10 @@ SmallVector<Value> MmaSyncLowering::loadStepWords(ImplicitLocOpBuilder &b,
   return loaded;
 }
 
-SmallVector<Value> MmaSyncLowering::loadGroupFactors(
-    ImplicitLocOpBuilder &b, const Lane &lane, const MainKernelArgs &args,
-    Value group) {
+SmallVector<Value> MmaSyncLowering::loadGroupFactors(ImplicitLocOpBuilder &b,
+                                                     const Lane &lane,
+                                                     const MainKernelArgs &args,
+                                                     Value group) {
   SmallVector<Value> factors;
   for (int64_t j = 0; j < kWaveTilesN; ++j)
     factors.push_back(
@@ -387,8 +388,8 @@ void MmaSyncLowering::buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
       // last barrier; chunk + 2 starts loading.
       buffer = arith::RemUIOp::create(
           b, arith::SubIOp::create(b, chunk, firstChunk), cIndex(b, 2));
-      storeStage(b, lane, stage,
-                 arith::SubIOp::create(b, cIndex(b, 1), buffer), staged);
+      storeStage(b, lane, stage, arith::SubIOp::create(b, cIndex(b, 1), buffer),
+                 staged);
       SmallVector<Value> next = loadStage(
           b, lane, args.x,
           arith::MinUIOp::create(
@@ -411,8 +412,8 @@ void MmaSyncLowering::buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
         if (stage) {
           Value row = arith::AddIOp::create(
               b, lane.waveRow,
-              arith::AddIOp::create(
-                  b, lane.group, cIndex(b, i * kMmaM + half * kRowHalf)));
+              arith::AddIOp::create(b, lane.group,
+                                    cIndex(b, i * kMmaM + half * kRowHalf)));
           pieces[half] = vector::LoadOp::create(
               b, pieceType, stage, ValueRange{buffer, row, stageColumn},
               /*nontemporal=*/false, llvm::Align(kLoadAlignment));
@@ -426,19 +427,17 @@ void MmaSyncLowering::buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
         // A rows: (g, lo), (g + 8, lo), (g, hi), (g + 8, hi); lo / hi are
         // elements 4h + {0, 1} / 4h + {2, 3} of the pieces.
         int64_t lo = 4 * h, hi = 4 * h + 2;
-        Value a = buildFragment(b, aType,
-                                {slicePair(b, pieces[0], lo),
-                                 slicePair(b, pieces[1], lo),
-                                 slicePair(b, pieces[0], hi),
-                                 slicePair(b, pieces[1], hi)});
+        Value a = buildFragment(
+            b, aType,
+            {slicePair(b, pieces[0], lo), slicePair(b, pieces[1], lo),
+             slicePair(b, pieces[0], hi), slicePair(b, pieces[1], hi)});
         for (int64_t j = 0; j < kWaveTilesN; ++j) {
           // B: pairs 2h (K lo) and 2h + 1 (K hi) of word u.
           Value bFragment =
               buildFragment(b, bType, {pairs[j][2 * h], pairs[j][2 * h + 1]});
           Value &acc = accs[i * kWaveTilesN + j];
-          acc = nvgpu::MmaSyncOp::create(b, a, bFragment, acc,
-                                         ArrayRef<int64_t>{kMmaM, kMmaN,
-                                                           kMmaK});
+          acc = nvgpu::MmaSyncOp::create(
+              b, a, bFragment, acc, ArrayRef<int64_t>{kMmaM, kMmaN, kMmaK});
         }
       }
     }
@@ -472,8 +471,8 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
           b,
           arith::AddIOp::create(
               b, firstRow,
-              arith::AddIOp::create(
-                  b, lane.group, cIndex(b, i * kMmaM + half * kRowHalf))),
+              arith::AddIOp::create(b, lane.group,
+                                    cIndex(b, i * kMmaM + half * kRowHalf))),
           lane.lastRow);
     lane.aRows.push_back(rows);
   }
@@ -507,11 +506,10 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
     Value inTile = arith::AddIOp::create(
         b, lane.group, cIndex(b, (j % kFragmentsPerTile) * kMmaN));
     lane.bColumns.push_back(inTile);
-    Value tileColumn =
-        arith::MulIOp::create(b, lane.nTiles[j / kFragmentsPerTile],
-                              cIndex(b, kFragmentBlockN));
-    lane.zeroLocations.push_back(locateZeroPoints(
-        b, arith::AddIOp::create(b, tileColumn, inTile), 1));
+    Value tileColumn = arith::MulIOp::create(
+        b, lane.nTiles[j / kFragmentsPerTile], cIndex(b, kFragmentBlockN));
+    lane.zeroLocations.push_back(
+        locateZeroPoints(b, arith::AddIOp::create(b, tileColumn, inTile), 1));
     lane.cColumns.push_back(arith::AddIOp::create(
         b, cColumn, cIndex(b, (j % kFragmentsPerTile) * kMmaN)));
     lane.tileColumns.push_back(tileColumn);
@@ -529,7 +527,8 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                     : Value();
   Value splitBegin =
       arith::MulIOp::create(b, lane.split, cIndex(b, kPerSplit()));
-  Value firstStep = arith::DivUIOp::create(b, splitBegin, cIndex(b, stepRows()));
+  Value firstStep =
+      arith::DivUIOp::create(b, splitBegin, cIndex(b, stepRows()));
   Value firstChunk = arith::MulIOp::create(b, firstStep, cIndex(b, words));
   Value lastChunk = cIndex(b, k / kFragmentBlockK - 1);
 
@@ -549,8 +548,7 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   SmallVector<Value> firstWords = loadStepWords(b, lane, args, firstStep);
   Value lastGroup = cIndex(b, scheme.getNumGroups(k) - 1);
   SmallVector<Value> factors = loadGroupFactors(
-      b, lane, args,
-      arith::DivUIOp::create(b, splitBegin, cIndex(b, group)));
+      b, lane, args, arith::DivUIOp::create(b, splitBegin, cIndex(b, group)));
   int64_t numStaged = staged.size();
   int64_t numWords = firstWords.size();
   SmallVector<Value> outerInits(numAcc, zeroAcc);
@@ -617,9 +615,9 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
         // The group's f32 scales (columns 2t, 2t + 1 of each fragment).
         SmallVector<Value> totals(outer.take_front(numAcc));
         for (int64_t j = 0; j < kWaveTilesN; ++j) {
-          Value scale = arith::ExtFOp::create(
-              sb, VectorType::get({2}, sb.getF32Type()),
-              current[kWaveTilesN + j]);
+          Value scale =
+              arith::ExtFOp::create(sb, VectorType::get({2}, sb.getF32Type()),
+                                    current[kWaveTilesN + j]);
           // Both C rows (g and g + 8) have these columns.
           for (int64_t i = 0; i < tilesM(); ++i) {
             Value &total = totals[i * kWaveTilesN + j];
@@ -654,8 +652,7 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
             arith::AddIOp::create(b, lane.group,
                                   cIndex(b, i * kMmaM + half * kRowHalf)));
         Value inside = arith::AndIOp::create(
-            b,
-            arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, args.m),
+            b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, args.m),
             arith::CmpIOp::create(b, arith::CmpIPredicate::ult, storeTile,
                                   tilesN));
         Value values = vector::ExtractOp::create(b, acc, half);
