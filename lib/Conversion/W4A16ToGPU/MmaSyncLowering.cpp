@@ -34,13 +34,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "KernelLowering.h"
+#include "MatrixLowering.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "w4a16/Support/Repack.h"
 
 using namespace mlir;
 using namespace mlir::w4a16;
@@ -54,9 +53,8 @@ constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 16;
 /// A rows (g and g + 8).
 constexpr int64_t kLanesPerColumn = 4;
 constexpr int64_t kRowHalf = kMmaM / 2;
-/// 8-column B fragments per warp.
+/// 8-column B fragments per warp (its 32 columns).
 constexpr int64_t kWaveTilesN = 4;
-constexpr int64_t kWaveColumns = kWaveTilesN * kMmaN;
 using ::w4a16::kBitsPerValue;
 using ::w4a16::kFragmentBlockK;
 using ::w4a16::kFragmentBlockN;
@@ -64,23 +62,18 @@ using ::w4a16::kFragmentWordsPerColumn;
 using ::w4a16::kValuesPerWord;
 /// Activations of one 16-byte load: one word's K rows.
 constexpr int64_t kWordElements = kValuesPerWord;
+static_assert(kLanesPerColumn * kWordElements == kFragmentBlockK,
+              "a staged A chunk row holds one word of each lane t");
 /// Nibble pairs of a word.
 constexpr int64_t kPairsPerWord = kValuesPerWord / 2;
 constexpr uint64_t kLoadAlignment = 16;
 
-class MmaSyncLowering : public SplitKLowering {
+class MmaSyncLowering : public MatrixLowering {
 public:
-  using SplitKLowering::SplitKLowering;
+  using MatrixLowering::MatrixLowering;
 
 protected:
-  ::mlir::w4a16::WeightLayout getWeightLayout() const override {
-    return WeightLayout::Fragment;
-  }
   LogicalResult checkSupported() override;
-  SmallVector<Type> getWorkgroupBuffers(Builder &b) override;
-  StringRef getKernelSuffix() const override {
-    return stagesAInShared() ? "prefill" : "small_batch";
-  }
   int64_t getLoopWeightsPerLane() override {
     return kWaveTilesN * wordsPerLane() * kValuesPerWord;
   }
@@ -88,19 +81,7 @@ protected:
                            const MainKernelArgs &args) override;
 
 private:
-  bool stagesAInShared() const {
-    return tiling.getStrategy() == TilingStrategy::Prefill;
-  }
-  int64_t wavesN() const { return tiling.getTileN() / kWaveColumns; }
-  int64_t wavesM() const { return waves / wavesN(); }
-  int64_t waveRows() const { return tiling.getTileM() / wavesM(); }
   int64_t tilesM() const { return waveRows() / kMmaM; }
-  int64_t kPerSplit() const { return k / tiling.getSplitK(); }
-  /// K rows between two scale applications: a group, or the split when the
-  /// split lies inside one group.
-  int64_t segmentRows() const {
-    return std::min(scheme.getEffectiveGroupSize(k), kPerSplit());
-  }
   /// W: words of its column a lane loads per step (of 32W K rows).
   int64_t wordsPerLane() const {
     int64_t words = kFragmentWordsPerColumn;
@@ -109,11 +90,6 @@ private:
     return words;
   }
   int64_t stepRows() const { return kFragmentBlockK * wordsPerLane(); }
-  /// Two buffers of tile_m rows x one 32-K chunk.
-  MemRefType getStageType() const {
-    return workgroupMemrefOf({2, tiling.getTileM(), kFragmentBlockK},
-                             activation);
-  }
 
   /// Per-lane values shared by the loop body builders.
   struct Lane {
@@ -138,10 +114,10 @@ private:
   /// permuted order: row r, element 8t + e is x[r, K] with K at step
   /// chunk / W, word chunk % W of lane t, element e.
   Value chunkColumn(ImplicitLocOpBuilder &b, Value chunk, Value quad);
-  SmallVector<Value> loadStage(ImplicitLocOpBuilder &b, const Lane &lane,
+  /// This thread's share of A chunk `chunk` for the stage: unit t of a row
+  /// is lane t's word of the chunk.
+  SmallVector<Value> loadChunk(ImplicitLocOpBuilder &b, const Lane &lane,
                                Value x, Value chunk);
-  void storeStage(ImplicitLocOpBuilder &b, const Lane &lane, Value stage,
-                  Value buffer, ArrayRef<Value> values);
   /// The dequantized nibble pairs p = 0..3 of one word (K rows 2p, 2p + 1
   /// of the word): (bias + q) - (bias + z), exact.
   SmallVector<Value> dequantWord(ImplicitLocOpBuilder &b, Value word,
@@ -164,61 +140,13 @@ private:
 } // namespace
 
 LogicalResult MmaSyncLowering::checkSupported() {
-  if (failed(SplitKLowering::checkSupported()))
-    return failure();
-  StringRef strategy = stringifyTilingStrategy(tiling.getStrategy());
   if (target.mmaFamily != MmaFamily::NvidiaMmaSync || target.mmaM != kMmaM ||
       target.mmaN != kMmaN || target.mmaK != kMmaK)
     return op.emitOpError()
-           << "the " << strategy << " mma.sync kernels need m16n8k16, which "
-           << target.chip << " does not have";
-  if (!((activation.isF16() && target.mmaF16) ||
-        (activation.isBF16() && target.mmaBf16)))
-    return op.emitOpError()
-           << "the " << strategy
-           << " kernels take f16 or bf16 activations, got " << activation;
-  if (op.getScales().getType().getElementType() != activation)
-    return op.emitOpError()
-           << "the " << strategy
-           << " kernels need scales of the activation type " << activation;
-  int64_t tileN = tiling.getTileN(), tileM = tiling.getTileM();
-  if (tileN % kWaveColumns != 0 || waves % wavesN() != 0 ||
-      tileM % (wavesM() * kMmaM) != 0)
-    return op.emitOpError()
-           << strategy << " tile " << tileM << " x " << tileN << " with "
-           << waves << " warps: each warp needs " << kWaveColumns
-           << " columns and a multiple of " << kMmaM << " rows";
-  int64_t group = scheme.getEffectiveGroupSize(k);
-  if (group % kFragmentBlockK != 0)
-    return op.emitOpError()
-           << "the " << strategy << " kernels need a group size that is a "
-           << "multiple of " << kFragmentBlockK << ", got " << group;
-  if (kPerSplit() % segmentRows() != 0)
-    return op.emitOpError()
-           << "split_k = " << tiling.getSplitK() << " cuts K = " << k
-           << " into slices of " << kPerSplit()
-           << " rows, neither whole groups nor inside one group";
-  if (stagesAInShared()) {
-    int64_t units = tileM * kFragmentBlockK / kWordElements;
-    if (units % tiling.getWorkgroupSize() != 0)
-      return op.emitOpError()
-             << "prefill A tile " << tileM << " x " << kFragmentBlockK
-             << " does not split evenly over " << tiling.getWorkgroupSize()
-             << " threads in 16-byte loads";
-    int64_t bytes = getStageType().getNumElements() *
-                    activation.getIntOrFloatBitWidth() / 8;
-    if (tiling.getLdsBytes() != bytes)
-      return op.emitOpError()
-             << "prefill lds_bytes = " << tiling.getLdsBytes()
-             << ", the kernel's double-buffered A tile takes " << bytes;
-  }
-  return success();
-}
-
-SmallVector<Type> MmaSyncLowering::getWorkgroupBuffers(Builder &b) {
-  if (!stagesAInShared())
-    return {};
-  return {getStageType()};
+           << "the " << stringifyTilingStrategy(tiling.getStrategy())
+           << " mma.sync kernels need m16n8k16, which " << target.chip
+           << " does not have";
+  return MatrixLowering::checkSupported();
 }
 
 Value MmaSyncLowering::chunkColumn(ImplicitLocOpBuilder &b, Value chunk,
@@ -233,44 +161,13 @@ Value MmaSyncLowering::chunkColumn(ImplicitLocOpBuilder &b, Value chunk,
       b, row, arith::MulIOp::create(b, word, cIndex(b, kValuesPerWord)));
 }
 
-/// Global 16-byte loads of this thread's share of the workgroup's A chunk:
-/// unit (row, t) is the word-sized piece of lane t; rows past M re-read row
-/// M - 1.
-SmallVector<Value> MmaSyncLowering::loadStage(ImplicitLocOpBuilder &b,
+SmallVector<Value> MmaSyncLowering::loadChunk(ImplicitLocOpBuilder &b,
                                               const Lane &lane, Value x,
                                               Value chunk) {
-  auto unitType = VectorType::get({kWordElements}, activation);
-  int64_t perThread =
-      tiling.getTileM() * kLanesPerColumn / tiling.getWorkgroupSize();
-  SmallVector<Value> values;
-  for (int64_t r = 0; r < perThread; ++r) {
-    Value unit = arith::AddIOp::create(
-        b, lane.tid, cIndex(b, r * tiling.getWorkgroupSize()));
-    Value row = arith::AddIOp::create(
-        b, lane.workgroupRow,
-        arith::DivUIOp::create(b, unit, cIndex(b, kLanesPerColumn)));
-    row = arith::MinUIOp::create(b, row, lane.lastRow);
-    Value quad = arith::RemUIOp::create(b, unit, cIndex(b, kLanesPerColumn));
-    values.push_back(vector::LoadOp::create(
-        b, unitType, x, ValueRange{row, chunkColumn(b, chunk, quad)},
-        /*nontemporal=*/false, llvm::Align(kLoadAlignment)));
-  }
-  return values;
-}
-
-void MmaSyncLowering::storeStage(ImplicitLocOpBuilder &b, const Lane &lane,
-                                 Value stage, Value buffer,
-                                 ArrayRef<Value> values) {
-  for (auto [r, value] : llvm::enumerate(values)) {
-    Value unit = arith::AddIOp::create(
-        b, lane.tid, cIndex(b, r * tiling.getWorkgroupSize()));
-    Value row = arith::DivUIOp::create(b, unit, cIndex(b, kLanesPerColumn));
-    Value column = arith::MulIOp::create(
-        b, arith::RemUIOp::create(b, unit, cIndex(b, kLanesPerColumn)),
-        cIndex(b, kWordElements));
-    vector::StoreOp::create(b, value, stage, ValueRange{buffer, row, column},
-                            /*nontemporal=*/false, llvm::Align(kLoadAlignment));
-  }
+  return loadStage(b, lane.tid, lane.workgroupRow, lane.lastRow, x,
+                   [&](ImplicitLocOpBuilder &lb, Value quad) {
+                     return chunkColumn(lb, chunk, quad);
+                   });
 }
 
 SmallVector<Value> MmaSyncLowering::dequantWord(ImplicitLocOpBuilder &b,
@@ -383,19 +280,11 @@ void MmaSyncLowering::buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
     Value chunk = arith::AddIOp::create(
         b, arith::MulIOp::create(b, step, cIndex(b, words)), cIndex(b, u));
     Value buffer;
-    if (stage) {
-      // Chunk + 1 goes to the buffer every warp finished reading before the
-      // last barrier; chunk + 2 starts loading.
-      buffer = arith::RemUIOp::create(
-          b, arith::SubIOp::create(b, chunk, firstChunk), cIndex(b, 2));
-      storeStage(b, lane, stage, arith::SubIOp::create(b, cIndex(b, 1), buffer),
-                 staged);
-      SmallVector<Value> next = loadStage(
-          b, lane, args.x,
-          arith::MinUIOp::create(
-              b, arith::AddIOp::create(b, chunk, cIndex(b, 2)), lastChunk));
-      staged.assign(next.begin(), next.end());
-    }
+    if (stage)
+      buffer = advanceStage(b, lane.tid, stage, chunk, firstChunk, lastChunk,
+                            staged, [&](ImplicitLocOpBuilder &lb, Value c) {
+                              return loadChunk(lb, lane, args.x, c);
+                            });
     Value column =
         arith::AddIOp::create(b, kBase, cIndex(b, u * kWordElements));
     // The B pairs of word u, dequantized next to their MMAs.
@@ -522,9 +411,7 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   int64_t group = scheme.getEffectiveGroupSize(k);
   int64_t segments = kPerSplit() / segmentRows();
   int64_t stepsPerSegment = segmentRows() / stepRows();
-  Value stage = stagesAInShared()
-                    ? Value(func.getWorkgroupAttributions().front())
-                    : Value();
+  Value stage = getStage(func);
   Value splitBegin =
       arith::MulIOp::create(b, lane.split, cIndex(b, kPerSplit()));
   Value firstStep =
@@ -532,17 +419,11 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   Value firstChunk = arith::MulIOp::create(b, firstStep, cIndex(b, words));
   Value lastChunk = cIndex(b, k / kFragmentBlockK - 1);
 
-  // Prefill prologue: chunk 0 in buffer 0, chunk 1 in flight.
-  SmallVector<Value> staged;
-  if (stage) {
-    storeStage(b, lane, stage, cIndex(b, 0),
-               loadStage(b, lane, args.x, firstChunk));
-    gpu::BarrierOp::create(b);
-    staged = loadStage(
-        b, lane, args.x,
-        arith::MinUIOp::create(
-            b, arith::AddIOp::create(b, firstChunk, cIndex(b, 1)), lastChunk));
-  }
+  SmallVector<Value> staged =
+      startStage(b, lane.tid, stage, firstChunk, lastChunk,
+                 [&](ImplicitLocOpBuilder &lb, Value chunk) {
+                   return loadChunk(lb, lane, args.x, chunk);
+                 });
   // Carried: the step's weights and the segment's zero points and scales,
   // each loaded one step / segment ahead.
   SmallVector<Value> firstWords = loadStepWords(b, lane, args, firstStep);

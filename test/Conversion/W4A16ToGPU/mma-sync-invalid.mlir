@@ -28,7 +28,7 @@ func.func @gptq_weights(%x: tensor<16x64xf16>, %w: tensor<8x32xi32>, %s: tensor<
 // -----
 
 func.func @tile_n(%x: tensor<16x64xf16>, %w: tensor<2x2x64xi32>, %s: tensor<2x32xf16>, %i: tensor<16x32xf16>) -> tensor<16x32xf16> {
-  // expected-error @+1 {{small_batch tile 16 x 48 with 4 warps: each warp needs 32 columns and a multiple of 16 rows}}
+  // expected-error @+1 {{small_batch tile 16 x 48 with 4 waves: each wave needs 32 columns and a multiple of 16 rows}}
   %0 = w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<16x64xf16>, tensor<2x2x64xi32>, tensor<2x32xf16>) outs(%i : tensor<16x32xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 16, m_max = 16, tile_m = 16, tile_n = 48, tile_k = 32, split_k = 1, workgroup_size = 128, lds_bytes = 0>]} -> tensor<16x32xf16>
   return %0 : tensor<16x32xf16>
 }
