@@ -5,7 +5,9 @@ GPU machine, into one directory (default /work/main/.device-carry/nv):
   emulation (`w4a16-compile --chipset=gfx1100 --emulate=sm_90`), for f16/bf16
   activations, symmetric/packed zeros, the decode (M = 1, 3, 8), small_batch
   (M = 16, 24, 33) and prefill (M = 100, 130) kernels, N, K that are not
-  multiples of the tile; plus some compiled natively for sm_90;
+  multiples of the tile; plus some compiled natively for sm_90, and the
+  native mma.sync small_batch / prefill kernels (MMA_SYNC_CASES, M = 9 to
+  512, a few also for sm_80);
 - hand-written gfx11 WMMA kernels (amdgpu.wmma, f16 and bf16, written from
   the documented lane table, not from our layout code) through the same
   emulation, and two deliberately broken ones: lanes 16-31 fed other A rows
@@ -51,6 +53,26 @@ MATMUL_CASES = [
     ("bf16_packed_m130_prefill_odd", "bf16", "packed", 130, 1024, 272, 32),
 ]
 NATIVE_CASES = ["f16_sym_m1", "bf16_packed_m8_odd", "f16_packed_m33_wmma_odd"]
+# Native only (--chipset=sm_90): the small_batch / prefill kernels on
+# mma.sync m16n8k16 (MmaSyncLowering.cpp), M not multiples of the tile, N
+# not of the 128-column tile, K not of the 128-row step, groups of 32 / 64 /
+# 128 / per channel (1, 2 and 4 words per lane and step).
+MMA_SYNC_CASES = [
+    ("f16_sym_m9_mma", "f16", "symmetric", 9, 1024, 528, 128),
+    ("bf16_packed_m16_mma", "bf16", "packed", 16, 2048, 1024, 128),
+    ("f16_packed_m24_mma_odd", "f16", "packed", 24, 1056, 208, 32),
+    ("bf16_sym_m32_mma_odd", "bf16", "symmetric", 32, 1088, 272, 64),
+    ("f16_packed_m64_mma", "f16", "packed", 64, 4096, 4096, 128),
+    ("bf16_packed_m64_mma_pc", "bf16", "packed", 64, 512, 144, -1),
+    ("f16_packed_m100_mma_prefill", "f16", "packed", 100, 1024, 400, 128),
+    ("bf16_sym_m100_mma_prefill_odd", "bf16", "symmetric", 100, 1056, 208,
+     32),
+    ("f16_sym_m512_mma_prefill", "f16", "symmetric", 512, 2048, 1024, 128),
+    ("bf16_packed_m512_mma_prefill", "bf16", "packed", 512, 4096, 2048, 128),
+    ("f16_packed_m130_mma_prefill_odd", "f16", "packed", 130, 1024, 272, 64),
+]
+# Also compiled for sm_80 (the PTX is JIT-compiled for the device).
+SM80_CASES = ["bf16_packed_m16_mma", "f16_packed_m100_mma_prefill"]
 
 
 def matmul_ir(activation, zero_point, m, k, n, group):
@@ -207,13 +229,20 @@ def main():
     compile_tool = os.path.join(build, "bin", "w4a16-compile")
     opt_tool = os.path.join(build, "bin", "w4a16-opt")
     cases = []
-    for name, act, zp, m, k, n, g in MATMUL_CASES:
+    for name, act, zp, m, k, n, g in MATMUL_CASES + ([] if ukernel else
+                                                      MMA_SYNC_CASES):
         src = os.path.join(out, name + ".mlir")
         with open(src, "w") as f:
             f.write(matmul_ir(act, zp, m, k, n, g))
-        variants = [("emulated", ["--chipset=gfx1100", "--emulate=sm_90"])]
-        if name in NATIVE_CASES:
+        emulated = (name, act, zp, m, k, n, g) in MATMUL_CASES
+        variants = []
+        if emulated:
+            variants.append(("emulated",
+                             ["--chipset=gfx1100", "--emulate=sm_90"]))
+        if name in NATIVE_CASES or not emulated:
             variants.append(("native", ["--chipset=sm_90"]))
+        if name in SM80_CASES:
+            variants.append(("native_sm80", ["--chipset=sm_80"]))
         for mode, flags in variants:
             stem = f"{name}.{mode}"
             manifest = os.path.join(out, stem + ".json")

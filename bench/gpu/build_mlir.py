@@ -7,6 +7,7 @@ an sm_90 cubin (ptxas here, so the GPU machine does not JIT), plus
 about 3.5 minutes on 2 cores.
 
 Usage: build_mlir.py BUILD_DIR OUT_DIR [--m-range 1,2048] [--zeros asym,sym]
+                     [--shapes NxK,...]
 """
 import argparse
 import ast
@@ -49,6 +50,7 @@ def main():
     p.add_argument("--m-range", default="1,2048")
     p.add_argument("--zeros", default="asym,sym")
     p.add_argument("--dtypes", default="f16,bf16")
+    p.add_argument("--shapes", help="NxK[,NxK...] subset (as run_bench.py)")
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--keep-ptx", action="store_true",
                    help="keep the PTX (the device tool carries 64 MiB)")
@@ -56,6 +58,10 @@ def main():
     # The benchmark's shapes and the emulation harness's matmul IR (with
     # M = ? for a dynamic M), not restated here.
     bench_shapes = read_shapes()
+    if args.shapes:
+        wanted = {tuple(int(v) for v in s.split("x"))
+                  for s in args.shapes.split(",")}
+        bench_shapes = [s for s in bench_shapes if tuple(s[:2]) in wanted]
     matmul_ir = load(os.path.join(ROOT, "bench", "emulation", "prepare.py"),
                      "prepare").matmul_ir
     os.makedirs(args.out, exist_ok=True)

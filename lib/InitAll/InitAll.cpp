@@ -29,6 +29,7 @@
 #include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -54,8 +55,8 @@ void mlir::w4a16::registerAllDialects(DialectRegistry &registry) {
               arith::ArithDialect, bufferization::BufferizationDialect,
               cf::ControlFlowDialect, func::FuncDialect, gpu::GPUDialect,
               LLVM::LLVMDialect, linalg::LinalgDialect, memref::MemRefDialect,
-              NVVM::NVVMDialect, ROCDL::ROCDLDialect, scf::SCFDialect,
-              tensor::TensorDialect, vector::VectorDialect>();
+              NVVM::NVVMDialect, nvgpu::NVGPUDialect, ROCDL::ROCDLDialect,
+              scf::SCFDialect, tensor::TensorDialect, vector::VectorDialect>();
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
       registry);

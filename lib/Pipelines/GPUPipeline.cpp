@@ -4,6 +4,7 @@
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/GPUToROCDL/GPUToROCDLPass.h"
+#include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
@@ -72,7 +73,8 @@ static void addROCDLLowering(OpPassManager &pm, const TargetInfo &device,
   kernels.addPass(createConvertGpuOpsToROCDLOps(rocdl));
 }
 
-/// The kernels on an NVIDIA chip: the AMD-specific ops emulated, then NVVM
+/// The kernels on an NVIDIA chip: the AMD-specific ops emulated, mma.sync
+/// lowered, then NVVM
 /// (linking the microkernels' NVIDIA build for backend=ukernel).
 static void addNVVMLowering(OpPassManager &pm, const TargetInfo &device,
                             const GPUPipelineOptions &options) {
@@ -91,6 +93,9 @@ static void addNVVMLowering(OpPassManager &pm, const TargetInfo &device,
   pm.addPass(createGpuNVVMAttachTarget(target));
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
   kernels.addPass(createSCFToControlFlowPass());
+  // bf16 mma.sync first: the upstream conversion takes f16 only.
+  kernels.addPass(createW4A16Bf16MmaSyncToNVVMPass());
+  kernels.addPass(createConvertNVGPUToNVVMPass());
   kernels.addPass(createConvertGpuOpsToNVVMOps());
 }
 

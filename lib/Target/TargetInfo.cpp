@@ -42,7 +42,8 @@ constexpr TargetInfo gfx11(llvm::StringLiteral chip, int64_t cus,
                     /*decodeRowsInFlight=*/1};
 }
 
-/// An NVIDIA chip running the gfx11 kernels through the emulation: warp32,
+/// An NVIDIA chip: mma.sync m16n8k16 for the matrix kernels, the gfx11 decode
+/// kernels through the dot2 emulation; warp32,
 /// 4 sub-partitions of 512 registers per lane (64K per SM), warps allocated
 /// in 8-register steps, 255 registers per thread, 16 warps per sub-partition,
 /// 48 KiB of static shared memory per block.
@@ -50,9 +51,9 @@ constexpr TargetInfo nvidia(llvm::StringLiteral chip, int64_t sms,
                             double dramGBPerSecond, double clockGHz) {
   return TargetInfo{chip,
                     GpuVendor::NVIDIA,
-                    MmaFamily::Gfx11Wmma,
+                    MmaFamily::NvidiaMmaSync,
                     /*mmaM=*/16,
-                    /*mmaN=*/16,
+                    /*mmaN=*/8,
                     /*mmaK=*/16,
                     /*mmaF16=*/true,
                     /*mmaBf16=*/true,

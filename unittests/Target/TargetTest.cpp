@@ -43,6 +43,12 @@ static void checkTargets() {
         "gfx1100 occupancy table");
   check(lookupTarget("gfx1102")->vgprsPerSimd == 1024,
         "gfx1102 has 1024 VGPRs per SIMD");
+  for (llvm::StringRef chip : {"sm_80", "sm_90"}) {
+    const TargetInfo &nvidia = *lookupTarget(chip);
+    check(nvidia.mmaFamily == MmaFamily::NvidiaMmaSync && nvidia.mmaM == 16 &&
+              nvidia.mmaN == 8 && nvidia.mmaK == 16,
+          ("lookupTarget(" + chip + ") is mma.sync m16n8k16").str());
+  }
 
   for (llvm::StringRef chip : {"gfx1200", "gfx90a"}) {
     auto target = lookupTarget(chip);

@@ -67,6 +67,7 @@ def ConvertW4A16ToGPUPass : Pass<"convert-w4a16-to-gpu", "::mlir::ModuleOp"> {
     "::mlir::gpu::GPUDialect",
     "::mlir::LLVM::LLVMDialect",
     "::mlir::memref::MemRefDialect",
+    "::mlir::nvgpu::NVGPUDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect",
@@ -101,6 +102,24 @@ def W4A16EmulateAMDGPUPass
     "::mlir::LLVM::LLVMDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def W4A16Bf16MmaSyncToNVVMPass
+    : Pass<"w4a16-bf16-mma-sync-to-nvvm", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Lower bf16 nvgpu.mma.sync m16n8k16 (f32 accumulators) to nvvm.mma.sync";
+  let description = [{
+    Upstream `--convert-nvgpu-to-nvvm` rejects bf16 `nvgpu.mma.sync`
+    operands; PTX has `mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32`
+    on sm_80 and later. Rewrites that form into `nvvm.mma.sync` (each bf16
+    pair packed into an i32 register, the f32 results back into the
+    accumulator vector); every other `nvgpu.mma.sync` is left as it is.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::NVVM::NVVMDialect",
     "::mlir::vector::VectorDialect",
   ];
 }

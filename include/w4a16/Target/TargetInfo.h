@@ -22,6 +22,9 @@ enum class MmaFamily {
   /// RDNA3 `v_wmma_*_16x16x16_*`: A/B duplicated across the two half-waves,
   /// accumulator row 2v + lane/16.
   Gfx11Wmma,
+  /// PTX `mma.sync.aligned.m16n8k16.row.col` (sm_80 and later): lane
+  /// 4g + t holds A rows g and g + 8, B column g, K pairs 2t and 2t + 8.
+  NvidiaMmaSync,
 };
 
 /// Who makes the chip, which decides how kernels are lowered and packaged:
@@ -31,10 +34,10 @@ enum class GpuVendor { AMD, NVIDIA };
 struct TargetInfo {
   llvm::StringRef chip;
   GpuVendor vendor;
-  /// On NVIDIA chips the kernels are the gfx11 ones (the same tiling, lane
-  /// mapping and dequant) with their AMD-specific ops (dot2, WMMA) rewritten
-  /// by --w4a16-emulate-amdgpu, so the family and the dot2/MMA facts below
-  /// describe the kernels, not native instructions.
+  /// The matrix instruction the small_batch and prefill kernels use. On
+  /// NVIDIA chips the decode kernels are the gfx11 ones with dot2 rewritten
+  /// by --w4a16-emulate-amdgpu, so the dot2 facts below describe the
+  /// kernels, not native instructions.
   MmaFamily mmaFamily;
   /// The one matrix instruction shape (M x N x K).
   int64_t mmaM, mmaN, mmaK;

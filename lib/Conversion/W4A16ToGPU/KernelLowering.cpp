@@ -511,6 +511,8 @@ gpukernels::createLowering(MatmulOp op, TilingAttr tiling,
     return createDecodeLowering(op, tiling, kernels, name, target);
   case TilingStrategy::SmallBatch:
   case TilingStrategy::Prefill:
+    if (target.mmaFamily == MmaFamily::NvidiaMmaSync)
+      return createMmaSyncLowering(op, tiling, kernels, name, target);
     return createWmmaLowering(op, tiling, kernels, name, target);
   }
   llvm_unreachable("unknown tiling strategy");

@@ -157,6 +157,11 @@ std::unique_ptr<SplitKLowering>
 createWmmaLowering(MatmulOp op, TilingAttr tiling, gpu::GPUModuleOp kernels,
                    StringRef name, const TargetInfo &target);
 
+/// small_batch and prefill, on NVIDIA mma.sync m16n8k16 (MmaSyncLowering.cpp).
+std::unique_ptr<SplitKLowering>
+createMmaSyncLowering(MatmulOp op, TilingAttr tiling, gpu::GPUModuleOp kernels,
+                      StringRef name, const TargetInfo &target);
+
 /// The lowering of `tiling`'s strategy whose main kernel calls a HIP
 /// microkernel, or null after a remark on `op` when the microkernels do not
 /// cover the op (the caller then uses createLowering).

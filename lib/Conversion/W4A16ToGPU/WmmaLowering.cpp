@@ -22,7 +22,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "KernelLowering.h"
+#include "MatrixLowering.h"
 #include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -40,47 +40,27 @@ namespace {
 constexpr int64_t kTile = gfx11::kWmmaSize;
 /// 16-column B fragments per wave.
 constexpr int64_t kWaveTilesN = 2;
-constexpr int64_t kWaveColumns = kWaveTilesN * kTile;
-/// K of one fragment-layout block: one 16-byte load per lane and column.
-constexpr int64_t kBlockK = ::w4a16::kFragmentBlockK;
-constexpr int64_t kStepsPerBlock = kBlockK / kTile;
-/// Activations per 16-byte load when staging A in LDS.
-constexpr int64_t kStageElements = 8;
+/// K steps of one fragment-layout block (one 16-byte load per lane and
+/// column).
+constexpr int64_t kStepsPerBlock = ::w4a16::kFragmentBlockK / kTile;
 constexpr uint64_t kLoadAlignment = 16;
 
 /// f16 bit patterns of the nibble-in-bits-4..7 variant: 0x5400 | 16z is
 /// 64 + z, and the sign bit makes it -(64 + z).
 constexpr uint32_t kF16Bias64Bits = 0x5400;
 
-class WmmaLowering : public SplitKLowering {
+class WmmaLowering : public MatrixLowering {
 public:
-  using SplitKLowering::SplitKLowering;
+  using MatrixLowering::MatrixLowering;
 
 protected:
-  ::mlir::w4a16::WeightLayout getWeightLayout() const override {
-    return WeightLayout::Fragment;
-  }
   LogicalResult checkSupported() override;
-  SmallVector<Type> getWorkgroupBuffers(Builder &b) override;
-  StringRef getKernelSuffix() const override {
-    return stagesAInLds() ? "prefill" : "small_batch";
-  }
   void buildMainKernelBody(ImplicitLocOpBuilder &b, gpu::GPUFuncOp func,
                            const MainKernelArgs &args) override;
 
 private:
-  bool stagesAInLds() const {
-    return tiling.getStrategy() == TilingStrategy::Prefill;
-  }
   bool isBf16() const { return activation.isBF16(); }
-  int64_t wavesN() const { return tiling.getTileN() / kWaveColumns; }
-  int64_t wavesM() const { return waves / wavesN(); }
-  int64_t waveRows() const { return tiling.getTileM() / wavesM(); }
   int64_t tilesM() const { return waveRows() / kTile; }
-  int64_t kPerSplit() const { return getKPerSplit(tiling, k); }
-  /// K rows between two scale applications.
-  int64_t segmentRows() const { return getSegmentK(tiling, scheme, k, waves); }
-  MemRefType getStageType() const;
 
   /// Per-lane state shared by the loop body builders.
   struct Lane {
@@ -106,10 +86,9 @@ private:
   /// A fragment (lane's row, 16 K from `kOffset`) of A tile `i`.
   Value loadA(ImplicitLocOpBuilder &b, const Lane &lane, Value x, Value stage,
               Value buffer, int64_t i, Value kOffset);
-  SmallVector<Value> loadStage(ImplicitLocOpBuilder &b, const Lane &lane,
+  /// This thread's share of the A chunk (K rows 32 chunk ..) for the stage.
+  SmallVector<Value> loadChunk(ImplicitLocOpBuilder &b, const Lane &lane,
                                Value x, Value chunk);
-  void storeStage(ImplicitLocOpBuilder &b, const Lane &lane, Value stage,
-                  Value buffer, ArrayRef<Value> values);
   void buildBlock(ImplicitLocOpBuilder &b, const Lane &lane,
                   const MainKernelArgs &args, Value stage, Value blockIndex,
                   Value firstBlock, Value lastBlock,
@@ -121,36 +100,13 @@ private:
 } // namespace
 
 LogicalResult WmmaLowering::checkSupported() {
-  if (failed(SplitKLowering::checkSupported()))
-    return failure();
   StringRef strategy = stringifyTilingStrategy(tiling.getStrategy());
   if (target.mmaFamily != MmaFamily::Gfx11Wmma || target.mmaM != kTile ||
       target.mmaN != kTile || target.mmaK != kTile)
     return op.emitOpError() << "the " << strategy
                             << " kernels need the gfx11 16x16x16 WMMA, which "
                             << target.chip << " does not have";
-  if (!((activation.isF16() && target.mmaF16) ||
-        (activation.isBF16() && target.mmaBf16)))
-    return op.emitOpError()
-           << "the " << strategy
-           << " kernels take f16 or bf16 activations, got " << activation;
-  if (op.getScales().getType().getElementType() != activation)
-    return op.emitOpError()
-           << "the " << strategy
-           << " kernels need scales of the activation type " << activation;
-  int64_t tileN = tiling.getTileN(), tileM = tiling.getTileM();
-  if (tileN % kWaveColumns != 0 || waves % wavesN() != 0 ||
-      tileM % (wavesM() * kTile) != 0)
-    return op.emitOpError()
-           << strategy << " tile " << tileM << " x " << tileN << " with "
-           << waves << " waves: each wave needs " << kWaveColumns
-           << " columns and a multiple of " << kTile << " rows";
-  int64_t group = scheme.getEffectiveGroupSize(k);
-  if (group % kBlockK != 0)
-    return op.emitOpError()
-           << "the " << strategy << " kernels need a group size that is a "
-           << "multiple of " << kBlockK << ", got " << group;
-  if (failed(verifySplitKGeometry(op, tiling, waves)))
+  if (failed(MatrixLowering::checkSupported()))
     return failure();
   if (tiling.getTileK() % kBlockK != 0 ||
       segmentRows() % tiling.getTileK() != 0)
@@ -159,31 +115,7 @@ LogicalResult WmmaLowering::checkSupported() {
            << " must be a multiple of " << kBlockK
            << " (fragment-layout blocks) dividing the " << segmentRows()
            << " rows between two scale applications";
-  if (stagesAInLds()) {
-    int64_t stageUnits = tileM * kBlockK / kStageElements;
-    if (stageUnits % tiling.getWorkgroupSize() != 0)
-      return op.emitOpError()
-             << "prefill A tile " << tileM << " x " << kBlockK
-             << " does not split evenly over " << tiling.getWorkgroupSize()
-             << " threads in 16-byte loads";
-    int64_t ldsBytes = getStageType().getNumElements() *
-                       activation.getIntOrFloatBitWidth() / 8;
-    if (tiling.getLdsBytes() != ldsBytes)
-      return op.emitOpError()
-             << "prefill lds_bytes = " << tiling.getLdsBytes()
-             << ", the kernel's double-buffered A tile takes " << ldsBytes;
-  }
   return success();
-}
-
-MemRefType WmmaLowering::getStageType() const {
-  return workgroupMemrefOf({2, tiling.getTileM(), kBlockK}, activation);
-}
-
-SmallVector<Type> WmmaLowering::getWorkgroupBuffers(Builder &b) {
-  if (!stagesAInLds())
-    return {};
-  return {getStageType()};
 }
 
 Value WmmaLowering::wmma(ImplicitLocOpBuilder &b, Value a, Value bFragment,
@@ -306,50 +238,17 @@ Value WmmaLowering::loadA(ImplicitLocOpBuilder &b, const Lane &lane, Value x,
       /*nontemporal=*/false, llvm::Align(kLoadAlignment));
 }
 
-/// Global 16-byte loads of this thread's share of the workgroup's A chunk
-/// (tile_m x 32 from K row 32 chunk); rows past M re-read row M - 1.
-SmallVector<Value> WmmaLowering::loadStage(ImplicitLocOpBuilder &b,
+SmallVector<Value> WmmaLowering::loadChunk(ImplicitLocOpBuilder &b,
                                            const Lane &lane, Value x,
                                            Value chunk) {
-  auto unitType = VectorType::get({kStageElements}, activation);
-  int64_t unitsPerRow = kBlockK / kStageElements;
-  int64_t perThread =
-      tiling.getTileM() * unitsPerRow / tiling.getWorkgroupSize();
   Value kBase = arith::MulIOp::create(b, chunk, cIndex(b, kBlockK));
-  SmallVector<Value> values;
-  for (int64_t r = 0; r < perThread; ++r) {
-    Value unit = arith::AddIOp::create(
-        b, lane.tid, cIndex(b, r * tiling.getWorkgroupSize()));
-    Value row = arith::AddIOp::create(
-        b, lane.workgroupRow,
-        arith::DivUIOp::create(b, unit, cIndex(b, unitsPerRow)));
-    row = createClampedRow(b, row, lane.lastRow);
-    Value column = arith::AddIOp::create(
-        b, kBase,
-        arith::MulIOp::create(
-            b, arith::RemUIOp::create(b, unit, cIndex(b, unitsPerRow)),
-            cIndex(b, kStageElements)));
-    values.push_back(vector::LoadOp::create(
-        b, unitType, x, ValueRange{row, column},
-        /*nontemporal=*/false, llvm::Align(kLoadAlignment)));
-  }
-  return values;
-}
-
-void WmmaLowering::storeStage(ImplicitLocOpBuilder &b, const Lane &lane,
-                              Value stage, Value buffer,
-                              ArrayRef<Value> values) {
-  int64_t unitsPerRow = kBlockK / kStageElements;
-  for (auto [r, value] : llvm::enumerate(values)) {
-    Value unit = arith::AddIOp::create(
-        b, lane.tid, cIndex(b, r * tiling.getWorkgroupSize()));
-    Value row = arith::DivUIOp::create(b, unit, cIndex(b, unitsPerRow));
-    Value column = arith::MulIOp::create(
-        b, arith::RemUIOp::create(b, unit, cIndex(b, unitsPerRow)),
-        cIndex(b, kStageElements));
-    vector::StoreOp::create(b, value, stage, ValueRange{buffer, row, column},
-                            /*nontemporal=*/false, llvm::Align(kLoadAlignment));
-  }
+  return loadStage(
+      b, lane.tid, lane.workgroupRow, lane.lastRow, x,
+      [&](ImplicitLocOpBuilder &lb, Value unit) -> Value {
+        return arith::AddIOp::create(
+            lb, kBase,
+            arith::MulIOp::create(lb, unit, cIndex(lb, kStageElements)));
+      });
 }
 
 /// One fragment block (32 K) of the main loop: B fragments of the wave's
@@ -366,19 +265,11 @@ void WmmaLowering::buildBlock(
       VectorType::get({::w4a16::kFragmentWordsPerColumn}, b.getI32Type());
   auto fragmentType = VectorType::get({gfx11::kOperandElements}, activation);
   Value buffer;
-  if (stage) {
-    // Block + 1 goes to the buffer every wave finished reading before the
-    // last barrier; block + 2 starts loading.
-    Value local = arith::SubIOp::create(b, blockIndex, firstBlock);
-    buffer = arith::RemUIOp::create(b, local, cIndex(b, 2));
-    Value other = arith::SubIOp::create(b, cIndex(b, 1), buffer);
-    storeStage(b, lane, stage, other, staged);
-    SmallVector<Value> next = loadStage(
-        b, lane, args.x,
-        arith::MinUIOp::create(
-            b, arith::AddIOp::create(b, blockIndex, cIndex(b, 2)), lastBlock));
-    staged.assign(next.begin(), next.end());
-  }
+  if (stage)
+    buffer = advanceStage(b, lane.tid, stage, blockIndex, firstBlock, lastBlock,
+                          staged, [&](ImplicitLocOpBuilder &lb, Value chunk) {
+                            return loadChunk(lb, lane, args.x, chunk);
+                          });
   SmallVector<SmallVector<Value>> fragments;
   for (int64_t j = 0; j < kWaveTilesN; ++j) {
     Value words = vector::LoadOp::create(
@@ -472,24 +363,17 @@ void WmmaLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   int64_t segments = kPerSplit() / segmentRows();
   int64_t blocksPerSegment = segmentRows() / kBlockK;
   int64_t blocksPerIteration = tiling.getTileK() / kBlockK;
-  Value stage =
-      stagesAInLds() ? Value(func.getWorkgroupAttributions().front()) : Value();
+  Value stage = getStage(func);
   Value splitBegin =
       arith::MulIOp::create(b, lane.split, cIndex(b, kPerSplit()));
   Value firstBlock = arith::DivUIOp::create(b, splitBegin, cIndex(b, kBlockK));
   Value lastBlock = cIndex(b, k / kBlockK - 1);
 
-  // Prefill prologue: chunk 0 in buffer 0, chunk 1 in flight.
-  SmallVector<Value> staged;
-  if (stage) {
-    storeStage(b, lane, stage, cIndex(b, 0),
-               loadStage(b, lane, args.x, firstBlock));
-    gpu::BarrierOp::create(b);
-    staged = loadStage(
-        b, lane, args.x,
-        arith::MinUIOp::create(
-            b, arith::AddIOp::create(b, firstBlock, cIndex(b, 1)), lastBlock));
-  }
+  SmallVector<Value> staged =
+      startStage(b, lane.tid, stage, firstBlock, lastBlock,
+                 [&](ImplicitLocOpBuilder &lb, Value chunk) {
+                   return loadChunk(lb, lane, args.x, chunk);
+                 });
   int64_t numStaged = staged.size();
 
   SmallVector<Value> outerInits(numAcc, zeroAcc);

@@ -1,0 +1,130 @@
+//===- MatrixLowering.cpp - What the matrix-instruction kernels share -----===//
+
+#include "MatrixLowering.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::w4a16;
+using namespace mlir::w4a16::gpukernels;
+
+namespace {
+constexpr uint64_t kStageAlignment = 16;
+} // namespace
+
+LogicalResult MatrixLowering::checkSupported() {
+  if (failed(SplitKLowering::checkSupported()))
+    return failure();
+  StringRef strategy = stringifyTilingStrategy(tiling.getStrategy());
+  if (!((activation.isF16() && target.mmaF16) ||
+        (activation.isBF16() && target.mmaBf16)))
+    return op.emitOpError()
+           << "the " << strategy
+           << " kernels take f16 or bf16 activations, got " << activation;
+  if (op.getScales().getType().getElementType() != activation)
+    return op.emitOpError()
+           << "the " << strategy
+           << " kernels need scales of the activation type " << activation;
+  int64_t tileN = tiling.getTileN(), tileM = tiling.getTileM();
+  if (tileN % kWaveColumns != 0 || waves % wavesN() != 0 ||
+      tileM % (wavesM() * kWaveRowMultiple) != 0)
+    return op.emitOpError()
+           << strategy << " tile " << tileM << " x " << tileN << " with "
+           << waves << " waves: each wave needs " << kWaveColumns
+           << " columns and a multiple of " << kWaveRowMultiple << " rows";
+  int64_t group = scheme.getEffectiveGroupSize(k);
+  if (group % kBlockK != 0)
+    return op.emitOpError()
+           << "the " << strategy << " kernels need a group size that is a "
+           << "multiple of " << kBlockK << ", got " << group;
+  if (failed(verifySplitKGeometry(op, tiling, waves)))
+    return failure();
+  if (!stagesAInLds())
+    return success();
+  int64_t stageUnits = tileM * kStageUnitsPerRow;
+  if (stageUnits % tiling.getWorkgroupSize() != 0)
+    return op.emitOpError()
+           << "prefill A tile " << tileM << " x " << kBlockK
+           << " does not split evenly over " << tiling.getWorkgroupSize()
+           << " threads in 16-byte loads";
+  int64_t ldsBytes =
+      getStageType().getNumElements() * activation.getIntOrFloatBitWidth() / 8;
+  if (tiling.getLdsBytes() != ldsBytes)
+    return op.emitOpError()
+           << "prefill lds_bytes = " << tiling.getLdsBytes()
+           << ", the kernel's double-buffered A tile takes " << ldsBytes;
+  return success();
+}
+
+SmallVector<Type> MatrixLowering::getWorkgroupBuffers(Builder &b) {
+  if (!stagesAInLds())
+    return {};
+  return {getStageType()};
+}
+
+SmallVector<Value> MatrixLowering::loadStage(
+    ImplicitLocOpBuilder &b, Value tid, Value workgroupRow, Value lastRow,
+    Value x, function_ref<Value(ImplicitLocOpBuilder &, Value)> unitColumn) {
+  auto unitType = VectorType::get({kStageElements}, activation);
+  int64_t perThread =
+      tiling.getTileM() * kStageUnitsPerRow / tiling.getWorkgroupSize();
+  SmallVector<Value> values;
+  for (int64_t r = 0; r < perThread; ++r) {
+    Value unit =
+        arith::AddIOp::create(b, tid, cIndex(b, r * tiling.getWorkgroupSize()));
+    Value row = arith::AddIOp::create(
+        b, workgroupRow,
+        arith::DivUIOp::create(b, unit, cIndex(b, kStageUnitsPerRow)));
+    row = createClampedRow(b, row, lastRow);
+    Value column = unitColumn(
+        b, arith::RemUIOp::create(b, unit, cIndex(b, kStageUnitsPerRow)));
+    values.push_back(vector::LoadOp::create(
+        b, unitType, x, ValueRange{row, column},
+        /*nontemporal=*/false, llvm::Align(kStageAlignment)));
+  }
+  return values;
+}
+
+void MatrixLowering::storeStage(ImplicitLocOpBuilder &b, Value tid, Value stage,
+                                Value buffer, ArrayRef<Value> values) {
+  for (auto [r, value] : llvm::enumerate(values)) {
+    Value unit =
+        arith::AddIOp::create(b, tid, cIndex(b, r * tiling.getWorkgroupSize()));
+    Value row = arith::DivUIOp::create(b, unit, cIndex(b, kStageUnitsPerRow));
+    Value column = arith::MulIOp::create(
+        b, arith::RemUIOp::create(b, unit, cIndex(b, kStageUnitsPerRow)),
+        cIndex(b, kStageElements));
+    vector::StoreOp::create(b, value, stage, ValueRange{buffer, row, column},
+                            /*nontemporal=*/false,
+                            llvm::Align(kStageAlignment));
+  }
+}
+
+SmallVector<Value> MatrixLowering::startStage(ImplicitLocOpBuilder &b,
+                                              Value tid, Value stage,
+                                              Value first, Value last,
+                                              ChunkLoader loadChunk) {
+  if (!stage)
+    return {};
+  storeStage(b, tid, stage, cIndex(b, 0), loadChunk(b, first));
+  gpu::BarrierOp::create(b);
+  return loadChunk(b,
+                   arith::MinUIOp::create(
+                       b, arith::AddIOp::create(b, first, cIndex(b, 1)), last));
+}
+
+Value MatrixLowering::advanceStage(ImplicitLocOpBuilder &b, Value tid,
+                                   Value stage, Value chunk, Value first,
+                                   Value last, SmallVectorImpl<Value> &staged,
+                                   ChunkLoader loadChunk) {
+  Value buffer = arith::RemUIOp::create(
+      b, arith::SubIOp::create(b, chunk, first), cIndex(b, 2));
+  storeStage(b, tid, stage, arith::SubIOp::create(b, cIndex(b, 1), buffer),
+             staged);
+  SmallVector<Value> next =
+      loadChunk(b, arith::MinUIOp::create(
+                       b, arith::AddIOp::create(b, chunk, cIndex(b, 2)), last));
+  staged.assign(next.begin(), next.end());
+  return buffer;
+}

@@ -1,0 +1,555 @@
+//===- MmaSyncLowering.cpp - NVIDIA mma.sync kernels (small batch, prefill)
+//===//
+//
+// The small_batch and prefill tilings on chips whose matrix instruction is
+// PTX mma.sync m16n8k16 (TargetInfo::mmaFamily == NvidiaMmaSync). Same
+// workgroup tiles as the gfx11 kernels (WmmaLowering.cpp): each warp owns 32
+// columns (four 8-column B fragments) and waveRows rows (16-row A
+// fragments), so every A fragment feeds four MMAs and every B fragment all
+// of the warp's A fragments.
+//
+// Lane mapping. In an m16n8k16 (PTX ISA, "mma.m16n8k16" fragments) lane
+// 4g + t holds B column g at K pairs (2t, 2t+1) and (2t+8, 2t+9), A rows g
+// and g + 8 at the same K, and C rows g, g + 8 at columns 2t, 2t+1. K is
+// contracted, so a permutation of K applied to A and B alike is free. The
+// kernel walks K in steps of 32W (W words per lane: 4, or 2 / 1 when the
+// rows between two scale applications are fewer): lane t takes K rows
+// [8Wt, 8Wt + 8W) of a step, which are W consecutive words of its column in
+// the fragment layout (Repack.h): one 16-byte load for W = 4. The nibble
+// pairs p = 0..3 of word u are K rows 8Wt + 8u + 2p and + 1
+// (kFragmentNibbleOfRow), so MMA (u, h) takes pairs 2h and 2h + 1 of word
+// u as its B fragment and A elements 8Wt + 8u + 4h + {0, 1} and {2, 3}: one
+// 16-byte A load per row and word feeds the two MMAs of that word for all
+// four B fragments.
+//
+// Dequant in registers, exact: (0x6400 | q) - (1024 + z) in f16 and
+// (0x4300 | q) - (128 + z) in bf16, one packed FMA per pair. Each group (or
+// split, whichever is shorter) accumulates in f32 from zero; the group's
+// f32 scale multiplies it into the total (never a rounded weight).
+// small_batch reads A straight from global memory; prefill stages each
+// 32-K chunk of the workgroup's A rows (in the permuted order above) in
+// shared memory, double buffered, the next chunk's global loads in flight
+// during the MMAs. Rows past M re-read row M - 1 and column tiles past N
+// the last tile; both are dropped at the store.
+//
+//===----------------------------------------------------------------------===//
+
+#include "MatrixLowering.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::w4a16;
+using namespace mlir::w4a16::gpukernels;
+
+namespace {
+
+/// The m16n8k16 shape.
+constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 16;
+/// Lanes sharing one B column (t = 0..3) and the rows apart of a lane's two
+/// A rows (g and g + 8).
+constexpr int64_t kLanesPerColumn = 4;
+constexpr int64_t kRowHalf = kMmaM / 2;
+/// 8-column B fragments per warp (its 32 columns).
+constexpr int64_t kWaveTilesN = 4;
+using ::w4a16::kBitsPerValue;
+using ::w4a16::kFragmentBlockK;
+using ::w4a16::kFragmentBlockN;
+using ::w4a16::kFragmentWordsPerColumn;
+using ::w4a16::kValuesPerWord;
+/// Activations of one 16-byte load: one word's K rows.
+constexpr int64_t kWordElements = kValuesPerWord;
+static_assert(kLanesPerColumn * kWordElements == kFragmentBlockK,
+              "a staged A chunk row holds one word of each lane t");
+/// Nibble pairs of a word.
+constexpr int64_t kPairsPerWord = kValuesPerWord / 2;
+constexpr uint64_t kLoadAlignment = 16;
+
+class MmaSyncLowering : public MatrixLowering {
+public:
+  using MatrixLowering::MatrixLowering;
+
+protected:
+  LogicalResult checkSupported() override;
+  int64_t getLoopWeightsPerLane() override {
+    return kWaveTilesN * wordsPerLane() * kValuesPerWord;
+  }
+  void buildMainKernelBody(ImplicitLocOpBuilder &b, gpu::GPUFuncOp func,
+                           const MainKernelArgs &args) override;
+
+private:
+  int64_t tilesM() const { return waveRows() / kMmaM; }
+  /// W: words of its column a lane loads per step (of 32W K rows).
+  int64_t wordsPerLane() const {
+    int64_t words = kFragmentWordsPerColumn;
+    while (words > 1 && segmentRows() % (kFragmentBlockK * words) != 0)
+      words /= 2;
+    return words;
+  }
+  int64_t stepRows() const { return kFragmentBlockK * wordsPerLane(); }
+
+  /// Per-lane values shared by the loop body builders.
+  struct Lane {
+    Value tid, group, quad, split, lastRow, workgroupRow, waveRow;
+    /// Rows g and g + 8 of each of the warp's A fragments (clamped).
+    SmallVector<std::array<Value, 2>> aRows;
+    /// Fragment-layout 16-column tile of each B fragment (clamped to N) and
+    /// the unclamped one for the store.
+    SmallVector<Value> nTiles, storeTiles;
+    /// The lane's B column in each fragment's tile, and its C columns.
+    SmallVector<Value> bColumns, cColumns;
+    /// Per B fragment: where its zero points lie, the first column of its
+    /// 16-column tile.
+    SmallVector<ZeroPointLocation> zeroLocations;
+    SmallVector<Value> tileColumns;
+    /// The lane's first word in its step: block (W t) / 4 of the step, word
+    /// offset in its column's 4 words, and its first K row 8 W t.
+    Value stepBlock, wordInColumn, stepRow;
+  };
+
+  /// The 32-K chunk `chunk` (global, counted in 32-K units) of A in the
+  /// permuted order: row r, element 8t + e is x[r, K] with K at step
+  /// chunk / W, word chunk % W of lane t, element e.
+  Value chunkColumn(ImplicitLocOpBuilder &b, Value chunk, Value quad);
+  /// This thread's share of A chunk `chunk` for the stage: unit t of a row
+  /// is lane t's word of the chunk.
+  SmallVector<Value> loadChunk(ImplicitLocOpBuilder &b, const Lane &lane,
+                               Value x, Value chunk);
+  /// The dequantized nibble pairs p = 0..3 of one word (K rows 2p, 2p + 1
+  /// of the word): (bias + q) - (bias + z), exact.
+  SmallVector<Value> dequantWord(ImplicitLocOpBuilder &b, Value word,
+                                 Value zeroTerm);
+  /// The lane's W words of each B fragment at `step` (clamped to the last
+  /// step of K, so that the prefetch past a split's end stays inside).
+  SmallVector<Value> loadStepWords(ImplicitLocOpBuilder &b, const Lane &lane,
+                                   const MainKernelArgs &args, Value step);
+  /// Per B fragment, the zero point (vector<1xi32>) of its column and the
+  /// scales (vector<2 x activation>) of its C columns in `group`.
+  SmallVector<Value> loadGroupFactors(ImplicitLocOpBuilder &b, const Lane &lane,
+                                      const MainKernelArgs &args, Value group);
+  void buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
+                 const MainKernelArgs &args, Value stage, Value step,
+                 Value firstChunk, Value lastChunk, ArrayRef<Value> zeroTerms,
+                 SmallVectorImpl<Value> &accs, SmallVectorImpl<Value> &staged,
+                 SmallVectorImpl<Value> &words);
+};
+
+} // namespace
+
+LogicalResult MmaSyncLowering::checkSupported() {
+  if (target.mmaFamily != MmaFamily::NvidiaMmaSync || target.mmaM != kMmaM ||
+      target.mmaN != kMmaN || target.mmaK != kMmaK)
+    return op.emitOpError()
+           << "the " << stringifyTilingStrategy(tiling.getStrategy())
+           << " mma.sync kernels need m16n8k16, which " << target.chip
+           << " does not have";
+  return MatrixLowering::checkSupported();
+}
+
+Value MmaSyncLowering::chunkColumn(ImplicitLocOpBuilder &b, Value chunk,
+                                   Value quad) {
+  int64_t words = wordsPerLane();
+  Value step = arith::DivUIOp::create(b, chunk, cIndex(b, words));
+  Value word = arith::RemUIOp::create(b, chunk, cIndex(b, words));
+  Value row = arith::AddIOp::create(
+      b, arith::MulIOp::create(b, step, cIndex(b, stepRows())),
+      arith::MulIOp::create(b, quad, cIndex(b, words * kValuesPerWord)));
+  return arith::AddIOp::create(
+      b, row, arith::MulIOp::create(b, word, cIndex(b, kValuesPerWord)));
+}
+
+SmallVector<Value> MmaSyncLowering::loadChunk(ImplicitLocOpBuilder &b,
+                                              const Lane &lane, Value x,
+                                              Value chunk) {
+  return loadStage(b, lane.tid, lane.workgroupRow, lane.lastRow, x,
+                   [&](ImplicitLocOpBuilder &lb, Value quad) {
+                     return chunkColumn(lb, chunk, quad);
+                   });
+}
+
+SmallVector<Value> MmaSyncLowering::dequantWord(ImplicitLocOpBuilder &b,
+                                                Value word, Value zeroTerm) {
+  auto wordsType = VectorType::get({1}, b.getI32Type());
+  auto halvesType = VectorType::get({2}, activation);
+  Value words = vector::BroadcastOp::create(b, wordsType, word);
+  MagicBias magic = getMagicBias(activation);
+  Value one = arith::ConstantOp::create(
+      b, DenseElementsAttr::get(halvesType, b.getFloatAttr(activation, 1.0)));
+  SmallVector<Value> pairs;
+  for (int64_t p = 0; p < kPairsPerWord; ++p) {
+    Value shifted =
+        p == 0 ? words
+               : arith::ShRUIOp::create(
+                     b, words, splatI32(b, wordsType, kBitsPerValue * p));
+    Value bits = arith::OrIOp::create(
+        b,
+        arith::AndIOp::create(b, shifted,
+                              splatI32(b, wordsType, kNibblePairMask)),
+        splatI32(b, wordsType, magic.pairBits));
+    // (bias + q) * 1 - (bias + z): exact, one packed FMA.
+    pairs.push_back(vector::FMAOp::create(
+        b, vector::BitCastOp::create(b, halvesType, bits), one, zeroTerm));
+  }
+  return pairs;
+}
+
+/// Elements `first` and `first` + 1 of a 1-D vector.
+static Value slicePair(ImplicitLocOpBuilder &b, Value vector, int64_t first) {
+  return vector::ShuffleOp::create(b, vector, vector,
+                                   ArrayRef<int64_t>{first, first + 1});
+}
+
+/// An mma.sync operand (vector<R x 2>) from its R pairs, row by row (the
+/// NVVM lowering takes n-D vectors as arrays of rows, not shape casts).
+static Value buildFragment(ImplicitLocOpBuilder &b, VectorType type,
+                           ArrayRef<Value> rows) {
+  Value fragment = arith::ConstantOp::create(
+      b, DenseElementsAttr::get(type, b.getZeroAttr(type.getElementType())));
+  for (auto [r, row] : llvm::enumerate(rows))
+    fragment =
+        vector::InsertOp::create(b, row, fragment, static_cast<int64_t>(r));
+  return fragment;
+}
+
+SmallVector<Value> MmaSyncLowering::loadStepWords(ImplicitLocOpBuilder &b,
+                                                  const Lane &lane,
+                                                  const MainKernelArgs &args,
+                                                  Value step) {
+  int64_t words = wordsPerLane();
+  step = arith::MinUIOp::create(b, step, cIndex(b, k / stepRows() - 1));
+  Value block = arith::AddIOp::create(
+      b, arith::MulIOp::create(b, step, cIndex(b, words)), lane.stepBlock);
+  SmallVector<Value> loaded;
+  for (int64_t j = 0; j < kWaveTilesN; ++j) {
+    Value column = arith::AddIOp::create(
+        b,
+        arith::MulIOp::create(b, lane.bColumns[j],
+                              cIndex(b, kFragmentWordsPerColumn)),
+        lane.wordInColumn);
+    loaded.push_back(vector::LoadOp::create(
+        b, VectorType::get({words}, b.getI32Type()), args.qweight,
+        ValueRange{block, lane.nTiles[j / 2], column},
+        /*nontemporal=*/false, llvm::Align(4 * words)));
+  }
+  return loaded;
+}
+
+SmallVector<Value> MmaSyncLowering::loadGroupFactors(ImplicitLocOpBuilder &b,
+                                                     const Lane &lane,
+                                                     const MainKernelArgs &args,
+                                                     Value group) {
+  SmallVector<Value> factors;
+  for (int64_t j = 0; j < kWaveTilesN; ++j)
+    factors.push_back(
+        loadZeroPoints(b, args.zeros, group, lane.zeroLocations[j]));
+  for (int64_t j = 0; j < kWaveTilesN; ++j)
+    factors.push_back(vector::LoadOp::create(
+        b, VectorType::get({2}, activation), args.scales,
+        ValueRange{group, arith::AddIOp::create(b, lane.tileColumns[j],
+                                                lane.cColumns[j])}));
+  return factors;
+}
+
+/// One step (32W K rows) of the main loop: the warp's four B fragments
+/// loaded (W words per lane each) and dequantized, then per word u the A
+/// rows' 16-byte pieces and the two MMAs per A and B fragment. Prefill
+/// first moves the chunk loaded one chunk earlier into the other buffer and
+/// starts loading the one after; the barrier at the end orders the buffers.
+void MmaSyncLowering::buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
+                                const MainKernelArgs &args, Value stage,
+                                Value step, Value firstChunk, Value lastChunk,
+                                ArrayRef<Value> zeroTerms,
+                                SmallVectorImpl<Value> &accs,
+                                SmallVectorImpl<Value> &staged,
+                                SmallVectorImpl<Value> &stepWords) {
+  int64_t words = wordsPerLane();
+  auto pieceType = VectorType::get({kWordElements}, activation);
+  auto aType = VectorType::get({4, 2}, activation);
+  auto bType = VectorType::get({2, 2}, activation);
+  // The next step's weights load during this step's MMAs.
+  SmallVector<Value> current(stepWords.begin(), stepWords.end());
+  SmallVector<Value> next = loadStepWords(
+      b, lane, args, arith::AddIOp::create(b, step, cIndex(b, 1)));
+  stepWords.assign(next.begin(), next.end());
+  Value kBase = arith::AddIOp::create(
+      b, arith::MulIOp::create(b, step, cIndex(b, stepRows())), lane.stepRow);
+  for (int64_t u = 0; u < words; ++u) {
+    Value chunk = arith::AddIOp::create(
+        b, arith::MulIOp::create(b, step, cIndex(b, words)), cIndex(b, u));
+    Value buffer;
+    if (stage)
+      buffer = advanceStage(b, lane.tid, stage, chunk, firstChunk, lastChunk,
+                            staged, [&](ImplicitLocOpBuilder &lb, Value c) {
+                              return loadChunk(lb, lane, args.x, c);
+                            });
+    Value column =
+        arith::AddIOp::create(b, kBase, cIndex(b, u * kWordElements));
+    // The B pairs of word u, dequantized next to their MMAs.
+    SmallVector<SmallVector<Value>> pairs;
+    for (int64_t j = 0; j < kWaveTilesN; ++j)
+      pairs.push_back(dequantWord(
+          b, vector::ExtractOp::create(b, current[j], u), zeroTerms[j]));
+    Value stageColumn =
+        stage ? arith::MulIOp::create(b, lane.quad, cIndex(b, kWordElements))
+              : Value();
+    for (int64_t i = 0; i < tilesM(); ++i) {
+      std::array<Value, 2> pieces;
+      for (int64_t half = 0; half < 2; ++half) {
+        if (stage) {
+          Value row = arith::AddIOp::create(
+              b, lane.waveRow,
+              arith::AddIOp::create(b, lane.group,
+                                    cIndex(b, i * kMmaM + half * kRowHalf)));
+          pieces[half] = vector::LoadOp::create(
+              b, pieceType, stage, ValueRange{buffer, row, stageColumn},
+              /*nontemporal=*/false, llvm::Align(kLoadAlignment));
+        } else {
+          pieces[half] = vector::LoadOp::create(
+              b, pieceType, args.x, ValueRange{lane.aRows[i][half], column},
+              /*nontemporal=*/false, llvm::Align(kLoadAlignment));
+        }
+      }
+      for (int64_t h = 0; h < 2; ++h) {
+        // A rows: (g, lo), (g + 8, lo), (g, hi), (g + 8, hi); lo / hi are
+        // elements 4h + {0, 1} / 4h + {2, 3} of the pieces.
+        int64_t lo = 4 * h, hi = 4 * h + 2;
+        Value a = buildFragment(
+            b, aType,
+            {slicePair(b, pieces[0], lo), slicePair(b, pieces[1], lo),
+             slicePair(b, pieces[0], hi), slicePair(b, pieces[1], hi)});
+        for (int64_t j = 0; j < kWaveTilesN; ++j) {
+          // B: pairs 2h (K lo) and 2h + 1 (K hi) of word u.
+          Value bFragment =
+              buildFragment(b, bType, {pairs[j][2 * h], pairs[j][2 * h + 1]});
+          Value &acc = accs[i * kWaveTilesN + j];
+          acc = nvgpu::MmaSyncOp::create(
+              b, a, bFragment, acc, ArrayRef<int64_t>{kMmaM, kMmaN, kMmaK});
+        }
+      }
+    }
+    if (stage)
+      gpu::BarrierOp::create(b);
+  }
+}
+
+void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
+                                          gpu::GPUFuncOp func,
+                                          const MainKernelArgs &args) {
+  Lane lane;
+  lane.tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+  Value laneId =
+      arith::RemUIOp::create(b, lane.tid, cIndex(b, target.waveSize));
+  lane.group = arith::DivUIOp::create(b, laneId, cIndex(b, kLanesPerColumn));
+  lane.quad = arith::RemUIOp::create(b, laneId, cIndex(b, kLanesPerColumn));
+  Value wave = arith::DivUIOp::create(b, lane.tid, cIndex(b, target.waveSize));
+  Value waveN = arith::RemUIOp::create(b, wave, cIndex(b, wavesN()));
+  Value waveM = arith::DivUIOp::create(b, wave, cIndex(b, wavesN()));
+  Value blockN = gpu::BlockIdOp::create(b, gpu::Dimension::x);
+  lane.split = gpu::BlockIdOp::create(b, gpu::Dimension::y);
+  lane.lastRow = arith::SubIOp::create(b, args.m, cIndex(b, 1));
+  lane.workgroupRow = getTileRowBegin(b);
+  lane.waveRow = arith::MulIOp::create(b, waveM, cIndex(b, waveRows()));
+  Value firstRow = arith::AddIOp::create(b, lane.workgroupRow, lane.waveRow);
+  for (int64_t i = 0; i < tilesM(); ++i) {
+    std::array<Value, 2> rows;
+    for (int64_t half = 0; half < 2; ++half)
+      rows[half] = createClampedRow(
+          b,
+          arith::AddIOp::create(
+              b, firstRow,
+              arith::AddIOp::create(b, lane.group,
+                                    cIndex(b, i * kMmaM + half * kRowHalf))),
+          lane.lastRow);
+    lane.aRows.push_back(rows);
+  }
+
+  int64_t words = wordsPerLane();
+  lane.stepBlock = arith::DivUIOp::create(
+      b, arith::MulIOp::create(b, lane.quad, cIndex(b, words)),
+      cIndex(b, kFragmentWordsPerColumn));
+  lane.wordInColumn = arith::RemUIOp::create(
+      b, arith::MulIOp::create(b, lane.quad, cIndex(b, words)),
+      cIndex(b, kFragmentWordsPerColumn));
+  lane.stepRow =
+      arith::MulIOp::create(b, lane.quad, cIndex(b, words * kValuesPerWord));
+
+  constexpr int64_t kFragmentsPerTile = kFragmentBlockN / kMmaN;
+  Value firstTile = arith::AddIOp::create(
+      b,
+      arith::MulIOp::create(b, blockN,
+                            cIndex(b, tiling.getTileN() / kFragmentBlockN)),
+      arith::MulIOp::create(b, waveN,
+                            cIndex(b, kWaveTilesN / kFragmentsPerTile)));
+  Value lastTile = cIndex(b, n / kFragmentBlockN - 1);
+  for (int64_t t = 0; t < kWaveTilesN / kFragmentsPerTile; ++t) {
+    Value tile = arith::AddIOp::create(b, firstTile, cIndex(b, t));
+    lane.storeTiles.push_back(tile);
+    // Tiles past N re-read the last one; their results are dropped.
+    lane.nTiles.push_back(arith::MinUIOp::create(b, tile, lastTile));
+  }
+  Value cColumn = arith::MulIOp::create(b, lane.quad, cIndex(b, 2));
+  for (int64_t j = 0; j < kWaveTilesN; ++j) {
+    Value inTile = arith::AddIOp::create(
+        b, lane.group, cIndex(b, (j % kFragmentsPerTile) * kMmaN));
+    lane.bColumns.push_back(inTile);
+    Value tileColumn = arith::MulIOp::create(
+        b, lane.nTiles[j / kFragmentsPerTile], cIndex(b, kFragmentBlockN));
+    lane.zeroLocations.push_back(
+        locateZeroPoints(b, arith::AddIOp::create(b, tileColumn, inTile), 1));
+    lane.cColumns.push_back(arith::AddIOp::create(
+        b, cColumn, cIndex(b, (j % kFragmentsPerTile) * kMmaN)));
+    lane.tileColumns.push_back(tileColumn);
+  }
+
+  auto accType = VectorType::get({2, 2}, b.getF32Type());
+  Value zeroAcc = arith::ConstantOp::create(
+      b, DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
+  int64_t numAcc = tilesM() * kWaveTilesN;
+  int64_t group = scheme.getEffectiveGroupSize(k);
+  int64_t segments = kPerSplit() / segmentRows();
+  int64_t stepsPerSegment = segmentRows() / stepRows();
+  Value stage = getStage(func);
+  Value splitBegin =
+      arith::MulIOp::create(b, lane.split, cIndex(b, kPerSplit()));
+  Value firstStep =
+      arith::DivUIOp::create(b, splitBegin, cIndex(b, stepRows()));
+  Value firstChunk = arith::MulIOp::create(b, firstStep, cIndex(b, words));
+  Value lastChunk = cIndex(b, k / kFragmentBlockK - 1);
+
+  SmallVector<Value> staged =
+      startStage(b, lane.tid, stage, firstChunk, lastChunk,
+                 [&](ImplicitLocOpBuilder &lb, Value chunk) {
+                   return loadChunk(lb, lane, args.x, chunk);
+                 });
+  // Carried: the step's weights and the segment's zero points and scales,
+  // each loaded one step / segment ahead.
+  SmallVector<Value> firstWords = loadStepWords(b, lane, args, firstStep);
+  Value lastGroup = cIndex(b, scheme.getNumGroups(k) - 1);
+  SmallVector<Value> factors = loadGroupFactors(
+      b, lane, args, arith::DivUIOp::create(b, splitBegin, cIndex(b, group)));
+  int64_t numStaged = staged.size();
+  int64_t numWords = firstWords.size();
+  SmallVector<Value> outerInits(numAcc, zeroAcc);
+  llvm::append_range(outerInits, staged);
+  llvm::append_range(outerInits, firstWords);
+  llvm::append_range(outerInits, factors);
+  auto segmentLoop = scf::ForOp::create(
+      b, cIndex(b, 0), cIndex(b, segments), cIndex(b, 1), outerInits,
+      [&](OpBuilder &nested, Location loc, Value segment, ValueRange outer) {
+        ImplicitLocOpBuilder sb(loc, nested);
+        Value segmentStep = arith::AddIOp::create(
+            sb, firstStep,
+            arith::MulIOp::create(sb, segment, cIndex(sb, stepsPerSegment)));
+        ValueRange current = outer.take_back(factors.size());
+        SmallVector<Value> next = loadGroupFactors(
+            sb, lane, args,
+            arith::MinUIOp::create(
+                sb,
+                arith::DivUIOp::create(
+                    sb,
+                    arith::MulIOp::create(
+                        sb,
+                        arith::AddIOp::create(sb, segmentStep,
+                                              cIndex(sb, stepsPerSegment)),
+                        cIndex(sb, stepRows())),
+                    cIndex(sb, group)),
+                lastGroup));
+        // -(bias + z) per B fragment, splat over a dequantized pair.
+        SmallVector<Value> zeroTerms;
+        auto halvesType = VectorType::get({2}, activation);
+        for (int64_t j = 0; j < kWaveTilesN; ++j) {
+          Value biased = arith::AddIOp::create(
+              sb, vector::ExtractOp::create(sb, current[j], 0),
+              arith::ConstantIntOp::create(sb, sb.getI32Type(),
+                                           getMagicBias(activation).bias));
+          zeroTerms.push_back(vector::BroadcastOp::create(
+              sb, halvesType,
+              arith::NegFOp::create(
+                  sb, arith::UIToFPOp::create(sb, activation, biased))));
+        }
+
+        SmallVector<Value> innerInits(numAcc, zeroAcc);
+        llvm::append_range(innerInits,
+                           outer.slice(numAcc, numStaged + numWords));
+        auto stepLoop = scf::ForOp::create(
+            sb, cIndex(sb, 0), cIndex(sb, stepsPerSegment), cIndex(sb, 1),
+            innerInits,
+            [&](OpBuilder &inNested, Location inLoc, Value inSegment,
+                ValueRange carried) {
+              ImplicitLocOpBuilder lb(inLoc, inNested);
+              SmallVector<Value> accs(carried.take_front(numAcc));
+              SmallVector<Value> staged(carried.slice(numAcc, numStaged));
+              SmallVector<Value> stepWords(carried.take_back(numWords));
+              buildStep(lb, lane, args, stage,
+                        arith::AddIOp::create(lb, segmentStep, inSegment),
+                        firstChunk, lastChunk, zeroTerms, accs, staged,
+                        stepWords);
+              SmallVector<Value> results(accs);
+              llvm::append_range(results, staged);
+              llvm::append_range(results, stepWords);
+              scf::YieldOp::create(lb, results);
+            });
+
+        // The group's f32 scales (columns 2t, 2t + 1 of each fragment).
+        SmallVector<Value> totals(outer.take_front(numAcc));
+        for (int64_t j = 0; j < kWaveTilesN; ++j) {
+          Value scale =
+              arith::ExtFOp::create(sb, VectorType::get({2}, sb.getF32Type()),
+                                    current[kWaveTilesN + j]);
+          // Both C rows (g and g + 8) have these columns.
+          for (int64_t i = 0; i < tilesM(); ++i) {
+            Value &total = totals[i * kWaveTilesN + j];
+            Value partial = stepLoop.getResult(i * kWaveTilesN + j);
+            for (int64_t half = 0; half < 2; ++half)
+              total = vector::InsertOp::create(
+                  sb,
+                  vector::FMAOp::create(
+                      sb, vector::ExtractOp::create(sb, partial, half), scale,
+                      vector::ExtractOp::create(sb, total, half)),
+                  total, half);
+          }
+        }
+        llvm::append_range(totals, stepLoop.getResults().drop_front(numAcc));
+        llvm::append_range(totals, next);
+        scf::YieldOp::create(sb, totals);
+      });
+
+  // f32 partials into the workspace: C rows g and g + 8, columns 2t and
+  // 2t + 1; rows past M and column tiles past N are dropped.
+  Value tilesN = cIndex(b, n / kFragmentBlockN);
+  for (int64_t i = 0; i < tilesM(); ++i) {
+    for (int64_t j = 0; j < kWaveTilesN; ++j) {
+      Value storeTile = lane.storeTiles[j / kFragmentsPerTile];
+      Value column = arith::AddIOp::create(
+          b, arith::MulIOp::create(b, storeTile, cIndex(b, kFragmentBlockN)),
+          lane.cColumns[j]);
+      Value acc = segmentLoop.getResult(i * kWaveTilesN + j);
+      for (int64_t half = 0; half < 2; ++half) {
+        Value row = arith::AddIOp::create(
+            b, firstRow,
+            arith::AddIOp::create(b, lane.group,
+                                  cIndex(b, i * kMmaM + half * kRowHalf)));
+        Value inside = arith::AndIOp::create(
+            b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, args.m),
+            arith::CmpIOp::create(b, arith::CmpIPredicate::ult, storeTile,
+                                  tilesN));
+        Value values = vector::ExtractOp::create(b, acc, half);
+        scf::IfOp::create(b, inside, [&](OpBuilder &nested, Location loc) {
+          vector::StoreOp::create(nested, loc, values, args.workspace,
+                                  ValueRange{lane.split, row, column});
+          scf::YieldOp::create(nested, loc);
+        });
+      }
+    }
+  }
+}
+
+std::unique_ptr<SplitKLowering>
+gpukernels::createMmaSyncLowering(MatmulOp op, TilingAttr tiling,
+                                  gpu::GPUModuleOp kernels, StringRef name,
+                                  const TargetInfo &target) {
+  return std::make_unique<MmaSyncLowering>(op, tiling, kernels, name, target);
+}

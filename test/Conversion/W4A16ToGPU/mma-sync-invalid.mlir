@@ -1,0 +1,50 @@
+// RUN: w4a16-opt %s -split-input-file --convert-w4a16-to-gpu -verify-diagnostics
+
+// What the mma.sync kernels (sm_90) cannot lower is a diagnostic, never a
+// wrong kernel.
+
+func.func @group16(%x: tensor<16x64xf16>, %w: tensor<2x2x64xi32>, %s: tensor<4x32xf16>, %i: tensor<16x32xf16>) -> tensor<16x32xf16> {
+  // expected-error @+1 {{the small_batch kernels need a group size that is a multiple of 32, got 16}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 16, zero_point = symmetric> ins(%x, %w, %s : tensor<16x64xf16>, tensor<2x2x64xi32>, tensor<4x32xf16>) outs(%i : tensor<16x32xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 16, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 128, lds_bytes = 0>]} -> tensor<16x32xf16>
+  return %0 : tensor<16x32xf16>
+}
+
+// -----
+
+func.func @scales_type(%x: tensor<16x64xbf16>, %w: tensor<2x2x64xi32>, %s: tensor<2x32xf16>, %i: tensor<16x32xbf16>) -> tensor<16x32xbf16> {
+  // expected-error @+1 {{the small_batch kernels need scales of the activation type 'bf16'}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<16x64xbf16>, tensor<2x2x64xi32>, tensor<2x32xf16>) outs(%i : tensor<16x32xbf16>) {w4a16.tilings = [#w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 16, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 128, lds_bytes = 0>]} -> tensor<16x32xbf16>
+  return %0 : tensor<16x32xbf16>
+}
+
+// -----
+
+func.func @gptq_weights(%x: tensor<16x64xf16>, %w: tensor<8x32xi32>, %s: tensor<2x32xf16>, %i: tensor<16x32xf16>) -> tensor<16x32xf16> {
+  // expected-error @+1 {{the small_batch kernel reads fragment weights, got gptq (run --w4a16-repack-weights)}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<16x64xf16>, tensor<8x32xi32>, tensor<2x32xf16>) outs(%i : tensor<16x32xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 16, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 128, lds_bytes = 0>]} -> tensor<16x32xf16>
+  return %0 : tensor<16x32xf16>
+}
+
+// -----
+
+func.func @tile_n(%x: tensor<16x64xf16>, %w: tensor<2x2x64xi32>, %s: tensor<2x32xf16>, %i: tensor<16x32xf16>) -> tensor<16x32xf16> {
+  // expected-error @+1 {{small_batch tile 16 x 48 with 4 waves: each wave needs 32 columns and a multiple of 16 rows}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<16x64xf16>, tensor<2x2x64xi32>, tensor<2x32xf16>) outs(%i : tensor<16x32xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 16, m_max = 16, tile_m = 16, tile_n = 48, tile_k = 32, split_k = 1, workgroup_size = 128, lds_bytes = 0>]} -> tensor<16x32xf16>
+  return %0 : tensor<16x32xf16>
+}
+
+// -----
+
+func.func @split(%x: tensor<16x192xf16>, %w: tensor<6x2x64xi32>, %s: tensor<3x32xf16>, %i: tensor<16x32xf16>) -> tensor<16x32xf16> {
+  // expected-error @+1 {{split_k = 2 cuts K = 192 into slices of 96 rows, neither whole groups nor inside one group}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 64, zero_point = symmetric> ins(%x, %w, %s : tensor<16x192xf16>, tensor<6x2x64xi32>, tensor<3x32xf16>) outs(%i : tensor<16x32xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 16, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 32, split_k = 2, workgroup_size = 128, lds_bytes = 0>]} -> tensor<16x32xf16>
+  return %0 : tensor<16x32xf16>
+}
+
+// -----
+
+func.func @prefill_lds(%x: tensor<128x64xf16>, %w: tensor<2x2x64xi32>, %s: tensor<2x32xf16>, %i: tensor<128x32xf16>) -> tensor<128x32xf16> {
+  // expected-error @+1 {{prefill lds_bytes = 32768, the kernel's double-buffered A tile takes 16384}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<128x64xf16>, tensor<2x2x64xi32>, tensor<2x32xf16>) outs(%i : tensor<128x32xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 128, m_max = 128, tile_m = 128, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 256, lds_bytes = 32768>]} -> tensor<128x32xf16>
+  return %0 : tensor<128x32xf16>
+}

@@ -1,0 +1,88 @@
+// RUN: w4a16-opt %s -split-input-file --w4a16-tile-matmul="chipset=sm_90 m-range=17,32" --w4a16-repack-weights --convert-w4a16-to-gpu | FileCheck %s --check-prefix=SB
+// RUN: w4a16-opt %s -split-input-file --w4a16-tile-matmul="chipset=sm_80 m-range=100,600" --w4a16-repack-weights --convert-w4a16-to-gpu | FileCheck %s --check-prefix=PF
+// RUN: w4a16-opt %s -split-input-file --w4a16-tile-matmul="chipset=gfx1100 m-range=17,32" --w4a16-repack-weights --convert-w4a16-to-gpu | FileCheck %s --check-prefix=GFX11
+
+// The small_batch (sm_90) and prefill (sm_80) kernels on NVIDIA chips use
+// mma.sync m16n8k16; gfx1100 keeps amdgpu.wmma. N = 208 is not a multiple
+// of the 128-column tile (13 fragment tiles, the last clamped); G = 128
+// gives 4 words per lane and step (one 16-byte load per B fragment).
+
+// SB-LABEL: func.func @f16_g128
+// SB: gpu.launch_func @w4a16_kernels::@matmul_0_small_batch
+// SB-SAME: w4a16.loop_weights_per_lane = 128
+// SB-SAME: w4a16.weight_layout = "fragment"
+// SB: gpu.func @matmul_0_small_batch
+// SB-SAME: known_block_size = array<i32: 128, 1, 1>
+// Column tiles past N re-read the last one (12).
+// SB: arith.minui %{{.*}}, %c12 : index
+// The first step's weights and group's zero points / scales load before
+// the loops, the next group's at the top of the group loop.
+// SB: vector.load %{{.*}} {alignment = 16 : i64} : memref<32x13x64xi32>, vector<4xi32>
+// SB: memref.load %{{.*}} : memref<8x26xi32>
+// SB: vector.load %{{.*}} : memref<8x208xf16>, vector<2xf16>
+// SB: scf.for
+// SB: memref.load %{{.*}} : memref<8x26xi32>
+// SB: scf.for
+// The next step's 16-byte weight loads, then per word the exact dequant
+// ((1024 + q) * 1 - (1024 + z)), A from global in 16-byte pieces and the
+// MMAs: 4 B fragments per A fragment.
+// SB: vector.load %{{.*}} {alignment = 16 : i64} : memref<32x13x64xi32>, vector<4xi32>
+// SB: arith.andi %{{.*}}, %[[MASK:.*]] : vector<1xi32>
+// SB: vector.bitcast %{{.*}} : vector<1xi32> to vector<2xf16>
+// SB: vector.fma
+// SB: vector.load %{{.*}} {alignment = 16 : i64} : memref<?x1024xf16>, vector<8xf16>
+// SB-COUNT-4: nvgpu.mma.sync(%{{.*}}, %{{.*}}, %{{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+// SB-NOT: amdgpu.wmma
+// SB: scf.yield
+// The group's f32 scale multiplies the group's f32 partial.
+// SB: arith.extf %{{.*}} : vector<2xf16> to vector<2xf32>
+// SB: vector.fma %{{.*}} : vector<2xf32>
+// Rows past M and column tiles past N are dropped at the store.
+// SB: arith.cmpi ult, %{{.*}}, %c13 : index
+// SB: scf.if
+// SB: vector.store %{{.*}} : memref<4x?x208xf32>, vector<2xf32>
+
+// PF-LABEL: func.func @f16_g128
+// PF: gpu.func @matmul_0_prefill
+// PF-SAME: workgroup(%{{.*}} : memref<2x128x32xf16, #gpu.address_space<workgroup>>)
+// PF-SAME: known_block_size = array<i32: 256, 1, 1>
+// PF: gpu.barrier
+// PF: scf.for
+// PF: scf.for
+// PF: vector.store %{{.*}} : memref<2x128x32xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// PF: vector.load %{{.*}} : memref<?x1024xf16>, vector<8xf16>
+// PF: vector.load %{{.*}} : memref<2x128x32xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// PF: nvgpu.mma.sync
+// PF: gpu.barrier
+
+// GFX11-LABEL: func.func @f16_g128
+// GFX11: amdgpu.wmma 16x16x16
+// GFX11-NOT: nvgpu.mma.sync
+func.func @f16_g128(%x: tensor<?x1024xf16>, %w: tensor<128x208xi32>, %s: tensor<8x208xf16>, %z: tensor<8x26xi32>, %i: tensor<?x208xf16>) -> tensor<?x208xf16> {
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = packed, gptq_v1 = true> ins(%x, %w, %s : tensor<?x1024xf16>, tensor<128x208xi32>, tensor<8x208xf16>) zeros(%z : tensor<8x26xi32>) outs(%i : tensor<?x208xf16>) -> tensor<?x208xf16>
+  return %0 : tensor<?x208xf16>
+}
+
+// -----
+
+// bf16, G = 32: one word per lane and step, (128 + q) - (128 + z) in bf16.
+
+// SB-LABEL: func.func @bf16_g32
+// SB: gpu.func @matmul_0_small_batch
+// SB: scf.for
+// SB: scf.for
+// SB: vector.load %{{.*}} {alignment = 4 : i64} : memref<32x13x64xi32>, vector<1xi32>
+// SB: vector.bitcast %{{.*}} : vector<1xi32> to vector<2xbf16>
+// SB: nvgpu.mma.sync(%{{.*}}, %{{.*}}, %{{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xbf16>, vector<2x2xbf16>, vector<2x2xf32>) -> vector<2x2xf32>
+
+// PF-LABEL: func.func @bf16_g32
+// PF: gpu.func @matmul_0_prefill
+// PF-SAME: workgroup(%{{.*}} : memref<2x128x32xbf16, #gpu.address_space<workgroup>>)
+// PF: nvgpu.mma.sync(%{{.*}}, %{{.*}}, %{{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xbf16>, vector<2x2xbf16>, vector<2x2xf32>) -> vector<2x2xf32>
+
+// GFX11-LABEL: func.func @bf16_g32
+// GFX11: amdgpu.wmma 16x16x16
+func.func @bf16_g32(%x: tensor<?x1024xbf16>, %w: tensor<128x208xi32>, %s: tensor<32x208xbf16>, %i: tensor<?x208xbf16>) -> tensor<?x208xbf16> {
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<?x1024xbf16>, tensor<128x208xi32>, tensor<32x208xbf16>) outs(%i : tensor<?x208xbf16>) -> tensor<?x208xbf16>
+  return %0 : tensor<?x208xbf16>
+}
