@@ -39,7 +39,8 @@ constexpr TargetInfo gfx11(llvm::StringLiteral chip, int64_t cus,
                     /*ldsBytesPerWorkgroup=*/64 * 1024,
                     dramGBPerSecond,
                     clockGHz,
-                    /*decodeRowsInFlight=*/1};
+                    /*decodeRowsInFlight=*/1,
+                    /*decodeMaxRows=*/8};
 }
 
 /// An NVIDIA chip: mma.sync m16n8k16 for the matrix kernels, the gfx11 decode
@@ -69,7 +70,8 @@ constexpr TargetInfo nvidia(llvm::StringLiteral chip, int64_t sms,
                     /*ldsBytesPerWorkgroup=*/48 * 1024,
                     dramGBPerSecond,
                     clockGHz,
-                    /*decodeRowsInFlight=*/4};
+                    /*decodeRowsInFlight=*/4,
+                    /*decodeMaxRows=*/4};
 }
 
 const TargetInfo kTargets[] = {

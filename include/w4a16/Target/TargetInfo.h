@@ -70,6 +70,12 @@ struct TargetInfo {
   /// needs more bytes in flight per warp to reach its bandwidth (Little's
   /// law: ~3 TB/s x ~0.8 us over 132 SMs is ~18 KiB per SM).
   int64_t decodeRowsInFlight;
+  /// The largest M the dot2 decode kernels serve; larger M goes to the
+  /// matrix-instruction kernels. gfx11 has native dot2 and a 16-row WMMA
+  /// that wastes half its rows below 8; NVIDIA runs dot2 as FMAs, and on the
+  /// H100 (2026-11-24) the mma.sync kernel at M = 16 already beats the decode
+  /// kernel at M = 5..8 (bench/results/decode-probe-H100-2026-11-24.md).
+  int64_t decodeMaxRows;
 
   int64_t numSimds() const { return computeUnits * simdsPerCU; }
   /// Waves one SIMD can hold when each wave uses `vgprs` registers.

@@ -252,7 +252,17 @@ struct TileMatmulPass
     if (failed(mRange))
       return failure();
     SmallVector<Attribute> tilings;
+    // Decode ranges above the target's dot2 limit join the first matrix
+    // range.
+    std::optional<int64_t> joinedMin;
     for (auto [strategy, strategyRange] : kStrategyRanges) {
+      if (strategy == TilingStrategy::Decode &&
+          strategyRange.min > target->decodeMaxRows) {
+        joinedMin = joinedMin.value_or(strategyRange.min);
+        continue;
+      }
+      if (strategy != TilingStrategy::Decode && joinedMin)
+        strategyRange.min = *std::exchange(joinedMin, std::nullopt);
       std::optional<MRange> range = mRange->intersect(strategyRange);
       if (!range)
         continue;
