@@ -69,7 +69,7 @@ __attribute__((device)) void gemvMatmul(Microkernel microkernel, const T *a,
   // the reduction reads consecutive columns, both without bank conflicts.
   __attribute__((shared)) float sums[kGemvWarps][kRows][kGemvColumns];
   const GridPosition pos = gridPosition();
-  const uint32_t lane = laneId(), warp = pos.thread / kWaveSize;
+  const uint32_t lane = laneId(), warp = pos.wave;
   const int64_t split = __nvvm_read_ptx_sreg_ctaid_y();
   const int64_t rowBlock = __nvvm_read_ptx_sreg_ctaid_z();
   const int64_t column0 = pos.blockX * kGemvColumns;
@@ -90,7 +90,7 @@ __attribute__((device)) void gemvMatmul(Microkernel microkernel, const T *a,
       *reinterpret_cast<float4v *>(&sums[warp][r][4 * lane]) =
           float4v{acc[r * 4], acc[r * 4 + 1], acc[r * 4 + 2], acc[r * 4 + 3]};
     barrier();
-    for (int idx = pos.thread; idx < kRows * kGemvColumns;
+    for (int idx = __nvvm_read_ptx_sreg_tid_x(); idx < kRows * kGemvColumns;
          idx += kGemvWarps * kWaveSize) {
       const int r = idx / kGemvColumns, c = idx % kGemvColumns;
       float v = 0;
@@ -112,7 +112,7 @@ __attribute__((device)) void wmmaMatmul(Microkernel microkernel, const T *a,
   // [warp][value][lane], summed over the warps of one row tile.
   __attribute__((shared)) float sums[kWmmaWarps][kWmmaValues][kWaveSize];
   const GridPosition pos = gridPosition();
-  const uint32_t lane = laneId(), warp = pos.thread / kWaveSize;
+  const uint32_t lane = laneId(), warp = pos.wave;
   const int64_t column0 = __nvvm_read_ptx_sreg_ctaid_y() * kWmmaColumns;
   const int64_t split = __nvvm_read_ptx_sreg_ctaid_z();
   const int32_t rowTilesPerBlock = kWmmaWarps / p.warpsK;
@@ -156,7 +156,7 @@ template <typename T>
 __attribute__((device)) void reducePartials(const float *partial, T *out,
                                             int64_t elements, int32_t splits) {
   const GridPosition pos = gridPosition();
-  const int64_t i = (int64_t)pos.blockX * 256 + pos.thread;
+  const int64_t i = (int64_t)pos.blockX * 256 + __nvvm_read_ptx_sreg_tid_x();
   if (i >= elements)
     return;
   float v = 0;
