@@ -9,6 +9,32 @@ using namespace mlir;
 using namespace mlir::w4a16;
 using namespace mlir::w4a16::gpukernels;
 
+scf::ForOp gpukernels::buildGroupedLoop(
+    ImplicitLocOpBuilder &b, int64_t upper, int64_t step,
+    ArrayRef<SmallVector<Value>> groups,
+    function_ref<void(ImplicitLocOpBuilder &, Value,
+                      MutableArrayRef<SmallVector<Value>>)>
+        body) {
+  SmallVector<Value> inits;
+  for (const SmallVector<Value> &group : groups)
+    llvm::append_range(inits, group);
+  return scf::ForOp::create(
+      b, cIndex(b, 0), cIndex(b, upper), cIndex(b, step), inits,
+      [&](OpBuilder &nested, Location loc, Value iv, ValueRange carried) {
+        ImplicitLocOpBuilder lb(loc, nested);
+        SmallVector<SmallVector<Value>> current;
+        for (const SmallVector<Value> &group : groups) {
+          current.emplace_back(carried.take_front(group.size()));
+          carried = carried.drop_front(group.size());
+        }
+        body(lb, iv, current);
+        SmallVector<Value> results;
+        for (const SmallVector<Value> &group : current)
+          llvm::append_range(results, group);
+        scf::YieldOp::create(lb, results);
+      });
+}
+
 namespace {
 constexpr uint64_t kStageAlignment = 16;
 } // namespace

@@ -15,9 +15,20 @@
 #define W4A16_LIB_CONVERSION_W4A16TOGPU_MATRIXLOWERING_H
 
 #include "KernelLowering.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "w4a16/Support/Repack.h"
 
 namespace mlir::w4a16::gpukernels {
+
+/// An scf.for over [0, `upper`) by `step` carrying `groups` (concatenated
+/// in order); `body` updates the groups in place and the loop yields them
+/// in the same order.
+scf::ForOp
+buildGroupedLoop(ImplicitLocOpBuilder &b, int64_t upper, int64_t step,
+                 ArrayRef<SmallVector<Value>> groups,
+                 function_ref<void(ImplicitLocOpBuilder &, Value,
+                                   MutableArrayRef<SmallVector<Value>>)>
+                     body);
 
 class MatrixLowering : public SplitKLowering {
 public:

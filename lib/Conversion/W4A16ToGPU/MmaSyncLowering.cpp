@@ -471,26 +471,17 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                   sb, arith::UIToFPOp::create(sb, activation, biased))));
         }
 
-        SmallVector<Value> innerInits(numAcc, zeroAcc);
-        llvm::append_range(innerInits,
-                           outer.slice(numAcc, numStaged + numWords));
-        auto stepLoop = scf::ForOp::create(
-            sb, cIndex(sb, 0), cIndex(sb, stepsPerSegment), cIndex(sb, 1),
-            innerInits,
-            [&](OpBuilder &inNested, Location inLoc, Value inSegment,
-                ValueRange carried) {
-              ImplicitLocOpBuilder lb(inLoc, inNested);
-              SmallVector<Value> accs(carried.take_front(numAcc));
-              SmallVector<Value> staged(carried.slice(numAcc, numStaged));
-              SmallVector<Value> stepWords(carried.take_back(numWords));
+        auto stepLoop = buildGroupedLoop(
+            sb, stepsPerSegment, 1,
+            {SmallVector<Value>(numAcc, zeroAcc),
+             SmallVector<Value>(outer.slice(numAcc, numStaged)),
+             SmallVector<Value>(outer.slice(numAcc + numStaged, numWords))},
+            [&](ImplicitLocOpBuilder &lb, Value inSegment,
+                MutableArrayRef<SmallVector<Value>> carried) {
               buildStep(lb, lane, args, stage,
                         arith::AddIOp::create(lb, segmentStep, inSegment),
-                        firstChunk, lastChunk, zeroTerms, accs, staged,
-                        stepWords);
-              SmallVector<Value> results(accs);
-              llvm::append_range(results, staged);
-              llvm::append_range(results, stepWords);
-              scf::YieldOp::create(lb, results);
+                        firstChunk, lastChunk, zeroTerms, carried[0],
+                        carried[1], carried[2]);
             });
 
         // The group's f32 scales (columns 2t, 2t + 1 of each fragment).

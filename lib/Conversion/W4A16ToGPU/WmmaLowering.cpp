@@ -394,30 +394,22 @@ void WmmaLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
               getZeroTerms(sb, loadZeroPoints(sb, args.zeros, groupIndex,
                                               zeroLocations[j])));
 
-        SmallVector<Value> innerInits(numAcc + numSums, zeroAcc);
-        llvm::append_range(innerInits, outer.drop_front(numAcc));
-        auto blockLoop = scf::ForOp::create(
-            sb, cIndex(sb, 0), cIndex(sb, blocksPerSegment),
-            cIndex(sb, blocksPerIteration), innerInits,
-            [&](OpBuilder &inNested, Location inLoc, Value inSegment,
-                ValueRange carried) {
-              ImplicitLocOpBuilder lb(inLoc, inNested);
-              SmallVector<Value> accs(carried.take_front(numAcc));
-              SmallVector<Value> sums(carried.slice(numAcc, numSums).begin(),
-                                      carried.slice(numAcc, numSums).end());
-              SmallVector<Value> staged(carried.take_back(numStaged));
+        auto blockLoop = buildGroupedLoop(
+            sb, blocksPerSegment, blocksPerIteration,
+            {SmallVector<Value>(numAcc, zeroAcc),
+             SmallVector<Value>(numSums, zeroAcc),
+             SmallVector<Value>(outer.drop_front(numAcc))},
+            [&](ImplicitLocOpBuilder &lb, Value inSegment,
+                MutableArrayRef<SmallVector<Value>> carried) {
               // tile_k / 32 fragment blocks per iteration, unrolled.
               for (int64_t u = 0; u < blocksPerIteration; ++u) {
                 Value blockIndex = arith::AddIOp::create(
                     lb, segmentBlock,
                     arith::AddIOp::create(lb, inSegment, cIndex(lb, u)));
                 buildBlock(lb, lane, args, stage, blockIndex, firstBlock,
-                           lastBlock, zeroTerms, accs, sums, staged);
+                           lastBlock, zeroTerms, carried[0], carried[1],
+                           carried[2]);
               }
-              SmallVector<Value> results(accs);
-              llvm::append_range(results, sums);
-              llvm::append_range(results, staged);
-              scf::YieldOp::create(lb, results);
             });
 
         // The group's f32 scale (and, for bf16, its zero correction).
