@@ -536,7 +536,8 @@ void WmmaUkernelLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
 std::unique_ptr<SplitKLowering>
 gpukernels::createUkernelLowering(MatmulOp op, TilingAttr tiling,
                                   gpu::GPUModuleOp kernels, StringRef name,
-                                  const TargetInfo &target) {
+                                  const TargetInfo &target,
+                                  bool quietFallback) {
   std::unique_ptr<UkernelLowering> lowering;
   if (tiling.getStrategy() == TilingStrategy::Decode)
     lowering = std::make_unique<GemvUkernelLowering>(op, tiling, kernels, name,
@@ -547,7 +548,8 @@ gpukernels::createUkernelLowering(MatmulOp op, TilingAttr tiling,
   std::string reason = lowering->getUnsupportedReason();
   if (reason.empty())
     return lowering;
-  op.emitRemark() << "microkernel backend not used (" << reason
+  if (!quietFallback)
+    op.emitRemark() << "microkernel backend not used (" << reason
                   << "); using the MLIR lowering";
   return nullptr;
 }

@@ -100,7 +100,8 @@ struct ConvertW4A16ToGPUPass
     std::unique_ptr<gpukernels::SplitKLowering> lowering;
     if (backend == KernelBackend::Ukernel)
       lowering =
-          gpukernels::createUkernelLowering(op, tiling, kernels, name, *target);
+          gpukernels::createUkernelLowering(op, tiling, kernels, name, *target,
+                                            quietFallback);
     if (!lowering)
       lowering = gpukernels::createLowering(op, tiling, kernels, name, *target);
     if (!lowering || failed(lowering->lower()))
