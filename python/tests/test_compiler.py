@@ -192,9 +192,12 @@ def test_rdna4_is_refused_as_not_supported_yet():
         compiler.compile(MATMUL, chipset="gfx1200")
 
 
-@pytest.mark.parametrize("chipset, emulate", [("gfx1100", "sm_90"),
-                                               ("sm_90", None)])
-def test_compile_for_nvidia_gives_ptx_and_manifest(chipset, emulate):
+# The default kernels are the kernel chip's faster ones: the microkernels for
+# the emulated gfx11 kernels, MLIR's for sm_90.
+@pytest.mark.parametrize("chipset, emulate, decode", [
+    ("gfx1100", "sm_90", "matmul_0_decode_ukernel"),
+    ("sm_90", None, "matmul_0_decode")])
+def test_compile_for_nvidia_gives_ptx_and_manifest(chipset, emulate, decode):
     result = compiler.compile(MATMUL, chipset=chipset, emulate=emulate)
     ptx = result.binary.decode()
     assert ".target sm_90" in ptx and result.isa == ptx
@@ -204,7 +207,7 @@ def test_compile_for_nvidia_gives_ptx_and_manifest(chipset, emulate):
     assert manifest["kernel_chip"] == chipset
     assert manifest["error_flag"] == "w4a16_emulation_error"
     assert [k["symbol"] for k in manifest["kernels"]] == [
-        "matmul_0_decode", "matmul_0_splitk_reduce"]
+        decode, "matmul_0_splitk_reduce"]
     for kernel in manifest["kernels"]:
         assert f".visible .entry {kernel['symbol']}(" in ptx
     assert result.report is None
