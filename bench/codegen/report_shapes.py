@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Static report rows (RESULTS.md) for the benchmark shapes: one GPTQ symmetric
-fp16 decode matmul per shape and M, compiled for gfx1100 by w4a16-compile.
+fp16 decode matmul per shape and M, compiled for gfx1100 by w4a16-compile
+(the MLIR kernels: the microkernels have their own report, bench/microkernels).
 
 Usage: report_shapes.py BUILD_DIR  (prints markdown table rows)
 """
@@ -31,8 +32,8 @@ def row(compile_tool, tmp, model, n, k, g, m):
     with open(src, "w") as f:
         f.write(matmul_ir("f16", "symmetric", m, k, n, g))
     report, manifest = os.path.join(tmp, "r.txt"), os.path.join(tmp, "m.json")
-    subprocess.run([compile_tool, src, "--chipset=gfx1100", "-o",
-                    os.path.join(tmp, "s.hsaco"), "--report", report,
+    subprocess.run([compile_tool, src, "--backend=mlir", "--chipset=gfx1100",
+                    "-o", os.path.join(tmp, "s.hsaco"), "--report", report,
                     "--manifest", manifest], check=True)
     lines = open(report).read().splitlines()
     split = next(kernel["tiling"]["split_k"]

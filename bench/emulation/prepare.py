@@ -268,7 +268,8 @@ def main():
     src = os.path.join(out, name + ".mlir")
     with open(src, "w") as f:
         f.write(gfx12_accumulator_rows(converted))
-    subprocess.run([compile_tool, src, "--chipset=gfx1100", "--emulate=sm_90",
+    subprocess.run([compile_tool, src, "--backend=mlir", "--chipset=gfx1100",
+                    "--emulate=sm_90",
                     "-o", os.path.join(out, name + ".ptx"), "--manifest",
                     os.path.join(out, name + ".json")], check=True)
     os.remove(src)

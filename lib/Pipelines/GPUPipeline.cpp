@@ -49,16 +49,37 @@ mlir::w4a16::resolveGPUTargets(const GPUPipelineOptions &options,
   return GPUTargets{&*kernels, &*device};
 }
 
+FailureOr<KernelBackend>
+mlir::w4a16::resolveKernelBackend(const GPUPipelineOptions &options,
+                                  const GPUTargets &targets,
+                                  function_ref<void(const Twine &)> emitError) {
+  StringRef device = targets.device->chip;
+  if (options.backend == KernelBackend::Auto) {
+    // The kernels' chip decides (with emulate, the gfx11 chip: its
+    // microkernels are built for the emulating NVIDIA chip too).
+    KernelBackend preferred = targets.kernels->preferredBackend;
+    return preferred == KernelBackend::Ukernel && !hasUkernelBitcode(device)
+               ? KernelBackend::Mlir
+               : preferred;
+  }
+  if (options.backend == KernelBackend::Ukernel && !hasUkernelBitcode(device)) {
+    emitError("backend=ukernel links the microkernel bitcode of the chip the "
+              "kernels run on; the build has none for '" +
+              device + "' (it has " + getUkernelTargets() +
+              "; use backend=mlir)");
+    return failure();
+  }
+  return options.backend.getValue();
+}
+
 /// The kernels of an AMD chip: ROCDL, then a code object.
 static void addROCDLLowering(OpPassManager &pm, const TargetInfo &device,
-                             const GPUPipelineOptions &options) {
+                             ArrayRef<std::string> ukernelBitcode) {
   GpuROCDLAttachTargetOptions target;
   target.triple = "amdgcn-amd-amdhsa";
   target.chip = device.chip.str();
   target.optLevel = 3;
-  if (options.backend == KernelBackend::Ukernel)
-    llvm::append_range(target.linkLibs,
-                       getUkernelBitcodeFiles(options.ukernelDir, device.chip));
+  llvm::append_range(target.linkLibs, ukernelBitcode);
   pm.addPass(createGpuROCDLAttachTarget(target));
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
   // WMMA lane layouts (Target/WmmaLayout.h) are affine.apply.
@@ -74,10 +95,9 @@ static void addROCDLLowering(OpPassManager &pm, const TargetInfo &device,
 }
 
 /// The kernels on an NVIDIA chip: the AMD-specific ops emulated, mma.sync
-/// lowered, then NVVM
-/// (linking the microkernels' NVIDIA build for backend=ukernel).
+/// lowered, then NVVM (linking the microkernels' NVIDIA build, if any).
 static void addNVVMLowering(OpPassManager &pm, const TargetInfo &device,
-                            const GPUPipelineOptions &options) {
+                            ArrayRef<std::string> ukernelBitcode) {
   OpPassManager &emulated = pm.nest<gpu::GPUModuleOp>();
   emulated.addPass(createW4A16EmulateAMDGPUPass());
   emulated.addPass(createLowerAffinePass());
@@ -87,9 +107,7 @@ static void addNVVMLowering(OpPassManager &pm, const TargetInfo &device,
   GpuNVVMAttachTargetOptions target;
   target.chip = device.chip.str();
   target.optLevel = 3;
-  if (options.backend == KernelBackend::Ukernel)
-    llvm::append_range(target.linkLibs,
-                       getUkernelBitcodeFiles(options.ukernelDir, device.chip));
+  llvm::append_range(target.linkLibs, ukernelBitcode);
   pm.addPass(createGpuNVVMAttachTarget(target));
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
   kernels.addPass(createSCFToControlFlowPass());
@@ -122,20 +140,19 @@ mlir::w4a16::buildGPULowering(OpPassManager &pm,
   if (failed(targets))
     return failure();
   const TargetInfo &device = *targets->device;
-  if (options.backend == KernelBackend::Ukernel &&
-      !hasUkernelBitcode(device.chip)) {
-    emitError("backend=ukernel links the microkernel bitcode of the chip the "
-              "kernels run on; the build has none for '" +
-              device.chip + "' (it has " + getUkernelTargets() +
-              "; use backend=mlir)");
+  FailureOr<KernelBackend> backend =
+      resolveKernelBackend(options, *targets, emitError);
+  if (failed(backend))
     return failure();
-  }
 
   addTiling(pm, options.chipset, options.mRange);
   // The WMMA kernels read the fragment layout; constant weights fold.
   pm.addPass(createW4A16RepackWeightsPass());
   ConvertW4A16ToGPUPassOptions conversion;
-  conversion.backend = options.backend;
+  conversion.backend = *backend;
+  // Only a user who asked for the microkernels wants to hear which ops they
+  // do not cover.
+  conversion.quietFallback = options.backend == KernelBackend::Auto;
   pm.addPass(createConvertW4A16ToGPUPass(conversion));
   // What is left of w4a16 on the host are load-time weight steps on
   // run-time weights (permutation): their reference lowering.
@@ -145,12 +162,15 @@ mlir::w4a16::buildGPULowering(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
+  std::vector<std::string> ukernelBitcode;
+  if (*backend == KernelBackend::Ukernel)
+    ukernelBitcode = getUkernelBitcodeFiles(options.ukernelDir, device.chip);
   switch (device.vendor) {
   case GpuVendor::AMD:
-    addROCDLLowering(pm, device, options);
+    addROCDLLowering(pm, device, ukernelBitcode);
     break;
   case GpuVendor::NVIDIA:
-    addNVVMLowering(pm, device, options);
+    addNVVMLowering(pm, device, ukernelBitcode);
     break;
   }
   pm.addPass(createReconcileUnrealizedCastsPass());

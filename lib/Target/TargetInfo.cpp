@@ -40,7 +40,8 @@ constexpr TargetInfo gfx11(llvm::StringLiteral chip, int64_t cus,
                     dramGBPerSecond,
                     clockGHz,
                     /*decodeRowsInFlight=*/1,
-                    /*decodeMaxRows=*/8};
+                    /*decodeMaxRows=*/8,
+                    /*preferredBackend=*/KernelBackend::Ukernel};
 }
 
 /// An NVIDIA chip: mma.sync m16n8k16 for the matrix kernels, the gfx11 decode
@@ -71,7 +72,8 @@ constexpr TargetInfo nvidia(llvm::StringLiteral chip, int64_t sms,
                     dramGBPerSecond,
                     clockGHz,
                     /*decodeRowsInFlight=*/4,
-                    /*decodeMaxRows=*/4};
+                    /*decodeMaxRows=*/4,
+                    /*preferredBackend=*/KernelBackend::Mlir};
 }
 
 const TargetInfo kTargets[] = {

@@ -58,6 +58,17 @@ void raiseCompileError(const CompileFailure &failure) {
   PyErr_SetObject(error.get_type().ptr(), error.ptr());
 }
 
+KernelBackend parseKernelBackend(const std::string &name) {
+  if (name == "auto")
+    return KernelBackend::Auto;
+  if (name == "mlir")
+    return KernelBackend::Mlir;
+  if (name == "ukernel")
+    return KernelBackend::Ukernel;
+  throw py::value_error("unknown kernels '" + name +
+                        "': expected 'auto', 'mlir' or 'ukernel'");
+}
+
 Backend parseBackend(const std::string &name) {
   if (name == "cpu")
     return Backend::CPU;
@@ -113,8 +124,7 @@ PYBIND11_MODULE(_w4a16, m) {
         options.emulate = emulate;
         options.backend = parseBackend(backend);
         if (!kernels.empty())
-          options.kernelBackend = kernels == "ukernel" ? KernelBackend::Ukernel
-                                                       : KernelBackend::Mlir;
+          options.kernelBackend = parseKernelBackend(kernels);
         DiagnosticList diagnostics;
         CompileArtifacts artifacts;
         {

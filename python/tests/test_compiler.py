@@ -192,9 +192,12 @@ def test_rdna4_is_refused_as_not_supported_yet():
         compiler.compile(MATMUL, chipset="gfx1200")
 
 
-@pytest.mark.parametrize("chipset, emulate", [("gfx1100", "sm_90"),
-                                               ("sm_90", None)])
-def test_compile_for_nvidia_gives_ptx_and_manifest(chipset, emulate):
+# The default kernels are the kernel chip's faster ones: the microkernels for
+# the emulated gfx11 kernels, MLIR's for sm_90.
+@pytest.mark.parametrize("chipset, emulate, decode", [
+    ("gfx1100", "sm_90", "matmul_0_decode_ukernel"),
+    ("sm_90", None, "matmul_0_decode")])
+def test_compile_for_nvidia_gives_ptx_and_manifest(chipset, emulate, decode):
     result = compiler.compile(MATMUL, chipset=chipset, emulate=emulate)
     ptx = result.binary.decode()
     assert ".target sm_90" in ptx and result.isa == ptx
@@ -204,7 +207,7 @@ def test_compile_for_nvidia_gives_ptx_and_manifest(chipset, emulate):
     assert manifest["kernel_chip"] == chipset
     assert manifest["error_flag"] == "w4a16_emulation_error"
     assert [k["symbol"] for k in manifest["kernels"]] == [
-        "matmul_0_decode", "matmul_0_splitk_reduce"]
+        decode, "matmul_0_splitk_reduce"]
     for kernel in manifest["kernels"]:
         assert f".visible .entry {kernel['symbol']}(" in ptx
     assert result.report is None
@@ -348,9 +351,41 @@ def test_compile_with_microkernels(chipset):
     assert "s_swappc" not in result.isa
     names = [k["symbol"] for k in result.manifest["kernels"]]
     assert names == ["matmul_0_decode_ukernel", "matmul_0_splitk_reduce"]
-    # The default is the MLIR backend (lib/Microkernels/README.md).
-    assert compiler.compile(StandInModule(ir), chipset=chipset).isa != \
-        result.isa
+    # gfx11 defaults to the microkernels (TargetInfo::preferredBackend).
+    for default in (None, "auto"):
+        assert compiler.compile(StandInModule(ir), chipset=chipset,
+                                kernels=default).isa == result.isa
+    assert compiler.compile(StandInModule(ir), chipset=chipset,
+                            kernels="mlir").isa != result.isa
+
+
+@pytest.mark.parametrize("chipset, emulate, symbol", [
+    ("sm_90", None, "matmul_0_decode"),
+    ("gfx1100", "sm_90", "matmul_0_decode_ukernel"),
+    # The build has no gfx1103 microkernels: auto means MLIR there.
+    ("gfx1103", None, "matmul_0_decode")])
+def test_auto_kernels_per_chip(chipset, emulate, symbol):
+    with open(GPTQ_LINEAR_TORCH) as f:
+        result = compiler.compile(f.read(), chipset=chipset, emulate=emulate)
+    assert result.manifest["kernels"][0]["symbol"] == symbol
+
+
+# N = 202 is not a multiple of 4: not covered by the microkernels.
+ODD_N = MATMUL.replace("8x16xi32", "8x202xi32").replace("2x16xf16",
+                                                       "2x202xf16")
+
+
+def test_auto_kernels_fall_back_without_warning(recwarn):
+    result = compiler.compile(ODD_N, chipset="gfx1100")
+    assert "_ukernel" not in result.isa
+    assert not [w for w in recwarn
+                if issubclass(w.category, compiler.CompilerDiagnostic)]
+
+
+def test_explicit_ukernel_fallback_warns():
+    with pytest.warns(compiler.CompilerDiagnostic,
+                      match="microkernel backend not used"):
+        compiler.compile(ODD_N, chipset="gfx1100", kernels="ukernel")
 
 
 def test_unknown_kernels():

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, Optional, Tuple
 
 BACKENDS = ("gpu", "cpu")
-KERNEL_BACKENDS = (None, "ukernel", "mlir")
+KERNEL_BACKENDS = (None, "auto", "ukernel", "mlir")
 RAISE_PASS = "w4a16-raise-dequant-matmul"
 DEFAULT_SOURCE_NAME = "<input>"
 
@@ -118,14 +118,15 @@ def compile(module, chipset="gfx1100", backend="gpu",
     `emulate` (e.g. "sm_90") runs the kernels built for the gfx11 `chipset`
     on that NVIDIA chip through the AMD-op emulation; load the result with
     `w4a16.runtime.Runtime.load(result.binary, result.manifest)`. `kernels`
-    ("ukernel" or "mlir", GPU only; None: the pipeline's default) chooses who
-    writes the kernels' inner loop. Raises CompileError."""
+    ("auto", "ukernel" or "mlir", GPU only; None: "auto", the faster for the
+    chip: gfx11 the microkernels, NVIDIA MLIR) chooses who writes the
+    kernels' inner loop. Raises CompileError."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}: expected one of "
                          f"{', '.join(BACKENDS)}")
     if kernels not in KERNEL_BACKENDS:
-        raise ValueError(f"unknown kernels {kernels!r}: expected 'ukernel', "
-                         f"'mlir' or None")
+        raise ValueError(f"unknown kernels {kernels!r}: expected 'auto', "
+                         f"'ukernel', 'mlir' or None")
     artifacts = _w4a16.compile(module_text(module), chipset, backend,
                                source_name, emulate or "", kernels or "")
     return CompileResult(

@@ -1,4 +1,4 @@
-// RUN: w4a16-opt %s -split-input-file --w4a16-gpu-pipeline="chipset=gfx1100 m-range=5,8" | FileCheck %s
+// RUN: w4a16-opt %s -split-input-file --w4a16-gpu-pipeline="backend=mlir chipset=gfx1100 m-range=5,8" | FileCheck %s
 
 // The GPU pipeline accepts act-order: --w4a16-permute-act-order runs before
 // tiling, the activations are gathered by a kernel launched first.

@@ -1,5 +1,5 @@
-// RUN: w4a16-opt %s -split-input-file --w4a16-gpu-pipeline="chipset=gfx1100 m-range=5,8" | FileCheck %s --check-prefix=DECODE
-// RUN: w4a16-opt %s -split-input-file --w4a16-gpu-pipeline="chipset=gfx1100 m-range=33,64" | FileCheck %s --check-prefix=SMALL
+// RUN: w4a16-opt %s -split-input-file --w4a16-gpu-pipeline="backend=mlir chipset=gfx1100 m-range=5,8" | FileCheck %s --check-prefix=DECODE
+// RUN: w4a16-opt %s -split-input-file --w4a16-gpu-pipeline="backend=mlir chipset=gfx1100 m-range=33,64" | FileCheck %s --check-prefix=SMALL
 
 // The GPU pipeline accepts AWQ: --w4a16-repack-awq moves weights and zeros
 // to GPTQ before tiling. Run-time weights: as for every run-time repack

@@ -1,4 +1,4 @@
-// RUN: w4a16-opt %s --w4a16-gpu-pipeline="chipset=gfx1100 emulate=sm_90 format=isa" | FileCheck %s --check-prefixes=PTX,EMU
+// RUN: w4a16-opt %s --w4a16-gpu-pipeline="backend=mlir chipset=gfx1100 emulate=sm_90 format=isa" | FileCheck %s --check-prefixes=PTX,EMU
 // RUN: w4a16-opt %s --w4a16-gpu-pipeline="chipset=sm_90 format=isa" | FileCheck %s --check-prefixes=PTX,SM90
 // RUN: w4a16-opt %s --w4a16-gpu-pipeline="chipset=sm_80 format=isa" | FileCheck %s --check-prefix=SM80
 // RUN: not w4a16-opt %s --w4a16-gpu-pipeline="chipset=gfx1100 emulate=gfx1101" 2>&1 | FileCheck %s --check-prefix=NOT-NVIDIA

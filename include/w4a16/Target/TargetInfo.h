@@ -31,6 +31,12 @@ enum class MmaFamily {
 /// AMD through ROCDL to a code object, NVIDIA through NVVM to PTX.
 enum class GpuVendor { AMD, NVIDIA };
 
+/// Who writes the main kernels' inner K loop: MLIR (generated code) or the
+/// HIP microkernels of lib/Microkernels, called from the generated kernel and
+/// linked as bitcode. `Auto` (a request, never a target's fact) is the
+/// kernel chip's TargetInfo::preferredBackend.
+enum class KernelBackend { Auto, Mlir, Ukernel };
+
 struct TargetInfo {
   llvm::StringRef chip;
   GpuVendor vendor;
@@ -76,6 +82,13 @@ struct TargetInfo {
   /// H100 (2026-11-24) the mma.sync kernel at M = 16 already beats the decode
   /// kernel at M = 5..8 (bench/results/decode-probe-H100-2026-11-24.md).
   int64_t decodeMaxRows;
+  /// The faster backend for kernels built for this chip, which `backend=auto`
+  /// picks. gfx11: the microkernels, at every M on the gfx1100 static report
+  /// (M = 1 f16: 29 VALU per 32 weights vs 35; M = 16: 169 vs 209.5 cycles;
+  /// bench/microkernels/COMPARISON.md). NVIDIA: MLIR, whose native mma.sync
+  /// kernels the microkernels' CUDA build trails by far on the H100
+  /// (M = 32: 5.4x vs 34.9x the floor; bench/results/NVIDIA_H100_*.md).
+  KernelBackend preferredBackend;
 
   int64_t numSimds() const { return computeUnits * simdsPerCU; }
   /// Waves one SIMD can hold when each wave uses `vgprs` registers.

@@ -163,11 +163,13 @@ createMmaSyncLowering(MatmulOp op, TilingAttr tiling, gpu::GPUModuleOp kernels,
                       StringRef name, const TargetInfo &target);
 
 /// The lowering of `tiling`'s strategy whose main kernel calls a HIP
-/// microkernel, or null after a remark on `op` when the microkernels do not
-/// cover the op (the caller then uses createLowering).
+/// microkernel, or null when the microkernels do not cover the op (the
+/// caller then uses createLowering), after a remark on `op` saying why unless
+/// `quietFallback`.
 std::unique_ptr<SplitKLowering>
 createUkernelLowering(MatmulOp op, TilingAttr tiling, gpu::GPUModuleOp kernels,
-                      StringRef name, const TargetInfo &target);
+                      StringRef name, const TargetInfo &target,
+                      bool quietFallback);
 
 } // namespace mlir::w4a16::gpukernels
 

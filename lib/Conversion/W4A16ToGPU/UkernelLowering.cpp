@@ -533,10 +533,9 @@ void WmmaUkernelLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
 
 } // namespace
 
-std::unique_ptr<SplitKLowering>
-gpukernels::createUkernelLowering(MatmulOp op, TilingAttr tiling,
-                                  gpu::GPUModuleOp kernels, StringRef name,
-                                  const TargetInfo &target) {
+std::unique_ptr<SplitKLowering> gpukernels::createUkernelLowering(
+    MatmulOp op, TilingAttr tiling, gpu::GPUModuleOp kernels, StringRef name,
+    const TargetInfo &target, bool quietFallback) {
   std::unique_ptr<UkernelLowering> lowering;
   if (tiling.getStrategy() == TilingStrategy::Decode)
     lowering = std::make_unique<GemvUkernelLowering>(op, tiling, kernels, name,
@@ -547,7 +546,8 @@ gpukernels::createUkernelLowering(MatmulOp op, TilingAttr tiling,
   std::string reason = lowering->getUnsupportedReason();
   if (reason.empty())
     return lowering;
-  op.emitRemark() << "microkernel backend not used (" << reason
-                  << "); using the MLIR lowering";
+  if (!quietFallback)
+    op.emitRemark() << "microkernel backend not used (" << reason
+                    << "); using the MLIR lowering";
   return nullptr;
 }

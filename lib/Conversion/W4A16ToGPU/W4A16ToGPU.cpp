@@ -99,8 +99,8 @@ struct ConvertW4A16ToGPUPass
       return op.emitOpError() << llvm::toString(target.takeError());
     std::unique_ptr<gpukernels::SplitKLowering> lowering;
     if (backend == KernelBackend::Ukernel)
-      lowering =
-          gpukernels::createUkernelLowering(op, tiling, kernels, name, *target);
+      lowering = gpukernels::createUkernelLowering(op, tiling, kernels, name,
+                                                   *target, quietFallback);
     if (!lowering)
       lowering = gpukernels::createLowering(op, tiling, kernels, name, *target);
     if (!lowering || failed(lowering->lower()))

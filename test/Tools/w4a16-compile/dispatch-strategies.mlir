@@ -2,7 +2,7 @@
 // range, each reading its own weight layout (the host repacks the fragment
 // copy at load time, docs/ABI.md).
 // RUN: rm -rf %t && mkdir -p %t
-// RUN: w4a16-compile %s --chipset=gfx1100 --m-range=1,128 -o %t/k.hsaco --manifest %t/k.json --emit-isa %t/k.s
+// RUN: w4a16-compile %s --backend=mlir --chipset=gfx1100 --m-range=1,128 -o %t/k.hsaco --manifest %t/k.json --emit-isa %t/k.s
 // RUN: %python -c "import json, sys; [print(k['symbol'], k['m_range'], k.get('weight_layout', '-')) for k in json.load(open(sys.argv[1]))['kernels']]" %t/k.json | FileCheck %s
 // RUN: FileCheck %s --check-prefix=ISA < %t/k.s
 

@@ -1,5 +1,5 @@
 // RUN: rm -rf %t && mkdir -p %t
-// RUN: w4a16-compile %s --chipset=gfx1100 -o %t/k.hsaco --manifest %t/k.json
+// RUN: w4a16-compile %s --backend=mlir --chipset=gfx1100 -o %t/k.hsaco --manifest %t/k.json
 // RUN: FileCheck %s < %t/k.json
 
 // Run-time M dispatch: the manifest names the M range each kernel serves,

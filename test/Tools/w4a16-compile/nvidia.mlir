@@ -1,5 +1,5 @@
 // RUN: rm -rf %t && mkdir -p %t
-// RUN: w4a16-compile %s --chipset=gfx1100 --emulate=sm_90 -o %t/emu.ptx --manifest %t/emu.json --report %t/emu.txt
+// RUN: w4a16-compile %s --backend=mlir --chipset=gfx1100 --emulate=sm_90 -o %t/emu.ptx --manifest %t/emu.json --report %t/emu.txt
 // RUN: FileCheck %s --check-prefix=PTX < %t/emu.ptx
 // RUN: FileCheck %s --check-prefix=MANIFEST < %t/emu.json
 // RUN: count 0 < %t/emu.txt

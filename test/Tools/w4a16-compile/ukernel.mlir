@@ -6,6 +6,11 @@
 // RUN: w4a16-compile %s --backend=ukernel --chipset=gfx1151 -o %t/gfx1151.hsaco --emit-isa %t/gfx1151.s
 // RUN: llvm-nm -u %t/gfx1151.hsaco | count 0
 // RUN: FileCheck %s --check-prefixes=ISA,ISA1151 < %t/gfx1151.s
+// The default (--backend=auto) on gfx11 is the microkernels: the same ISA.
+// RUN: w4a16-compile %s --chipset=gfx1100 -o %t/auto.hsaco --emit-isa %t/auto.s
+// RUN: diff %t/gfx1100.s %t/auto.s
+// RUN: w4a16-compile %s --backend=auto --chipset=gfx1100 -o %t/auto2.hsaco --emit-isa %t/auto2.s
+// RUN: diff %t/gfx1100.s %t/auto2.s
 
 // The microkernel backend links the bitcode of lib/Microkernels for the chip
 // and inlines it: no undefined symbol, no call, no scratch; v_dot2 in the

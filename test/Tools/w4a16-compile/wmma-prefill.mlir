@@ -1,9 +1,9 @@
 // RUN: rm -rf %t && mkdir -p %t
-// RUN: w4a16-compile %s --chipset=gfx1100 -o %t/pf.hsaco --emit-isa %t/pf.s --report %t/report.txt
+// RUN: w4a16-compile %s --backend=mlir --chipset=gfx1100 -o %t/pf.hsaco --emit-isa %t/pf.s --report %t/report.txt
 // RUN: llvm-nm -u %t/pf.hsaco | count 0
 // RUN: FileCheck %s --check-prefixes=ISA,ISA1100 < %t/pf.s
 // RUN: FileCheck %s --check-prefix=REPORT < %t/report.txt
-// RUN: w4a16-compile %s --chipset=gfx1151 -o %t/gfx1151.hsaco --emit-isa %t/gfx1151.s
+// RUN: w4a16-compile %s --backend=mlir --chipset=gfx1151 -o %t/gfx1151.hsaco --emit-isa %t/gfx1151.s
 // RUN: FileCheck %s --check-prefixes=ISA,ISA1151 < %t/gfx1151.s
 
 // Prefill (M = 2048, K = N = 4096, G = 128, f16) and a bf16 small batch

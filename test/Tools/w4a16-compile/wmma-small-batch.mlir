@@ -1,10 +1,10 @@
 // RUN: rm -rf %t && mkdir -p %t
-// RUN: w4a16-compile %s --chipset=gfx1100 -o %t/sb.hsaco --emit-isa %t/sb.s --manifest %t/sb.json --report %t/report.txt
+// RUN: w4a16-compile %s --backend=mlir --chipset=gfx1100 -o %t/sb.hsaco --emit-isa %t/sb.s --manifest %t/sb.json --report %t/report.txt
 // RUN: llvm-nm -u %t/sb.hsaco | count 0
 // RUN: FileCheck %s --check-prefix=ISA < %t/sb.s
 // RUN: FileCheck %s --check-prefix=MANIFEST < %t/sb.json
 // RUN: FileCheck %s --check-prefix=REPORT < %t/report.txt
-// RUN: w4a16-compile %s --chipset=gfx1151 -o %t/gfx1151.hsaco --emit-isa %t/gfx1151.s --report %t/gfx1151.txt
+// RUN: w4a16-compile %s --backend=mlir --chipset=gfx1151 -o %t/gfx1151.hsaco --emit-isa %t/gfx1151.s --report %t/gfx1151.txt
 // RUN: FileCheck %s --check-prefix=ISA < %t/gfx1151.s
 // RUN: FileCheck %s --check-prefix=REPORT < %t/gfx1151.txt
 

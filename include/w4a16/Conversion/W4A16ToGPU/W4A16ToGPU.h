@@ -4,13 +4,9 @@
 #define W4A16_CONVERSION_W4A16TOGPU_W4A16TOGPU_H
 
 #include "mlir/Pass/Pass.h"
+#include "w4a16/Target/TargetInfo.h"
 
 namespace mlir::w4a16 {
-
-/// Who writes the main kernels' inner K loop: MLIR (generated code) or the
-/// HIP microkernels of lib/Microkernels, called from the generated kernel and
-/// linked as bitcode (the pipeline links them).
-enum class KernelBackend { Mlir, Ukernel };
 
 #define GEN_PASS_DECL_CONVERTW4A16TOGPUPASS
 #include "w4a16/Conversion/Passes.h.inc"
