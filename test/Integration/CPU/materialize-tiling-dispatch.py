@@ -1,7 +1,8 @@
 # RUN: %python %s
 """Run-time dispatch on M through the tile loops: one function per matmul
-on x [?, K], tiled for every M (the 8 ranges of --w4a16-tile-matmul: decode
-1, 2, 3-4, 5-8, small_batch 9-16, 17-32, 33-64, prefill 65+), called with
+on x [?, K], tiled for every M (the 10 ranges of --w4a16-tile-matmul:
+decode 1, 2, 3-4, 5-8, small_batch 9-16, 17-32, 33-64, prefill 65-128 (split
+2 at K = 512), 129-256, 257+), called with
 M values in several ranges, so each call takes its range's branch of the
 scf.if chain at run time. Bounds as in materialize-tiling.py: f16 results
 2e-3, bf16 results 1e-2, f32 results 1e-4 (f16 decode, whose biased sums

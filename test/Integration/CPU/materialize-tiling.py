@@ -45,8 +45,8 @@ CASES = [
     MatmulCase(PACKED64, [24], 512, 208, act="bf16", out="bf16"),
     MatmulCase(NONE32, [40], 352, 208, out="f16"),
     MatmulCase(CHANNEL, [16], 512, 80, act="bf16", out="f32"),
-    # prefill (M > 64): 128 x 128 tiles, M = 100 and 130 (a second row tile
-    # of 2 rows).
+    # prefill (M > 64): 128 x 128 tiles, M = 100 (split 2: two column tiles
+    # leave the CUs idle) and 130 (a second row tile of 2 rows).
     MatmulCase(SYM128, [100], 512, 208, out="f32"),
     MatmulCase(PACKED64, [130], 256, 144, act="bf16", out="f32"),
     # AWQ (repacked to GPTQ first), act-order (permuted first), batch dims.

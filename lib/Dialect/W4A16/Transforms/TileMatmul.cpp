@@ -5,7 +5,8 @@
 // B fragments are dequantized in registers and fed straight to the matrix
 // instruction; beyond that A is shared through LDS. Decode and small batch
 // are bound by reading the weights once, so they split K until the chip
-// holds enough waves to saturate DRAM.
+// holds enough waves to saturate DRAM. Prefill is bound by arithmetic and
+// splits K only when its row tiles leave compute units idle.
 //
 //===----------------------------------------------------------------------===//
 
@@ -52,7 +53,9 @@ struct MRange {
 
 /// The M values each kernel serves. A strategy's range is cut where its
 /// tile_m (and with it registers and work per row) steps up, so that under
-/// run-time dispatch a small M does not run a kernel sized for a larger one.
+/// run-time dispatch a small M does not run a kernel sized for a larger one;
+/// prefill's where its row tiles (1, 2, 3+) change the split-K that fills
+/// the chip.
 constexpr std::pair<TilingStrategy, MRange> kStrategyRanges[] = {
     {TilingStrategy::Decode, {1, 1}},
     {TilingStrategy::Decode, {2, 2}},
@@ -61,7 +64,9 @@ constexpr std::pair<TilingStrategy, MRange> kStrategyRanges[] = {
     {TilingStrategy::SmallBatch, {9, 16}},
     {TilingStrategy::SmallBatch, {17, 32}},
     {TilingStrategy::SmallBatch, {33, 64}},
-    {TilingStrategy::Prefill, {65, kUnbounded}},
+    {TilingStrategy::Prefill, {65, 128}},
+    {TilingStrategy::Prefill, {129, 256}},
+    {TilingStrategy::Prefill, {257, kUnbounded}},
 };
 
 /// What the choice depends on, besides the target.
@@ -95,19 +100,50 @@ int64_t ldsBytesFor(TilingStrategy strategy, const TileSizes &t,
   llvm_unreachable("unknown strategy");
 }
 
-/// The smallest split of K into whole units that gives the chip
-/// kMinWavesPerSimd waves per SIMD, keeping kMinRowsPerSplit rows per split.
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
+
+/// The splits of K into whole units, ascending, each keeping
+/// kMinRowsPerSplit rows (split 1 always).
+SmallVector<int64_t> candidateSplits(const Problem &problem) {
+  SmallVector<int64_t> splits = {1};
+  for (int64_t split = 2; split <= problem.splitUnits(); ++split) {
+    if (problem.k / split < kMinRowsPerSplit)
+      break;
+    if (problem.splitUnits() % split == 0)
+      splits.push_back(split);
+  }
+  return splits;
+}
+
+/// The smallest split that gives the chip kMinWavesPerSimd waves per SIMD
+/// (the largest candidate when none does).
 int64_t chooseSplitK(const Problem &problem, const TargetInfo &target,
                      int64_t workgroups, int64_t wavesPerWorkgroup) {
   int64_t wanted = kMinWavesPerSimd * target.numSimds();
-  int64_t best = 1;
-  for (int64_t split = 1; split <= problem.splitUnits(); ++split) {
-    if (problem.splitUnits() % split != 0)
-      continue;
-    if (problem.k / split < kMinRowsPerSplit)
-      break;
-    best = split;
+  SmallVector<int64_t> splits = candidateSplits(problem);
+  for (int64_t split : splits)
     if (workgroups * split * wavesPerWorkgroup >= wanted)
+      return split;
+  return splits.back();
+}
+
+/// Prefill's workgroups are large (~240 registers per thread on the H100:
+/// one per SM), so the model is one workgroup per compute unit. A grid that
+/// fills the units keeps split 1 (workspace traffic grows with split x M x
+/// N); a smaller one takes, among the splits up to the first that fills
+/// them, the one with the fewest rounds of workgroups per unit of K, the
+/// smaller split on ties.
+int64_t choosePrefillSplitK(const Problem &problem, const TargetInfo &target,
+                            int64_t workgroups) {
+  int64_t best = 1, bestRounds = ceilDiv(workgroups, target.computeUnits);
+  for (int64_t split : candidateSplits(problem)) {
+    int64_t rounds = ceilDiv(workgroups * split, target.computeUnits);
+    if (rounds * best < bestRounds * split) {
+      best = split;
+      bestRounds = rounds;
+    }
+    if (workgroups * split >= target.computeUnits)
       break;
   }
   return best;
@@ -140,9 +176,6 @@ int64_t chooseDecodeRowsInFlight(const Problem &problem, int64_t splitK,
   return rows;
 }
 
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
-
 TileSizes chooseTiles(TilingStrategy strategy, MRange range,
                       const Problem &problem, const TargetInfo &target) {
   TileSizes t{};
@@ -170,13 +203,17 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
     t.workgroupSize = 256;
     break;
   }
+  // Split-K is sized for the range's smallest M: larger M only adds row
+  // tiles. An unbounded prefill range keeps split 1 (any M may come).
   int64_t workgroups =
-      ceilDiv(problem.n, t.tileN) *
-      (range.max == kUnbounded ? 1 : ceilDiv(range.max, t.tileM));
-  t.splitK = strategy == TilingStrategy::Prefill
-                 ? 1
-                 : chooseSplitK(problem, target, workgroups,
-                                t.workgroupSize / target.waveSize);
+      ceilDiv(problem.n, t.tileN) * ceilDiv(range.min, t.tileM);
+  if (strategy != TilingStrategy::Prefill)
+    t.splitK = chooseSplitK(problem, target, workgroups,
+                            t.workgroupSize / target.waveSize);
+  else if (range.max == kUnbounded)
+    t.splitK = 1;
+  else
+    t.splitK = choosePrefillSplitK(problem, target, workgroups);
   if (strategy == TilingStrategy::Decode)
     t.tileK *= chooseDecodeRowsInFlight(problem, t.splitK, target);
   else

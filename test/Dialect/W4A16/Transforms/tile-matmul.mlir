@@ -58,6 +58,27 @@ func.func @prefill_m2048(%x: tensor<2048x4096xf16>, %w: tensor<512x4096xi32>, %s
   return %0 : tensor<2048x4096xf16>
 }
 
+// M = 128 has one row tile: the 32 column tiles leave compute units idle,
+// so prefill splits K in whole groups (gfx1100: 96 CUs, sm_90: 132 SMs);
+// 16384 columns fill the chip and keep split 1.
+// GFX1100-LABEL: func.func @prefill_m128
+// GFX1100: w4a16.tilings = [#w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 128, m_max = 128, tile_m = 128, tile_n = 128, tile_k = 128, split_k = 2, workgroup_size = 256, lds_bytes = 16384>]
+// SM90-LABEL: func.func @prefill_m128
+// SM90: w4a16.tilings = [#w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 128, m_max = 128, tile_m = 128, tile_n = 128, tile_k = 128, split_k = 4, workgroup_size = 256, lds_bytes = 16384>]
+func.func @prefill_m128(%x: tensor<128x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<128x4096xf16>) -> tensor<128x4096xf16> {
+  %0 = w4a16.matmul #sym128 ins(%x, %w, %s : tensor<128x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<128x4096xf16>) -> tensor<128x4096xf16>
+  return %0 : tensor<128x4096xf16>
+}
+
+// GFX1100-LABEL: func.func @prefill_m128_wide
+// GFX1100: #w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 128, m_max = 128, {{.*}} split_k = 1,
+// SM90-LABEL: func.func @prefill_m128_wide
+// SM90: #w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 128, m_max = 128, {{.*}} split_k = 1,
+func.func @prefill_m128_wide(%x: tensor<128x4096xf16>, %w: tensor<512x16384xi32>, %s: tensor<32x16384xf16>, %i: tensor<128x16384xf16>) -> tensor<128x16384xf16> {
+  %0 = w4a16.matmul #sym128 ins(%x, %w, %s : tensor<128x4096xf16>, tensor<512x16384xi32>, tensor<32x16384xf16>) outs(%i : tensor<128x16384xf16>) -> tensor<128x16384xf16>
+  return %0 : tensor<128x16384xf16>
+}
+
 // Matrix strategies: tile_k is up to 4 fragment blocks dividing the rows
 // between two scale applications (G32 -> 32, G64 -> 64), on several chips.
 // GFX1100-LABEL: func.func @small_batch_g32_bf16
@@ -86,7 +107,13 @@ func.func @prefill_g64(%x: tensor<512x4096xf16>, %w: tensor<512x6144xi32>, %s: t
 // GFX1100-SAME: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 9, m_max = 16, tile_m = 16,
 // GFX1100-SAME: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 17, m_max = 32, tile_m = 32,
 // GFX1100-SAME: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 33, m_max = 64, tile_m = 64,
-// GFX1100-SAME: #w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 65, m_max = -1, tile_m = 128,
+// Prefill ranges follow its row tiles: split-K from the range's smallest M
+// (one row tile: 32 workgroups on 96 CUs -> 2 x 32 in one round, 4 x 32
+// would take two; two row tiles already take one full round), the unbounded
+// range keeps split 1.
+// GFX1100-SAME: #w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 65, m_max = 128, tile_m = 128, tile_n = 128, tile_k = 128, split_k = 2,
+// GFX1100-SAME: #w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 129, m_max = 256, tile_m = 128, tile_n = 128, tile_k = 128, split_k = 1,
+// GFX1100-SAME: #w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 257, m_max = -1, tile_m = 128, tile_n = 128, tile_k = 128, split_k = 1,
 // On sm_90 the decode range 5..8 joins the first mma.sync range.
 // SM90-LABEL: func.func @dynamic_m
 // SM90: w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 1, m_max = 1, tile_m = 1,
@@ -94,6 +121,11 @@ func.func @prefill_g64(%x: tensor<512x4096xf16>, %w: tensor<512x6144xi32>, %s: t
 // SM90-SAME: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 3, m_max = 4, tile_m = 4,
 // SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 5, m_max = 16, tile_m = 16,
 // SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 17, m_max = 32, tile_m = 32,
+// SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 33, m_max = 64, tile_m = 64,
+// 132 SMs: 4 x 32 and 2 x 64 workgroups fill one round.
+// SM90-SAME: #w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 65, m_max = 128, tile_m = 128, tile_n = 128, tile_k = 128, split_k = 4,
+// SM90-SAME: #w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 129, m_max = 256, tile_m = 128, tile_n = 128, tile_k = 128, split_k = 2,
+// SM90-SAME: #w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 257, m_max = -1, tile_m = 128, tile_n = 128, tile_k = 128, split_k = 1,
 // HINT-LABEL: func.func @dynamic_m
 // HINT: w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 4, m_max = 4, tile_m = 4,
 // HINT-SAME: #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 5, m_max = 8, tile_m = 8,
