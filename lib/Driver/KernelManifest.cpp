@@ -143,6 +143,8 @@ mlir::w4a16::collectLaunches(ModuleOp module) {
     if (auto weights =
             op->getAttrOfType<IntegerAttr>(kLaunchLoopWeightsAttrName))
       launch.loopWeightsPerLane = weights.getInt();
+    if (auto rows = op->getAttrOfType<IntegerAttr>(kLaunchLoopRowsAttrName))
+      launch.loopRows = rows.getInt();
     if (auto layout =
             op->getAttrOfType<StringAttr>(kLaunchWeightLayoutAttrName))
       launch.weightLayout = layout.str();
@@ -308,8 +310,9 @@ std::string mlir::w4a16::buildReport(ArrayRef<KernelLaunch> launches,
     double bytes = memrefBytes(qweight, m) + memrefBytes(scales, m) +
                    memrefBytes(findArgument(launch, "zeros"), m) +
                    memrefBytes(x, m) + double(m) * n * x->elementBytes;
-    double waveIterations = double(k) * n / (weightsPerLane * target.waveSize) *
-                            llvm::divideCeil(m, tiling.tileM);
+    double waveIterations =
+        double(k) * n / (weightsPerLane * target.waveSize) *
+        llvm::divideCeil(m, launch.loopRows ? launch.loopRows : tiling.tileM);
     // Issue cycles of the whole loop body (one tile_k step of every wave).
     int64_t loopCycles = mix.valuIssues + kWmmaIssueCycles * mix.wmma;
     double cycles = loopCycles * waveIterations;

@@ -51,6 +51,8 @@ struct KernelLaunch {
   /// Weights per lane of one iteration of the innermost K loop (main
   /// kernels; 0 when the launch does not say).
   int64_t loopWeightsPerLane = 0;
+  /// Output rows those weights meet per iteration (0: the tiling's tile_m).
+  int64_t loopRows = 0;
   /// Packed layout of `qweight` (main kernels only): "gptq" or "fragment".
   std::string weightLayout;
 };

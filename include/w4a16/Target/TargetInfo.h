@@ -83,8 +83,9 @@ struct TargetInfo {
   /// kernel at M = 5..8 (bench/results/decode-probe-H100-2026-11-24.md).
   int64_t decodeMaxRows;
   /// The faster backend for kernels built for this chip, which `backend=auto`
-  /// picks. gfx11: the microkernels, at every M on the gfx1100 static report
-  /// (M = 1 f16: 29 VALU per 32 weights vs 35; M = 16: 169 vs 209.5 cycles;
+  /// picks. gfx11: the microkernels, ahead at decode and small-batch M on the
+  /// gfx1100 static report (prefill ties within 1%) (M = 1 f16: 29 VALU per 32
+  /// weights vs 35; M = 16: 169 vs 209.5 cycles;
   /// bench/microkernels/COMPARISON.md). NVIDIA: MLIR, whose native mma.sync
   /// kernels the microkernels' CUDA build trails by far on the H100
   /// (M = 32: 5.4x vs 34.9x the floor; bench/results/NVIDIA_H100_*.md).

@@ -477,6 +477,8 @@ void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
   describeLaunch(mainLaunch, tiling, mainNames);
   mainLaunch->setAttr(kLaunchLoopWeightsAttrName,
                       b.getI64IntegerAttr(getLoopWeightsPerLane()));
+  mainLaunch->setAttr(kLaunchLoopRowsAttrName,
+                      b.getI64IntegerAttr(getLoopRows()));
   mainLaunch->setAttr(
       kLaunchWeightLayoutAttrName,
       b.getStringAttr(stringifyWeightLayout(getWeightLayout())));

@@ -77,6 +77,9 @@ protected:
   /// loop consumes (recorded on the launch for the static report); default:
   /// one tile_k step of the workgroup.
   virtual int64_t getLoopWeightsPerLane();
+  /// Output rows those weights meet per iteration (recorded for the static
+  /// model); default: the workgroup's tile_m.
+  virtual int64_t getLoopRows() { return tiling.getTileM(); }
 
   /// The `lds` buffer of storeWorkgroupSum.
   MemRefType getWorkgroupSumType(Builder &b) const;

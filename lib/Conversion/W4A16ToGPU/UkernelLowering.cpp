@@ -381,6 +381,8 @@ public:
   int64_t getLoopWeightsPerLane() override {
     return kWmmaStepK * kWmmaTile * entry->tiles / target.waveSize;
   }
+  /// A call multiplies its weights with one 16-row A tile.
+  int64_t getLoopRows() override { return kWmmaTile; }
 
 protected:
   int64_t getAccFloats() const { return entry->tiles * gfx11::kAccF32Elements; }

@@ -78,8 +78,11 @@ func.func @small_batch(%x: tensor<16x4096xf16>, %w: tensor<512x4096xi32>, %s: te
 
 // Prefill on fragment-layout weights (after --w4a16-repack-weights): 16
 // wave tiles of 16 x 64 for 8 waves, each wave loops over 2 of them, no LDS.
+// A call meets 16 of the tile's 128 rows: the static model counts M / 16
+// passes over the weights.
 // CHECK-LABEL: func.func @prefill_fragment
 // CHECK: gpu.launch_func @w4a16_kernels::@matmul_0_prefill_ukernel
+// CHECK-SAME: w4a16.loop_rows = 16 : i64, w4a16.loop_weights_per_lane = 64 : i64
 // CHECK: llvm.func @w4a16_uk_wmma_bf16_frag_n64(
 // CHECK: gpu.func @matmul_0_prefill_ukernel({{.*}}) kernel
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c16{{.*}} step %c8{{.*}} {

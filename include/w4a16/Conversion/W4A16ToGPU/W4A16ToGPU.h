@@ -21,6 +21,10 @@ inline constexpr llvm::StringLiteral kLaunchArgNamesAttrName =
 /// innermost K loop, which the static report normalizes by.
 inline constexpr llvm::StringLiteral kLaunchLoopWeightsAttrName =
     "w4a16.loop_weights_per_lane";
+/// On main kernel launches: output rows those weights are multiplied with
+/// per iteration (the static model counts ceil(M / rows) passes over them).
+inline constexpr llvm::StringLiteral kLaunchLoopRowsAttrName =
+    "w4a16.loop_rows";
 /// On main-kernel launches: the packed layout the kernel reads `qweight` in
 /// ("gptq" or "fragment"; the host repacks at load time, docs/ABI.md).
 inline constexpr llvm::StringLiteral kLaunchWeightLayoutAttrName =
