@@ -290,10 +290,13 @@ struct TileMatmulPass
       return failure();
     SmallVector<Attribute> tilings;
     // Decode ranges above the target's dot2 limit join the first matrix
-    // range.
+    // range, when the matrix kernels' fragment blocks fit the shape.
+    bool matrixBlocksFit = problem.n % ::w4a16::kFragmentBlockN == 0 &&
+                           problem.k % ::w4a16::kFragmentBlockK == 0 &&
+                           problem.groupRows % ::w4a16::kFragmentBlockK == 0;
     std::optional<int64_t> joinedMin;
     for (auto [strategy, strategyRange] : kStrategyRanges) {
-      if (strategy == TilingStrategy::Decode &&
+      if (strategy == TilingStrategy::Decode && matrixBlocksFit &&
           strategyRange.min > target->decodeMaxRows) {
         joinedMin = joinedMin.value_or(strategyRange.min);
         continue;

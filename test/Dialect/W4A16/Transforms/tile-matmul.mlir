@@ -144,3 +144,12 @@ func.func @preset(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<3
   %0 = w4a16.matmul #sym128 ins(%x, %w, %s : tensor<1x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<1x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 64, tile_k = 64, split_k = 2, workgroup_size = 256, lds_bytes = 2048>]} -> tensor<1x4096xf16>
   return %0 : tensor<1x4096xf16>
 }
+
+// sm_90, M = 8 with N = 328 (not whole 16-column fragment blocks): the
+// mma.sync kernels cannot take it, so decode keeps M = 5..8.
+// SM90-LABEL: func.func @decode_m8_odd_n
+// SM90: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 8, m_max = 8, tile_m = 8,
+func.func @decode_m8_odd_n(%x: tensor<8x1056xbf16>, %w: tensor<132x328xi32>, %s: tensor<33x328xbf16>, %i: tensor<8x328xbf16>) -> tensor<8x328xbf16> {
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<8x1056xbf16>, tensor<132x328xi32>, tensor<33x328xbf16>) outs(%i : tensor<8x328xbf16>) -> tensor<8x328xbf16>
+  return %0 : tensor<8x328xbf16>
+}
