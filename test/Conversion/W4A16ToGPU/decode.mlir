@@ -11,7 +11,7 @@
 // CHECK: %[[M:.*]] = tensor.dim %{{.*}}, %{{.*}} : tensor<3x512xf16>
 // CHECK: %[[WS:.*]] = memref.alloc(%[[M]]) : memref<2x?x200xf32>
 // CHECK: gpu.launch_func @w4a16_kernels::@matmul_0_decode blocks in (%{{.*}}, %{{.*}}, %{{.*}}) threads in (%{{.*}}, %{{.*}}, %{{.*}}) args(%{{.*}} : memref<?x512xf16>, %{{.*}} : memref<64x200xi32>, %{{.*}} : memref<16x200xf16>, %{{.*}} : memref<16x25xi32>, %[[WS]] : memref<2x?x200xf32>, %[[M]] : index)
-// CHECK-SAME: {w4a16.arg_names = ["x", "qweight", "scales", "zeros", "workspace", "m"], w4a16.loop_weights_per_lane = 32 : i64, w4a16.tiling = #w4a16.tiling<strategy = decode
+// CHECK-SAME: {w4a16.arg_names = ["x", "qweight", "scales", "zeros", "workspace", "m"], w4a16.loop_rows = 3 : i64, w4a16.loop_weights_per_lane = 32 : i64, w4a16.tiling = #w4a16.tiling<strategy = decode
 // CHECK: gpu.launch_func @w4a16_kernels::@matmul_0_splitk_reduce
 // CHECK-SAME: {w4a16.arg_names = ["workspace", "init", "out", "m"], w4a16.tiling = #w4a16.tiling<strategy = decode
 // CHECK: memref.dealloc %[[WS]]
