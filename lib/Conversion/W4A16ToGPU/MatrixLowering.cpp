@@ -89,6 +89,39 @@ SmallVector<Type> MatrixLowering::getWorkgroupBuffers(Builder &b) {
   return {getStageType()};
 }
 
+MatrixLowering::WaveOrigin
+MatrixLowering::getWaveOrigin(ImplicitLocOpBuilder &b, Value m) {
+  WaveOrigin origin;
+  origin.tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+  origin.lane =
+      arith::RemUIOp::create(b, origin.tid, cIndex(b, target.waveSize));
+  Value wave =
+      arith::DivUIOp::create(b, origin.tid, cIndex(b, target.waveSize));
+  Value waveN = arith::RemUIOp::create(b, wave, cIndex(b, wavesN()));
+  Value waveM = arith::DivUIOp::create(b, wave, cIndex(b, wavesN()));
+  Value blockN = gpu::BlockIdOp::create(b, gpu::Dimension::x);
+  origin.split = gpu::BlockIdOp::create(b, gpu::Dimension::y);
+  origin.lastRow = arith::SubIOp::create(b, m, cIndex(b, 1));
+  origin.workgroupRow = getTileRowBegin(b);
+  origin.waveRow = arith::MulIOp::create(b, waveM, cIndex(b, waveRows()));
+  origin.firstRow =
+      arith::AddIOp::create(b, origin.workgroupRow, origin.waveRow);
+  constexpr int64_t kWaveTiles = kWaveColumns / ::w4a16::kFragmentBlockN;
+  Value firstTile = arith::AddIOp::create(
+      b,
+      arith::MulIOp::create(
+          b, blockN, cIndex(b, tiling.getTileN() / ::w4a16::kFragmentBlockN)),
+      arith::MulIOp::create(b, waveN, cIndex(b, kWaveTiles)));
+  Value lastTile = cIndex(b, n / ::w4a16::kFragmentBlockN - 1);
+  for (int64_t t = 0; t < kWaveTiles; ++t) {
+    Value tile = arith::AddIOp::create(b, firstTile, cIndex(b, t));
+    origin.storeTiles.push_back(tile);
+    // Tiles past N re-read the last one; their results are dropped.
+    origin.nTiles.push_back(arith::MinUIOp::create(b, tile, lastTile));
+  }
+  return origin;
+}
+
 SmallVector<Value> MatrixLowering::loadStage(
     ImplicitLocOpBuilder &b, Value tid, Value workgroupRow, Value lastRow,
     Value x, function_ref<Value(ImplicitLocOpBuilder &, Value)> unitColumn) {

@@ -65,6 +65,17 @@ protected:
   /// K rows between two scale applications: a group, or the split when the
   /// split lies inside one group.
   int64_t segmentRows() const { return getSegmentK(tiling, scheme, k, waves); }
+  /// Where the calling thread works: its lane, its split, the rows of its
+  /// wave (waveRow from the workgroup's workgroupRow, firstRow in the
+  /// output) and the wave's fragment-layout column tiles (kWaveColumns /
+  /// kFragmentBlockN), as stored (tiles past N are dropped) and as read
+  /// (clamped to the last tile).
+  struct WaveOrigin {
+    Value tid, lane, split, lastRow, workgroupRow, waveRow, firstRow;
+    SmallVector<Value> storeTiles, nTiles;
+  };
+  WaveOrigin getWaveOrigin(ImplicitLocOpBuilder &b, Value m);
+
   /// Two buffers of tile_m rows x one 32-K chunk.
   MemRefType getStageType() const {
     return workgroupMemrefOf({2, tiling.getTileM(), kBlockK}, activation);

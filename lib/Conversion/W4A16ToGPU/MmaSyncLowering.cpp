@@ -60,6 +60,8 @@ using ::w4a16::kFragmentBlockK;
 using ::w4a16::kFragmentBlockN;
 using ::w4a16::kFragmentWordsPerColumn;
 using ::w4a16::kValuesPerWord;
+/// 8-column B fragments per fragment-layout column tile.
+constexpr int64_t kFragmentsPerTile = kFragmentBlockN / kMmaN;
 /// Activations of one 16-byte load: one word's K rows.
 constexpr int64_t kWordElements = kValuesPerWord;
 static_assert(kLanesPerColumn * kWordElements == kFragmentBlockK,
@@ -92,13 +94,12 @@ private:
   int64_t stepRows() const { return kFragmentBlockK * wordsPerLane(); }
 
   /// Per-lane values shared by the loop body builders.
-  struct Lane {
-    Value tid, group, quad, split, lastRow, workgroupRow, waveRow;
+  struct Lane : WaveOrigin {
+    explicit Lane(const WaveOrigin &origin) : WaveOrigin(origin) {}
+    /// The lane's B column g and K pair index t in an m16n8k16 fragment.
+    Value group, quad;
     /// Rows g and g + 8 of each of the warp's A fragments (clamped).
     SmallVector<std::array<Value, 2>> aRows;
-    /// Fragment-layout 16-column tile of each B fragment (clamped to N) and
-    /// the unclamped one for the store.
-    SmallVector<Value> nTiles, storeTiles;
     /// The lane's B column in each fragment's tile, and its C columns.
     SmallVector<Value> bColumns, cColumns;
     /// Per B fragment: where its zero points lie, the first column of its
@@ -231,7 +232,7 @@ SmallVector<Value> MmaSyncLowering::loadStepWords(ImplicitLocOpBuilder &b,
         lane.wordInColumn);
     loaded.push_back(vector::LoadOp::create(
         b, VectorType::get({words}, b.getI32Type()), args.qweight,
-        ValueRange{block, lane.nTiles[j / 2], column},
+        ValueRange{block, lane.nTiles[j / kFragmentsPerTile], column},
         /*nontemporal=*/false, llvm::Align(4 * words)));
   }
   return loaded;
@@ -276,6 +277,9 @@ void MmaSyncLowering::buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
   stepWords.assign(next.begin(), next.end());
   Value kBase = arith::AddIOp::create(
       b, arith::MulIOp::create(b, step, cIndex(b, stepRows())), lane.stepRow);
+  Value stageColumn =
+      stage ? arith::MulIOp::create(b, lane.quad, cIndex(b, kWordElements))
+            : Value();
   for (int64_t u = 0; u < words; ++u) {
     Value chunk = arith::AddIOp::create(
         b, arith::MulIOp::create(b, step, cIndex(b, words)), cIndex(b, u));
@@ -292,9 +296,6 @@ void MmaSyncLowering::buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
     for (int64_t j = 0; j < kWaveTilesN; ++j)
       pairs.push_back(dequantWord(
           b, vector::ExtractOp::create(b, current[j], u), zeroTerms[j]));
-    Value stageColumn =
-        stage ? arith::MulIOp::create(b, lane.quad, cIndex(b, kWordElements))
-              : Value();
     for (int64_t i = 0; i < tilesM(); ++i) {
       std::array<Value, 2> pieces;
       for (int64_t half = 0; half < 2; ++half) {
@@ -338,28 +339,16 @@ void MmaSyncLowering::buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
 void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                                           gpu::GPUFuncOp func,
                                           const MainKernelArgs &args) {
-  Lane lane;
-  lane.tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
-  Value laneId =
-      arith::RemUIOp::create(b, lane.tid, cIndex(b, target.waveSize));
-  lane.group = arith::DivUIOp::create(b, laneId, cIndex(b, kLanesPerColumn));
-  lane.quad = arith::RemUIOp::create(b, laneId, cIndex(b, kLanesPerColumn));
-  Value wave = arith::DivUIOp::create(b, lane.tid, cIndex(b, target.waveSize));
-  Value waveN = arith::RemUIOp::create(b, wave, cIndex(b, wavesN()));
-  Value waveM = arith::DivUIOp::create(b, wave, cIndex(b, wavesN()));
-  Value blockN = gpu::BlockIdOp::create(b, gpu::Dimension::x);
-  lane.split = gpu::BlockIdOp::create(b, gpu::Dimension::y);
-  lane.lastRow = arith::SubIOp::create(b, args.m, cIndex(b, 1));
-  lane.workgroupRow = getTileRowBegin(b);
-  lane.waveRow = arith::MulIOp::create(b, waveM, cIndex(b, waveRows()));
-  Value firstRow = arith::AddIOp::create(b, lane.workgroupRow, lane.waveRow);
+  Lane lane(getWaveOrigin(b, args.m));
+  lane.group = arith::DivUIOp::create(b, lane.lane, cIndex(b, kLanesPerColumn));
+  lane.quad = arith::RemUIOp::create(b, lane.lane, cIndex(b, kLanesPerColumn));
   for (int64_t i = 0; i < tilesM(); ++i) {
     std::array<Value, 2> rows;
     for (int64_t half = 0; half < 2; ++half)
       rows[half] = createClampedRow(
           b,
           arith::AddIOp::create(
-              b, firstRow,
+              b, lane.firstRow,
               arith::AddIOp::create(b, lane.group,
                                     cIndex(b, i * kMmaM + half * kRowHalf))),
           lane.lastRow);
@@ -376,20 +365,6 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   lane.stepRow =
       arith::MulIOp::create(b, lane.quad, cIndex(b, words * kValuesPerWord));
 
-  constexpr int64_t kFragmentsPerTile = kFragmentBlockN / kMmaN;
-  Value firstTile = arith::AddIOp::create(
-      b,
-      arith::MulIOp::create(b, blockN,
-                            cIndex(b, tiling.getTileN() / kFragmentBlockN)),
-      arith::MulIOp::create(b, waveN,
-                            cIndex(b, kWaveTilesN / kFragmentsPerTile)));
-  Value lastTile = cIndex(b, n / kFragmentBlockN - 1);
-  for (int64_t t = 0; t < kWaveTilesN / kFragmentsPerTile; ++t) {
-    Value tile = arith::AddIOp::create(b, firstTile, cIndex(b, t));
-    lane.storeTiles.push_back(tile);
-    // Tiles past N re-read the last one; their results are dropped.
-    lane.nTiles.push_back(arith::MinUIOp::create(b, tile, lastTile));
-  }
   Value cColumn = arith::MulIOp::create(b, lane.quad, cIndex(b, 2));
   for (int64_t j = 0; j < kWaveTilesN; ++j) {
     Value inTile = arith::AddIOp::create(
@@ -520,7 +495,7 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
       Value acc = segmentLoop.getResult(i * kWaveTilesN + j);
       for (int64_t half = 0; half < 2; ++half) {
         Value row = arith::AddIOp::create(
-            b, firstRow,
+            b, lane.firstRow,
             arith::AddIOp::create(b, lane.group,
                                   cIndex(b, i * kMmaM + half * kRowHalf)));
         Value inside = arith::AndIOp::create(

@@ -38,8 +38,10 @@ using namespace mlir::w4a16::gpukernels;
 namespace {
 
 constexpr int64_t kTile = gfx11::kWmmaSize;
-/// 16-column B fragments per wave.
+/// 16-column B fragments per wave, one per fragment-layout column tile.
 constexpr int64_t kWaveTilesN = 2;
+static_assert(kTile == ::w4a16::kFragmentBlockN,
+              "a B fragment is one fragment-layout column tile");
 /// K steps of one fragment-layout block (one 16-byte load per lane and
 /// column).
 constexpr int64_t kStepsPerBlock = ::w4a16::kFragmentBlockK / kTile;
@@ -63,16 +65,14 @@ private:
   int64_t tilesM() const { return waveRows() / kTile; }
 
   /// Per-lane state shared by the loop body builders.
-  struct Lane {
-    Value lane, tid, lastRow, split;
+  struct Lane : WaveOrigin {
+    explicit Lane(const WaveOrigin &origin) : WaveOrigin(origin) {}
     /// First row of each of the wave's A fragments, per lane (clamped).
     SmallVector<Value> aRows;
-    /// Fragment-layout column tile of each B fragment (clamped to N) and
-    /// the unclamped one for the store.
-    SmallVector<Value> nTiles, storeTiles;
     /// The lane's B column in each fragment (clamped, for scales/zeros).
     SmallVector<Value> columns;
-    Value workgroupRow, waveRow;
+    /// The lane's row in an A fragment.
+    Value laneRow;
     /// First of the lane's words in a fragment-layout block row.
     Value wordOffset;
   };
@@ -224,15 +224,9 @@ Value WmmaLowering::loadA(ImplicitLocOpBuilder &b, const Lane &lane, Value x,
         b, fragmentType, x, ValueRange{lane.aRows[i], kOffset},
         /*nontemporal=*/false, llvm::Align(kLoadAlignment));
   // The stage holds the workgroup's rows; this wave's start at waveRow.
-  auto [row, unused] = gfx11::emitCoordinates(
-      b, b.getLoc(), gfx11::getAOperandMap(b.getContext()), lane.lane,
-      b.getIndexAttr(0));
-  (void)unused;
   Value stageRow = arith::AddIOp::create(
       b, lane.waveRow,
-      arith::AddIOp::create(
-          b, cIndex(b, i * kTile),
-          getValueOrCreateConstantIndexOp(b, b.getLoc(), row)));
+      arith::AddIOp::create(b, cIndex(b, i * kTile), lane.laneRow));
   return vector::LoadOp::create(
       b, fragmentType, stage, ValueRange{buffer, stageRow, kOffset},
       /*nontemporal=*/false, llvm::Align(kLoadAlignment));
@@ -305,17 +299,7 @@ void WmmaLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                                        gpu::GPUFuncOp func,
                                        const MainKernelArgs &args) {
   MLIRContext *ctx = b.getContext();
-  Lane lane;
-  lane.tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
-  lane.lane = arith::RemUIOp::create(b, lane.tid, cIndex(b, target.waveSize));
-  Value wave = arith::DivUIOp::create(b, lane.tid, cIndex(b, target.waveSize));
-  Value waveN = arith::RemUIOp::create(b, wave, cIndex(b, wavesN()));
-  Value waveM = arith::DivUIOp::create(b, wave, cIndex(b, wavesN()));
-  Value blockN = gpu::BlockIdOp::create(b, gpu::Dimension::x);
-  lane.split = gpu::BlockIdOp::create(b, gpu::Dimension::y);
-  lane.lastRow = arith::SubIOp::create(b, args.m, cIndex(b, 1));
-  lane.workgroupRow = getTileRowBegin(b);
-  lane.waveRow = arith::MulIOp::create(b, waveM, cIndex(b, waveRows()));
+  Lane lane(getWaveOrigin(b, args.m));
 
   auto [aRow, unusedK] = gfx11::emitCoordinates(
       b, b.getLoc(), gfx11::getAOperandMap(ctx), lane.lane, b.getIndexAttr(0));
@@ -323,31 +307,20 @@ void WmmaLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   auto [unusedBK, bColumn] = gfx11::emitCoordinates(
       b, b.getLoc(), gfx11::getBOperandMap(ctx), lane.lane, b.getIndexAttr(0));
   (void)unusedBK;
-  Value laneRow = getValueOrCreateConstantIndexOp(b, b.getLoc(), aRow);
+  lane.laneRow = getValueOrCreateConstantIndexOp(b, b.getLoc(), aRow);
   Value laneColumn = getValueOrCreateConstantIndexOp(b, b.getLoc(), bColumn);
-  Value firstRow = arith::AddIOp::create(b, lane.workgroupRow, lane.waveRow);
   lane.wordOffset = arith::MulIOp::create(
       b, laneColumn, cIndex(b, ::w4a16::kFragmentWordsPerColumn));
   for (int64_t i = 0; i < tilesM(); ++i)
     lane.aRows.push_back(createClampedRow(
         b,
         arith::AddIOp::create(
-            b, firstRow,
-            arith::AddIOp::create(b, cIndex(b, i * kTile), laneRow)),
+            b, lane.firstRow,
+            arith::AddIOp::create(b, cIndex(b, i * kTile), lane.laneRow)),
         lane.lastRow));
-  Value firstTile = arith::AddIOp::create(
-      b, arith::MulIOp::create(b, blockN, cIndex(b, tiling.getTileN() / kTile)),
-      arith::MulIOp::create(b, waveN, cIndex(b, kWaveTilesN)));
-  Value lastTile = cIndex(b, n / kTile - 1);
-  for (int64_t j = 0; j < kWaveTilesN; ++j) {
-    Value tile = arith::AddIOp::create(b, firstTile, cIndex(b, j));
-    lane.storeTiles.push_back(tile);
-    // Tiles past N re-read the last one; their results are dropped.
-    Value clamped = arith::MinUIOp::create(b, tile, lastTile);
-    lane.nTiles.push_back(clamped);
+  for (Value tile : lane.nTiles)
     lane.columns.push_back(arith::AddIOp::create(
-        b, arith::MulIOp::create(b, clamped, cIndex(b, kTile)), laneColumn));
-  }
+        b, arith::MulIOp::create(b, tile, cIndex(b, kTile)), laneColumn));
 
   SmallVector<ZeroPointLocation> zeroLocations;
   for (Value column : lane.columns)
@@ -442,7 +415,8 @@ void WmmaLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
     for (int64_t j = 0; j < kWaveTilesN; ++j)
       storeAccumulatorTile(
           b, segmentLoop.getResult(i * kWaveTilesN + j), /*firstValue=*/0,
-          lane.lane, arith::AddIOp::create(b, firstRow, cIndex(b, i * kTile)),
+          lane.lane,
+          arith::AddIOp::create(b, lane.firstRow, cIndex(b, i * kTile)),
           arith::MulIOp::create(b, lane.storeTiles[j], cIndex(b, kTile)),
           lane.split, args);
 }
