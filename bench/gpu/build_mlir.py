@@ -31,6 +31,23 @@ def load(path, name):
     return module
 
 
+def ptxas(base):
+    """BASE.ptx to BASE.cubin for sm_90; returns `ptxas -v`'s report."""
+    return subprocess.run(
+        ["ptxas", "-arch=sm_90", "-v", base + ".ptx", "-o", base + ".cubin"],
+        capture_output=True, text=True, check=True).stderr
+
+
+def write_index(out, key, entries, **fields):
+    """Moves each entry's "ptxas" report into OUT/ptxas-v.txt and writes the
+    entries, under `key`, and `fields` to OUT/index.json."""
+    with open(os.path.join(out, "ptxas-v.txt"), "w") as log:
+        for entry in entries:
+            log.write(f"== {entry['stem']}\n{entry.pop('ptxas')}")
+    with open(os.path.join(out, "index.json"), "w") as f:
+        json.dump({**fields, key: entries}, f, indent=1)
+
+
 def read_shapes():
     """run_bench.SHAPES, read from its source: run_bench imports torch,
     which the build machine lacks."""
@@ -81,23 +98,17 @@ def main():
                         f"--m-range={args.m_range}", "-o", base + ".ptx",
                         "--manifest", base + ".json"], check=True)
         os.remove(base + ".mlir")
-        report = subprocess.run(
-            ["ptxas", "-arch=sm_90", "-v", base + ".ptx", "-o",
-             base + ".cubin"], capture_output=True, text=True, check=True)
+        report = ptxas(base)
         if not args.keep_ptx:
             os.remove(base + ".ptx")
         return {"n": n, "k": k, "group": g, "dtype": dtype, "zeros": zeros,
                 "stem": stem, "m_range": [int(v) for v in
                                           args.m_range.split(",")],
-                "ptxas": report.stderr}
+                "ptxas": report}
 
     with ThreadPoolExecutor(args.jobs) as pool:
         compiles = list(pool.map(build, cases))
-    with open(os.path.join(args.out, "ptxas-v.txt"), "w") as log:
-        for c in compiles:
-            log.write(f"== {c['stem']}\n{c.pop('ptxas')}")
-    with open(os.path.join(args.out, "index.json"), "w") as f:
-        json.dump({"chip": "sm_90", "compiles": compiles}, f, indent=1)
+    write_index(args.out, "compiles", compiles, chip="sm_90")
     shutil.copy(os.path.join(args.build, "lib", "libw4a16_runtime.so"),
                 args.out)
     print(f"{len(compiles)} compiles in {args.out}")

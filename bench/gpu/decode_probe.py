@@ -16,23 +16,13 @@ Usage:
   decode_probe.py run ARTIFACTS [--out DIR]
 """
 import argparse
-import importlib.util
 import json
 import math
 import os
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-
-
-def load(path, name):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from build_mlir import HERE, ROOT, load, ptxas, write_index
 
 
 def default_tiling(opt, ir, m):
@@ -84,20 +74,13 @@ def build(args):
         if built.returncode != 0:
             print(f"{stem}: {built.stderr.strip().splitlines()[-1]}")
             return None
-        report = subprocess.run(
-            ["ptxas", "-arch=sm_90", "-v", base + ".ptx", "-o",
-             base + ".cubin"], capture_output=True, text=True, check=True)
         return {"n": n, "k": k, "group": g, "m": m, "split_k": split,
                 "rows": rows, "dtype": args.dtype, "stem": stem,
-                "ptxas": report.stderr}
+                "ptxas": ptxas(base)}
 
     with ThreadPoolExecutor(2) as pool:
         built = [c for c in pool.map(compile_case, cases) if c]
-    with open(os.path.join(args.out, "ptxas-v.txt"), "w") as log:
-        for c in built:
-            log.write(f"== {c['stem']}\n{c.pop('ptxas')}")
-    with open(os.path.join(args.out, "index.json"), "w") as f:
-        json.dump({"variants": built}, f, indent=1)
+    write_index(args.out, "variants", built)
     print(f"{len(built)} variants in {args.out}")
 
 
@@ -181,15 +164,13 @@ def run(args):
             x = torch.randn((m, k), device="cuda", generator=gen).to(tdt)
             out = torch.empty((m, n), dtype=tdt, device="cuda")
             floor = bench.floor_bytes(w, m) / info["copy_bw"] * 1e6
-            row = {}
-            for backend in [tiny]:
-                states = [backend.prepare(c) for c in weights]
-                sec = bench.time_backend(backend, states, x, out, 0.01)[0]
-                print(f"{n}x{k} G{g} M={m} floor {floor:.2f} us  "
-                      f"tinygemm {sec * 1e6:.2f} us")
-                results.append(dict(n=n, k=k, group=g, m=m, backend="tiny",
-                                    us=sec * 1e6, floor_us=floor))
-                del states
+            states = [tiny.prepare(c) for c in weights]
+            sec = bench.time_backend(tiny, states, x, out, 0.01)[0]
+            print(f"{n}x{k} G{g} M={m} floor {floor:.2f} us  "
+                  f"tinygemm {sec * 1e6:.2f} us")
+            results.append(dict(n=n, k=k, group=g, m=m, backend="tiny",
+                                us=sec * 1e6, floor_us=floor))
+            del states
             for v, kernels in measured:
                 if v["m"] != m:
                     continue

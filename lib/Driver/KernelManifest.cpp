@@ -276,14 +276,10 @@ std::string mlir::w4a16::buildReport(ArrayRef<KernelLaunch> launches,
                         kernel->vgprs, kernel->sgprs, kernel->ldsBytes,
                         kernel->scratchBytes,
                         target.wavesPerSimd(kernel->vgprs));
-    if (!kernel->hasHotLoop)
+    // The main kernels say what one iteration of their hot loop covers.
+    if (!kernel->hasHotLoop || !launch.loopWeightsPerLane || !launch.loopRows)
       continue;
-    // The hot loop is one tile_k step of the workgroup unless the launch
-    // says otherwise.
-    double weightsPerLane =
-        launch.loopWeightsPerLane
-            ? double(launch.loopWeightsPerLane)
-            : double(tiling.tileK * tiling.tileN) / tiling.workgroupSize;
+    double weightsPerLane = launch.loopWeightsPerLane;
     double scale = kWeightsPerMixUnit / weightsPerLane;
     const InstructionMix &mix = kernel->hotLoop;
     os << "  inner K loop per 32 weights per lane: global loads";
@@ -310,9 +306,8 @@ std::string mlir::w4a16::buildReport(ArrayRef<KernelLaunch> launches,
     double bytes = memrefBytes(qweight, m) + memrefBytes(scales, m) +
                    memrefBytes(findArgument(launch, "zeros"), m) +
                    memrefBytes(x, m) + double(m) * n * x->elementBytes;
-    double waveIterations =
-        double(k) * n / (weightsPerLane * target.waveSize) *
-        llvm::divideCeil(m, launch.loopRows ? launch.loopRows : tiling.tileM);
+    double waveIterations = double(k) * n / (weightsPerLane * target.waveSize) *
+                            llvm::divideCeil(m, launch.loopRows);
     // Issue cycles of the whole loop body (one tile_k step of every wave).
     int64_t loopCycles = mix.valuIssues + kWmmaIssueCycles * mix.wmma;
     double cycles = loopCycles * waveIterations;

@@ -114,8 +114,9 @@ template <> struct ElementTraits<_Float16> : ElementVectors<_Float16> {
   static constexpr uint32_t kOnePairBits = 0x3C003C00u;
   /// The 16-bit pattern and value of the bias of pair j of a word.
   static constexpr uint32_t kMagicOfPair[2] = {kF16MagicBits,
-                                               kF16MagicBits - (4u << 10)};
-  static constexpr float kBiasOfPair[2] = {kF16MagicBias, kF16MagicBias / 16};
+                                               kF16HighNibbleMagicBits};
+  static constexpr float kBiasOfPair[2] = {kF16MagicBias,
+                                           kF16HighNibbleMagicBias};
   static constexpr int kDequantValuPerWord = 5;
 
   W4A16_UK_DEVICE static void dequantWord(uint32_t word, Pair out[4]) {
@@ -158,6 +159,12 @@ W4A16_UK_DEVICE inline bool hasPackedZeros(int32_t zeroKind) {
          zeroKind == W4A16_UK_ZERO_PACKED_PLUS_ONE;
 }
 
+/// The zero point all columns share (8 symmetric, 0 none), folded into the
+/// activation sums; packed zeros are read per column on top of 0.
+W4A16_UK_DEVICE inline float sharedZeroPoint(int32_t zeroKind) {
+  return zeroKind == W4A16_UK_ZERO_SYMMETRIC ? kSymmetricZeroPoint : 0;
+}
+
 /// Zero point and scale of one column in one group.
 struct ColumnQuant {
   float zero;
@@ -168,13 +175,13 @@ template <typename T>
 W4A16_UK_DEVICE inline ColumnQuant
 loadColumnQuant(const T *scales, int64_t ldScales, const uint32_t *qzeros,
                 int64_t ldZeros, int32_t zeroKind, int64_t group, int64_t col) {
-  uint32_t z = zeroKind == W4A16_UK_ZERO_SYMMETRIC ? kSymmetricZeroPoint : 0;
+  float z = sharedZeroPoint(zeroKind);
   if (hasPackedZeros(zeroKind)) {
     const PackedPosition pos = zeroPosition(PackedLayout::Gptq, group, col);
     z = extractNibble(qzeros[pos.row * ldZeros + pos.col], pos.shift) +
         (zeroKind == W4A16_UK_ZERO_PACKED_PLUS_ONE);
   }
-  return {static_cast<float>(z), (float)scales[group * ldScales + col]};
+  return {z, (float)scales[group * ldScales + col]};
 }
 
 /// Sums of activations over a group, from which the dot of biased weights
@@ -215,11 +222,6 @@ W4A16_UK_DEVICE inline void addWordSums(typename ElementTraits<T>::Vec8 x,
       sums.plain = dot2(pairs[j], bits<Pair>(ElementTraits<T>::kOnePairBits),
                         sums.plain);
   }
-}
-
-/// The zero point folded into the activation sums (0 for packed zeros).
-W4A16_UK_DEVICE inline float sharedZeroPoint(int32_t zeroKind) {
-  return zeroKind == W4A16_UK_ZERO_SYMMETRIC ? kSymmetricZeroPoint : 0;
 }
 
 /// Sums each lane's partial sums over aligned groups of kLanes lanes (xor

@@ -53,23 +53,21 @@ FailureOr<KernelBackend>
 mlir::w4a16::resolveKernelBackend(const GPUPipelineOptions &options,
                                   const GPUTargets &targets,
                                   function_ref<void(const Twine &)> emitError) {
+  // Under auto the kernels' chip decides (with emulate, the gfx11 chip: its
+  // microkernels are built for the emulating NVIDIA chip too).
+  bool automatic = options.backend == KernelBackend::Auto;
+  KernelBackend backend =
+      automatic ? targets.kernels->preferredBackend : options.backend;
   StringRef device = targets.device->chip;
-  if (options.backend == KernelBackend::Auto) {
-    // The kernels' chip decides (with emulate, the gfx11 chip: its
-    // microkernels are built for the emulating NVIDIA chip too).
-    KernelBackend preferred = targets.kernels->preferredBackend;
-    return preferred == KernelBackend::Ukernel && !hasUkernelBitcode(device)
-               ? KernelBackend::Mlir
-               : preferred;
-  }
-  if (options.backend == KernelBackend::Ukernel && !hasUkernelBitcode(device)) {
-    emitError("backend=ukernel links the microkernel bitcode of the chip the "
-              "kernels run on; the build has none for '" +
-              device + "' (it has " + getUkernelTargets() +
-              "; use backend=mlir)");
-    return failure();
-  }
-  return options.backend.getValue();
+  if (backend != KernelBackend::Ukernel || hasUkernelBitcode(device))
+    return backend;
+  if (automatic)
+    return KernelBackend::Mlir;
+  emitError("backend=ukernel links the microkernel bitcode of the chip the "
+            "kernels run on; the build has none for '" +
+            device + "' (it has " + getUkernelTargets() +
+            "; use backend=mlir)");
+  return failure();
 }
 
 /// The kernels of an AMD chip: ROCDL, then a code object.

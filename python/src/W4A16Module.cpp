@@ -58,24 +58,19 @@ void raiseCompileError(const CompileFailure &failure) {
   PyErr_SetObject(error.get_type().ptr(), error.ptr());
 }
 
-KernelBackend parseKernelBackend(const std::string &name) {
-  if (name == "auto")
-    return KernelBackend::Auto;
-  if (name == "mlir")
-    return KernelBackend::Mlir;
-  if (name == "ukernel")
-    return KernelBackend::Ukernel;
-  throw py::value_error("unknown kernels '" + name +
-                        "': expected 'auto', 'mlir' or 'ukernel'");
-}
-
-Backend parseBackend(const std::string &name) {
-  if (name == "cpu")
-    return Backend::CPU;
-  if (name == "gpu")
-    return Backend::GPU;
-  throw py::value_error("unknown backend '" + name +
-                        "': expected 'gpu' or 'cpu'");
+/// The value `name` stands for among `choices`; a ValueError naming the
+/// argument `what` and the choices otherwise.
+template <typename Enum>
+Enum parseChoice(const std::string &name, llvm::StringRef what,
+                 llvm::ArrayRef<std::pair<llvm::StringRef, Enum>> choices) {
+  for (const auto &[choice, value] : choices)
+    if (name == choice)
+      return value;
+  std::string expected;
+  for (const auto &[choice, value] : choices)
+    expected += (expected.empty() ? "'" : ", '") + choice.str() + "'";
+  throw py::value_error(
+      ("unknown " + what + " '" + name + "': expected " + expected).str());
 }
 
 } // namespace
@@ -122,9 +117,13 @@ PYBIND11_MODULE(_w4a16, m) {
         CompileOptions options;
         options.chipset = chipset;
         options.emulate = emulate;
-        options.backend = parseBackend(backend);
-        if (!kernels.empty())
-          options.kernelBackend = parseKernelBackend(kernels);
+        options.backend = parseChoice<Backend>(
+            backend, "backend", {{"gpu", Backend::GPU}, {"cpu", Backend::CPU}});
+        options.kernelBackend =
+            parseChoice<KernelBackend>(kernels, "kernels",
+                                       {{"auto", KernelBackend::Auto},
+                                        {"mlir", KernelBackend::Mlir},
+                                        {"ukernel", KernelBackend::Ukernel}});
         DiagnosticList diagnostics;
         CompileArtifacts artifacts;
         {

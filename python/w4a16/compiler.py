@@ -128,7 +128,7 @@ def compile(module, chipset="gfx1100", backend="gpu",
         raise ValueError(f"unknown kernels {kernels!r}: expected 'auto', "
                          f"'ukernel', 'mlir' or None")
     artifacts = _w4a16.compile(module_text(module), chipset, backend,
-                               source_name, emulate or "", kernels or "")
+                               source_name, emulate or "", kernels or "auto")
     return CompileResult(
         backend=backend,
         chipset=chipset if backend == "gpu" else None,

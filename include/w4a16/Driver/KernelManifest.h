@@ -48,10 +48,9 @@ struct KernelLaunch {
   llvm::json::Value grid[3] = {1, 1, 1};
   int64_t workgroup[3] = {1, 1, 1};
   KernelTiling tiling;
-  /// Weights per lane of one iteration of the innermost K loop (main
-  /// kernels; 0 when the launch does not say).
+  /// Weights per lane of one iteration of the innermost K loop, and the
+  /// output rows they meet (main kernels only; 0 elsewhere).
   int64_t loopWeightsPerLane = 0;
-  /// Output rows those weights meet per iteration (0: the tiling's tile_m).
   int64_t loopRows = 0;
   /// Packed layout of `qweight` (main kernels only): "gptq" or "fragment".
   std::string weightLayout;

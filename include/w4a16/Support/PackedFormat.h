@@ -82,6 +82,10 @@ constexpr PackedPosition zeroPosition(PackedLayout layout, int64_t g,
 inline constexpr uint32_t kF16MagicBits = 0x6400;
 inline constexpr uint32_t kF16SignBit = 0x8000;
 inline constexpr int64_t kF16MagicBias = 1024;
+/// The f16 variant for a q in bits 4..7, read in place: 0x5400 is the
+/// exponent of 64, whose mantissa unit is 1/16, so 0x5400 | 16q is 64 + q.
+inline constexpr uint32_t kF16HighNibbleMagicBits = 0x5400;
+inline constexpr int64_t kF16HighNibbleMagicBias = 64;
 inline constexpr uint32_t kBf16MagicBits = 0x4300;
 inline constexpr int64_t kBf16MagicBias = 128;
 
