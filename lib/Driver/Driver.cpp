@@ -95,8 +95,7 @@ void setPipelineOptions(GPUPipelineOptions &options,
   options.emulate = compileOptions.emulate;
   for (int64_t bound : compileOptions.mRange)
     options.mRange.push_back(bound);
-  if (compileOptions.kernelBackend)
-    options.backend = *compileOptions.kernelBackend;
+  options.backend = compileOptions.kernelBackend;
 }
 
 /// The bytes of the one object of the one gpu.binary in `module`.

@@ -55,9 +55,8 @@ struct CompileOptions {
   /// Run-time range {min, max} of a dynamic M (GPU backend only; empty: the
   /// tiling pass's default).
   std::vector<int64_t> mRange;
-  /// Inner loop of the main kernels (GPU backend only; default: the GPU
-  /// pipeline's).
-  std::optional<KernelBackend> kernelBackend;
+  /// Inner loop of the main kernels (GPU backend only).
+  KernelBackend kernelBackend = KernelBackend::Auto;
 };
 
 /// Everything a compilation produces. Fields a backend does not produce stay

@@ -47,10 +47,6 @@ static_assert(kTile == ::w4a16::kFragmentBlockN,
 constexpr int64_t kStepsPerBlock = ::w4a16::kFragmentBlockK / kTile;
 constexpr uint64_t kLoadAlignment = 16;
 
-/// f16 bit patterns of the nibble-in-bits-4..7 variant: 0x5400 | 16z is
-/// 64 + z, and the sign bit makes it -(64 + z).
-constexpr uint32_t kF16Bias64Bits = 0x5400;
-
 class WmmaLowering : public MatrixLowering {
 public:
   using MatrixLowering::MatrixLowering;
@@ -155,7 +151,8 @@ std::pair<Value, Value> WmmaLowering::getZeroTerms(ImplicitLocOpBuilder &b,
   Value sixteenZ = arith::ShLIOp::create(
       b, zero, arith::ConstantIntOp::create(b, i32, ::w4a16::kBitsPerValue));
   return {pairOf(zero, ::w4a16::kF16MagicBits | ::w4a16::kF16SignBit),
-          pairOf(sixteenZ, kF16Bias64Bits | ::w4a16::kF16SignBit)};
+          pairOf(sixteenZ,
+                 ::w4a16::kF16HighNibbleMagicBits | ::w4a16::kF16SignBit)};
 }
 
 /// Dequantizes the 4 words of a lane's 32-K block into the B fragments of
