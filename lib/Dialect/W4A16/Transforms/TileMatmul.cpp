@@ -291,9 +291,8 @@ struct TileMatmulPass
     SmallVector<Attribute> tilings;
     // Decode ranges above the target's dot2 limit join the first matrix
     // range, when the matrix kernels' fragment blocks fit the shape.
-    bool matrixBlocksFit = problem.n % ::w4a16::kFragmentBlockN == 0 &&
-                           problem.k % ::w4a16::kFragmentBlockK == 0 &&
-                           problem.groupRows % ::w4a16::kFragmentBlockK == 0;
+    bool matrixBlocksFit =
+        ::w4a16::fitsFragmentBlocks(problem.k, problem.n, problem.groupRows);
     std::optional<int64_t> joinedMin;
     for (auto [strategy, strategyRange] : kStrategyRanges) {
       if (strategy == TilingStrategy::Decode && matrixBlocksFit &&
