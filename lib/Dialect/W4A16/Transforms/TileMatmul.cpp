@@ -13,9 +13,9 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "w4a16/Dialect/W4A16/IR/W4A16Ops.h"
 #include "w4a16/Dialect/W4A16/Transforms/Passes.h"
+#include "w4a16/Dialect/W4A16/Utils/TilingGeometry.h"
 #include "w4a16/Support/Repack.h"
 #include "w4a16/Target/TargetInfo.h"
-#include <numeric>
 
 namespace mlir::w4a16 {
 #define GEN_PASS_DEF_W4A16TILEMATMULPASS
@@ -156,7 +156,7 @@ int64_t choosePrefillSplitK(const Problem &problem, const TargetInfo &target,
 int64_t chooseMatrixTileK(const Problem &problem, int64_t splitK) {
   constexpr int64_t kMaxBlocks = 4;
   int64_t block = ::w4a16::kFragmentBlockK;
-  int64_t segment = std::min(problem.groupRows, problem.k / splitK);
+  int64_t segment = getGroupSpanK(problem.groupRows, problem.k / splitK);
   int64_t blocks = kMaxBlocks;
   while (blocks > 1 && segment % (blocks * block) != 0)
     blocks /= 2;
@@ -168,8 +168,8 @@ int64_t chooseMatrixTileK(const Problem &problem, int64_t splitK) {
 /// scales (a group, or the split when it lies inside one group).
 int64_t chooseDecodeRowsInFlight(const Problem &problem, int64_t splitK,
                                  const TargetInfo &target) {
-  int64_t segmentRows =
-      std::gcd(problem.groupRows, problem.k / splitK) / ::w4a16::kValuesPerWord;
+  int64_t segmentRows = getGroupSpanK(problem.groupRows, problem.k / splitK) /
+                        ::w4a16::kValuesPerWord;
   int64_t rows = target.decodeRowsInFlight;
   while (rows > 1 && segmentRows % rows != 0)
     rows /= 2;

@@ -40,6 +40,11 @@ constexpr uint32_t kNibblePairMask =
 
 /// K rows of one split-K slice; slice s covers [s, s + 1) times this.
 int64_t getKPerSplit(TilingAttr tiling, int64_t k);
+/// K rows of a split-K slice of `kPerSplit` rows inside one group of
+/// `groupRows` (K for per-channel scales): the group, or the slice when it
+/// lies inside one group. The tiler sizes tile_k with it before a tiling
+/// exists; getSegmentK starts from it.
+int64_t getGroupSpanK(int64_t groupRows, int64_t kPerSplit);
 /// K rows a kernel accumulates before applying one group's scale (and
 /// zero): decode walks whole groups where each of its `waves` waves gets
 /// one, else halves of them, never below the packed rows one wave loads per
@@ -47,8 +52,10 @@ int64_t getKPerSplit(TilingAttr tiling, int64_t k);
 /// slice when it lies inside one group. A segment never crosses a group.
 int64_t getSegmentK(TilingAttr tiling, QuantSchemeAttr scheme, int64_t k,
                     int64_t waves);
-/// Checks that the tiling's split-K cuts K into whole packed words and into
-/// whole segments (a diagnostic on `op` otherwise).
+/// Checks that the tiling's split-K cuts K into slices of whole packed words,
+/// each whole groups or inside one group (a diagnostic on `op` otherwise);
+/// segments then never cross a slice or a group. `waves` is unused (its
+/// callers in lib/Conversion/W4A16ToGPU still pass it).
 LogicalResult verifySplitKGeometry(MatmulOp op, TilingAttr tiling,
                                    int64_t waves);
 
