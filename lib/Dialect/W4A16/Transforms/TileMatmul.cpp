@@ -100,9 +100,6 @@ int64_t ldsBytesFor(TilingStrategy strategy, const TileSizes &t,
   llvm_unreachable("unknown strategy");
 }
 
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
-
 /// The splits of K into whole units, ascending, each keeping
 /// kMinRowsPerSplit rows (split 1 always).
 SmallVector<int64_t> candidateSplits(const Problem &problem) {
@@ -136,9 +133,10 @@ int64_t chooseSplitK(const Problem &problem, const TargetInfo &target,
 /// smaller split on ties.
 int64_t choosePrefillSplitK(const Problem &problem, const TargetInfo &target,
                             int64_t workgroups) {
-  int64_t best = 1, bestRounds = ceilDiv(workgroups, target.computeUnits);
+  int64_t best = 1,
+          bestRounds = llvm::divideCeil(workgroups, target.computeUnits);
   for (int64_t split : candidateSplits(problem)) {
-    int64_t rounds = ceilDiv(workgroups * split, target.computeUnits);
+    int64_t rounds = llvm::divideCeil(workgroups * split, target.computeUnits);
     if (rounds * best < bestRounds * split) {
       best = split;
       bestRounds = rounds;
@@ -190,7 +188,7 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
     break;
   case TilingStrategy::SmallBatch:
     // 4 waves of 32 columns: each A fragment feeds two matrix instructions.
-    t.tileM = roundUp(range.max, target.mmaM);
+    t.tileM = llvm::alignTo(range.max, target.mmaM);
     t.tileN = 128;
     t.tileK = 2 * target.mmaK;
     t.workgroupSize = 128;
@@ -205,8 +203,8 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
   }
   // Split-K is sized for the range's smallest M: larger M only adds row
   // tiles. An unbounded prefill range keeps split 1 (any M may come).
-  int64_t workgroups =
-      ceilDiv(problem.n, t.tileN) * ceilDiv(range.min, t.tileM);
+  int64_t workgroups = llvm::divideCeil(problem.n, t.tileN) *
+                       llvm::divideCeil(range.min, t.tileM);
   if (strategy != TilingStrategy::Prefill)
     t.splitK = chooseSplitK(problem, target, workgroups,
                             t.workgroupSize / target.waveSize);
