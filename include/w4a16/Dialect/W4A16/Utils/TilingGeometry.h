@@ -33,6 +33,12 @@ MagicBias getMagicBias(Type activation);
 /// gives the pair that the magic bias turns into two activations.
 constexpr uint32_t kNibblePairMask =
     ::w4a16::pairOf((1u << ::w4a16::kBitsPerValue) - 1);
+/// Pair j of a gptq word, (w >> 4j) & kNibblePairMask, holds K rows j and
+/// j + kGptqPairsPerWord, one per 16-bit half.
+constexpr int64_t kGptqPairsPerWord = ::w4a16::kValuesPerWord / 2;
+static_assert(::w4a16::nibbleShift(::w4a16::PackedLayout::Gptq,
+                                   kGptqPairsPerWord) == 16,
+              "row j + kGptqPairsPerWord sits in the high half of pair j");
 
 //===----------------------------------------------------------------------===//
 // K: split-K slices and the segments between two scale applications
