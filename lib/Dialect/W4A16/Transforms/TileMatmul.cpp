@@ -184,7 +184,7 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
     t.tileM = range.max;
     t.tileN = 128;
     t.workgroupSize = 256;
-    t.tileK = t.workgroupSize / target.waveSize * 8;
+    t.tileK = t.workgroupSize / target.waveSize * ::w4a16::kValuesPerWord;
     break;
   case TilingStrategy::SmallBatch:
     // 4 waves of 32 columns: each A fragment feeds two matrix instructions.
