@@ -151,7 +151,10 @@ def parse_printed(stdout):
     return arrays
 
 
-def run_main(module_text, pipeline="--w4a16-cpu-pipeline", extra_passes=()):
+CPU_PIPELINE = "--w4a16-cpu-pipeline"
+
+
+def run_main(module_text, pipeline=CPU_PIPELINE, extra_passes=()):
     """Lowers `module_text` with w4a16-opt and runs @main with mlir-runner;
     returns the printed tensors as float64 arrays."""
     lowered = subprocess.run(["w4a16-opt", *extra_passes, pipeline],

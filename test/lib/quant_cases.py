@@ -181,7 +181,8 @@ class MatmulCase:
                 f"{self.weights.describe()}")
 
     def emit(self, program, rng):
-        """Adds the case to `program`; returns the float64 reference."""
+        """Adds the case to `program`; returns (description, float64
+        reference) of its one printed result."""
         k, n = self.weights.k, self.weights.n
         x_stored, x_value = rounded(rng.standard_normal((*self.lead, k)),
                                     self.act)
@@ -196,8 +197,8 @@ class MatmulCase:
             f"{self.weights.ins((x_name, x_type))} "
             f"outs({i_name} : {i_type}) -> {i_type}")
         program.print_tensor(result, [*self.lead, n], self.out, i_type)
-        return formats.matmul_reference(x_value, init=i_value,
-                                        **self.weights.reference_args)
+        return [(self.describe(), formats.matmul_reference(
+            x_value, init=i_value, **self.weights.reference_args))]
 
 
 class DispatchCase:
@@ -215,8 +216,8 @@ class DispatchCase:
                 f"{self.out} {self.weights.describe()}")
 
     def emit(self, program, rng):
-        """Adds the function and its calls; returns the float64 reference
-        of each call."""
+        """Adds the function and its calls; returns (description, float64
+        reference) of each call's printed result."""
         k, n = self.weights.k, self.weights.n
         x_type = mlir_exec.tensor_type(["?", k], self.act)
         i_type = mlir_exec.tensor_type(["?", n], self.out)
@@ -237,8 +238,10 @@ class DispatchCase:
             program.add(f"{result} = func.call {symbol}({x_name}, {i_name}) : "
                         f"({x_type}, {i_type}) -> {i_type}")
             program.print_tensor(result, [m, n], self.out, i_type)
-            references.append(formats.matmul_reference(
-                x_value, init=i_value, **self.weights.reference_args))
+            references.append((f"{self.describe()}: M={m}",
+                               formats.matmul_reference(
+                                   x_value, init=i_value,
+                                   **self.weights.reference_args)))
         return references
 
 
@@ -263,10 +266,8 @@ class DequantCase:
         program.add(f"{result} = w4a16.dequant {self.weights.scheme} "
                     f"{self.weights.ins()} -> {result_type}")
         program.print_tensor(result, [k, n], self.out)
-        return formats.dequantize(**self.weights.reference_args)
-
-
-CPU_PIPELINE = "--w4a16-cpu-pipeline"
+        return [(self.describe(),
+                 formats.dequantize(**self.weights.reference_args))]
 
 
 def _run_outputs(cases, seed, extra_passes, pipeline):
@@ -274,14 +275,8 @@ def _run_outputs(cases, seed, extra_passes, pipeline):
     printed result (a DispatchCase prints one per M), printing a line each."""
     rng = np.random.default_rng(seed)
     program = mlir_exec.Program()
-    checks = []
-    for case in cases:
-        reference = case.emit(program, rng)
-        if isinstance(case, DispatchCase):
-            checks += [(case, f"{case.describe()}: M={m}", r)
-                       for m, r in zip(case.ms, reference)]
-        else:
-            checks.append((case, case.describe(), reference))
+    checks = [(case, description, reference) for case in cases
+              for description, reference in case.emit(program, rng)]
     outputs = mlir_exec.run_main(program.module(), pipeline=pipeline,
                                  extra_passes=extra_passes)
     if len(outputs) != len(checks):
@@ -297,7 +292,8 @@ def _run_outputs(cases, seed, extra_passes, pipeline):
     return results
 
 
-def run_cases(cases, seed=0, extra_passes=(), pipeline=CPU_PIPELINE):
+def run_cases(cases, seed=0, extra_passes=(),
+              pipeline=mlir_exec.CPU_PIPELINE):
     """Runs all cases in one program (through `extra_passes`, then
     `pipeline`); returns the relative error of each printed result against
     the float64 reference, printing one line each."""
@@ -305,13 +301,15 @@ def run_cases(cases, seed=0, extra_passes=(), pipeline=CPU_PIPELINE):
             _run_outputs(cases, seed, extra_passes, pipeline)]
 
 
-def count_failures(cases, seed=0, extra_passes=(), pipeline=CPU_PIPELINE):
+def count_failures(cases, seed=0, extra_passes=(),
+                   pipeline=mlir_exec.CPU_PIPELINE):
     """Runs the cases; returns how many results exceed their bound."""
     return sum(error > case.tolerance for case, error in
                _run_outputs(cases, seed, extra_passes, pipeline))
 
 
-def check_cases(cases, seed=0, extra_passes=(), pipeline=CPU_PIPELINE):
+def check_cases(cases, seed=0, extra_passes=(),
+                pipeline=mlir_exec.CPU_PIPELINE):
     """Runs the cases; returns a process exit status (1 if any result
     exceeds its bound)."""
     failed = count_failures(cases, seed, extra_passes, pipeline)

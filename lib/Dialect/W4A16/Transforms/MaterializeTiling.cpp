@@ -35,8 +35,6 @@ namespace {
 
 using ::w4a16::kBitsPerValue;
 using ::w4a16::kValuesPerWord;
-/// Pair j of a word holds K rows j and j + 4, one per 16-bit half.
-constexpr int64_t kPairsPerWord = kValuesPerWord / 2;
 
 Value cIndex(ImplicitLocOpBuilder &b, int64_t v) {
   return arith::ConstantIndexOp::create(b, v);
@@ -206,7 +204,7 @@ void TileLoops::dequantTile(ImplicitLocOpBuilder &b, Value kBegin, Value column,
   for (int64_t r = 0; r < kStep / kValuesPerWord; ++r) {
     Value words = readColumns(
         b, qweight, arith::AddIOp::create(b, firstWord, cIndex(b, r)), column);
-    for (int64_t j = 0; j < kPairsPerWord; ++j) {
+    for (int64_t j = 0; j < kGptqPairsPerWord; ++j) {
       // (w >> 4j) & 0x000F000F | magic: halves (bias + q_j, bias + q_{j+4}).
       Value bits = arith::OrIOp::create(
           b,
@@ -214,16 +212,18 @@ void TileLoops::dequantTile(ImplicitLocOpBuilder &b, Value kBegin, Value column,
               b,
               arith::ShRUIOp::create(
                   b, words,
-                  splat(b, wordsType, b.getI32IntegerAttr(kBitsPerValue * j))),
+                  splat(b, wordsType,
+                        b.getI32IntegerAttr(::w4a16::nibbleShift(
+                            ::w4a16::PackedLayout::Gptq, j)))),
               splat(b, wordsType, b.getI32IntegerAttr(kNibblePairMask))),
           splat(b, wordsType, b.getI32IntegerAttr(magic.pairBits)));
       Value halves =
           extendToF32(b, vector::BitCastOp::create(b, halvesType, bits));
-      // Even halves are row j, odd halves row j + 4.
+      // Even halves are row j, odd halves row j + kGptqPairsPerWord.
       auto rows = vector::DeinterleaveOp::create(b, halves);
       for (auto [weights, row] :
            {std::make_pair(Value(rows.getRes1()), j),
-            std::make_pair(Value(rows.getRes2()), j + 4)}) {
+            std::make_pair(Value(rows.getRes2()), j + kGptqPairsPerWord)}) {
         if (!subtractsZerosFromSums())
           weights = arith::SubFOp::create(b, weights, biasedZeros);
         vector::StoreOp::create(

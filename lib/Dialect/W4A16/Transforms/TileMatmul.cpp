@@ -13,9 +13,9 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "w4a16/Dialect/W4A16/IR/W4A16Ops.h"
 #include "w4a16/Dialect/W4A16/Transforms/Passes.h"
+#include "w4a16/Dialect/W4A16/Utils/TilingGeometry.h"
 #include "w4a16/Support/Repack.h"
 #include "w4a16/Target/TargetInfo.h"
-#include <numeric>
 
 namespace mlir::w4a16 {
 #define GEN_PASS_DEF_W4A16TILEMATMULPASS
@@ -100,9 +100,6 @@ int64_t ldsBytesFor(TilingStrategy strategy, const TileSizes &t,
   llvm_unreachable("unknown strategy");
 }
 
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
-
 /// The splits of K into whole units, ascending, each keeping
 /// kMinRowsPerSplit rows (split 1 always).
 SmallVector<int64_t> candidateSplits(const Problem &problem) {
@@ -136,9 +133,10 @@ int64_t chooseSplitK(const Problem &problem, const TargetInfo &target,
 /// smaller split on ties.
 int64_t choosePrefillSplitK(const Problem &problem, const TargetInfo &target,
                             int64_t workgroups) {
-  int64_t best = 1, bestRounds = ceilDiv(workgroups, target.computeUnits);
+  int64_t best = 1,
+          bestRounds = llvm::divideCeil(workgroups, target.computeUnits);
   for (int64_t split : candidateSplits(problem)) {
-    int64_t rounds = ceilDiv(workgroups * split, target.computeUnits);
+    int64_t rounds = llvm::divideCeil(workgroups * split, target.computeUnits);
     if (rounds * best < bestRounds * split) {
       best = split;
       bestRounds = rounds;
@@ -156,7 +154,7 @@ int64_t choosePrefillSplitK(const Problem &problem, const TargetInfo &target,
 int64_t chooseMatrixTileK(const Problem &problem, int64_t splitK) {
   constexpr int64_t kMaxBlocks = 4;
   int64_t block = ::w4a16::kFragmentBlockK;
-  int64_t segment = std::min(problem.groupRows, problem.k / splitK);
+  int64_t segment = getGroupSpanK(problem.groupRows, problem.k / splitK);
   int64_t blocks = kMaxBlocks;
   while (blocks > 1 && segment % (blocks * block) != 0)
     blocks /= 2;
@@ -168,8 +166,8 @@ int64_t chooseMatrixTileK(const Problem &problem, int64_t splitK) {
 /// scales (a group, or the split when it lies inside one group).
 int64_t chooseDecodeRowsInFlight(const Problem &problem, int64_t splitK,
                                  const TargetInfo &target) {
-  int64_t segmentRows =
-      std::gcd(problem.groupRows, problem.k / splitK) / ::w4a16::kValuesPerWord;
+  int64_t segmentRows = getGroupSpanK(problem.groupRows, problem.k / splitK) /
+                        ::w4a16::kValuesPerWord;
   int64_t rows = target.decodeRowsInFlight;
   while (rows > 1 && segmentRows % rows != 0)
     rows /= 2;
@@ -186,11 +184,11 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
     t.tileM = range.max;
     t.tileN = 128;
     t.workgroupSize = 256;
-    t.tileK = t.workgroupSize / target.waveSize * 8;
+    t.tileK = t.workgroupSize / target.waveSize * ::w4a16::kValuesPerWord;
     break;
   case TilingStrategy::SmallBatch:
     // 4 waves of 32 columns: each A fragment feeds two matrix instructions.
-    t.tileM = roundUp(range.max, target.mmaM);
+    t.tileM = llvm::alignTo(range.max, target.mmaM);
     t.tileN = 128;
     t.tileK = 2 * target.mmaK;
     t.workgroupSize = 128;
@@ -205,8 +203,8 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
   }
   // Split-K is sized for the range's smallest M: larger M only adds row
   // tiles. An unbounded prefill range keeps split 1 (any M may come).
-  int64_t workgroups =
-      ceilDiv(problem.n, t.tileN) * ceilDiv(range.min, t.tileM);
+  int64_t workgroups = llvm::divideCeil(problem.n, t.tileN) *
+                       llvm::divideCeil(range.min, t.tileM);
   if (strategy != TilingStrategy::Prefill)
     t.splitK = chooseSplitK(problem, target, workgroups,
                             t.workgroupSize / target.waveSize);
@@ -291,9 +289,8 @@ struct TileMatmulPass
     SmallVector<Attribute> tilings;
     // Decode ranges above the target's dot2 limit join the first matrix
     // range, when the matrix kernels' fragment blocks fit the shape.
-    bool matrixBlocksFit = problem.n % ::w4a16::kFragmentBlockN == 0 &&
-                           problem.k % ::w4a16::kFragmentBlockK == 0 &&
-                           problem.groupRows % ::w4a16::kFragmentBlockK == 0;
+    bool matrixBlocksFit =
+        ::w4a16::fitsFragmentBlocks(problem.k, problem.n, problem.groupRows);
     std::optional<int64_t> joinedMin;
     for (auto [strategy, strategyRange] : kStrategyRanges) {
       if (strategy == TilingStrategy::Decode && matrixBlocksFit &&

@@ -20,18 +20,22 @@ int64_t mlir::w4a16::getKPerSplit(TilingAttr tiling, int64_t k) {
   return k / tiling.getSplitK();
 }
 
+int64_t mlir::w4a16::getGroupSpanK(int64_t groupRows, int64_t kPerSplit) {
+  return std::gcd(groupRows, kPerSplit);
+}
+
 int64_t mlir::w4a16::getSegmentK(TilingAttr tiling, QuantSchemeAttr scheme,
                                  int64_t k, int64_t waves) {
-  int64_t group = scheme.getEffectiveGroupSize(k);
   int64_t kPerSplit = getKPerSplit(tiling, k);
+  int64_t span = getGroupSpanK(scheme.getEffectiveGroupSize(k), kPerSplit);
   if (tiling.usesMatrixInstructions())
-    return std::min(group, kPerSplit);
+    return span;
   // Decode: packed rows. Whole groups where the split has enough for every
   // wave, else halves (down to one iteration's rows).
   using ::w4a16::kValuesPerWord;
   int64_t rowsPerSplit = kPerSplit / kValuesPerWord;
   int64_t rowsPerIteration = tiling.getTileK() / (waves * kValuesPerWord);
-  int64_t rows = std::gcd(group / kValuesPerWord, rowsPerSplit);
+  int64_t rows = span / kValuesPerWord;
   while (rows % 2 == 0 && rows / 2 % rowsPerIteration == 0 &&
          rows * waves > rowsPerSplit)
     rows /= 2;
@@ -39,14 +43,16 @@ int64_t mlir::w4a16::getSegmentK(TilingAttr tiling, QuantSchemeAttr scheme,
 }
 
 LogicalResult mlir::w4a16::verifySplitKGeometry(MatmulOp op, TilingAttr tiling,
-                                                int64_t waves) {
+                                                int64_t /*waves*/) {
   int64_t k = op.getK();
   if (k % (tiling.getSplitK() * ::w4a16::kValuesPerWord) != 0)
     return op.emitOpError()
            << "split_k = " << tiling.getSplitK() << " does not cut K = " << k
            << " into slices of whole packed words";
   int64_t kPerSplit = getKPerSplit(tiling, k);
-  if (kPerSplit % getSegmentK(tiling, op.getScheme(), k, waves) != 0)
+  int64_t group = op.getScheme().getEffectiveGroupSize(k);
+  // Then every segment (getSegmentK) divides the slice too.
+  if (kPerSplit % group != 0 && group % kPerSplit != 0)
     return op.emitOpError()
            << "split_k = " << tiling.getSplitK() << " cuts K = " << k
            << " into slices of " << kPerSplit

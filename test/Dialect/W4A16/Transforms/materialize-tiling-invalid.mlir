@@ -42,6 +42,16 @@ func.func @split_groups(%x: tensor<16x768xf16>, %w: tensor<96x128xi32>, %s: tens
 
 // -----
 
+// Slices of 96 rows are shorter than a group of 128 but straddle its end:
+// the second slice would take one scale for rows of two groups.
+func.func @split_straddles_group(%x: tensor<16x384xf16>, %w: tensor<48x128xi32>, %s: tensor<3x128xf16>, %i: tensor<16x128xf16>) -> tensor<16x128xf16> {
+  // expected-error @+1 {{split_k = 4 cuts K = 384 into slices of 96 rows, neither whole groups nor inside one group}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<16x384xf16>, tensor<48x128xi32>, tensor<3x128xf16>) outs(%i : tensor<16x128xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 16, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 32, split_k = 4, workgroup_size = 128, lds_bytes = 0>]} -> tensor<16x128xf16>
+  return %0 : tensor<16x128xf16>
+}
+
+// -----
+
 func.func @gap(%x: tensor<?x1024xf16>, %w: tensor<128x128xi32>, %s: tensor<8x128xf16>, %i: tensor<?x128xf16>) -> tensor<?x128xf16> {
   // expected-error @+1 {{the tilings' M ranges must be contiguous for run-time dispatch; [1, 1] is followed by [3, 4]}}
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<?x1024xf16>, tensor<128x128xi32>, tensor<8x128xf16>) outs(%i : tensor<?x128xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 4096>, #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 3, m_max = 4, tile_m = 4, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 16384>]} -> tensor<?x128xf16>

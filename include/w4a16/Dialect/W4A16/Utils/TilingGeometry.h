@@ -33,6 +33,12 @@ MagicBias getMagicBias(Type activation);
 /// gives the pair that the magic bias turns into two activations.
 constexpr uint32_t kNibblePairMask =
     ::w4a16::pairOf((1u << ::w4a16::kBitsPerValue) - 1);
+/// Pair j of a gptq word, (w >> 4j) & kNibblePairMask, holds K rows j and
+/// j + kGptqPairsPerWord, one per 16-bit half.
+constexpr int64_t kGptqPairsPerWord = ::w4a16::kValuesPerWord / 2;
+static_assert(::w4a16::nibbleShift(::w4a16::PackedLayout::Gptq,
+                                   kGptqPairsPerWord) == 16,
+              "row j + kGptqPairsPerWord sits in the high half of pair j");
 
 //===----------------------------------------------------------------------===//
 // K: split-K slices and the segments between two scale applications
@@ -40,6 +46,11 @@ constexpr uint32_t kNibblePairMask =
 
 /// K rows of one split-K slice; slice s covers [s, s + 1) times this.
 int64_t getKPerSplit(TilingAttr tiling, int64_t k);
+/// K rows of a split-K slice of `kPerSplit` rows inside one group of
+/// `groupRows` (K for per-channel scales): the group, or the slice when it
+/// lies inside one group. The tiler sizes tile_k with it before a tiling
+/// exists; getSegmentK starts from it.
+int64_t getGroupSpanK(int64_t groupRows, int64_t kPerSplit);
 /// K rows a kernel accumulates before applying one group's scale (and
 /// zero): decode walks whole groups where each of its `waves` waves gets
 /// one, else halves of them, never below the packed rows one wave loads per
@@ -47,8 +58,10 @@ int64_t getKPerSplit(TilingAttr tiling, int64_t k);
 /// slice when it lies inside one group. A segment never crosses a group.
 int64_t getSegmentK(TilingAttr tiling, QuantSchemeAttr scheme, int64_t k,
                     int64_t waves);
-/// Checks that the tiling's split-K cuts K into whole packed words and into
-/// whole segments (a diagnostic on `op` otherwise).
+/// Checks that the tiling's split-K cuts K into slices of whole packed words,
+/// each whole groups or inside one group (a diagnostic on `op` otherwise);
+/// segments then never cross a slice or a group. `waves` is unused (its
+/// callers in lib/Conversion/W4A16ToGPU still pass it).
 LogicalResult verifySplitKGeometry(MatmulOp op, TilingAttr tiling,
                                    int64_t waves);
 
