@@ -34,9 +34,6 @@ namespace {
 /// Columns (packed words) per 16-byte weight load.
 constexpr int64_t kColumnsPerLoad = 4;
 constexpr int64_t kRowsPerWord = ::w4a16::kValuesPerWord;
-/// Pair j of a word holds nibbles j and j + 4 (K rows j and j + 4), one per
-/// 16-bit half.
-constexpr int64_t kPairsPerWord = kRowsPerWord / 2;
 
 StringRef getDot2Intrinsic(Type activation) {
   return activation.isF16() ? "llvm.amdgcn.fdot2"
@@ -52,7 +49,7 @@ protected:
 
   LogicalResult checkSupported() override {
     if (failed(SplitKLowering::checkSupported()) ||
-        failed(verifySplitKGeometry(op, tiling, waves)))
+        failed(verifySplitKGeometry(op, tiling)))
       return failure();
     if (tiling.getTileN() % (target.waveSize * kColumnsPerLoad) != 0)
       return op.emitOpError()
@@ -162,7 +159,6 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   Type f32 = b.getF32Type();
   auto accType = VectorType::get({kColumnsPerLoad}, f32);
   auto wordsType = VectorType::get({kColumnsPerLoad}, b.getI32Type());
-  auto pairsType = VectorType::get({2 * kColumnsPerLoad}, activation);
   auto pairType = VectorType::get({2}, activation);
   auto rowType = VectorType::get({kRowsPerWord}, activation);
   auto scalesElement = op.getScales().getType().getElementType();
@@ -222,25 +218,9 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                 Value words = rowWords[r];
                 // Pair j of every word as (bias + q_j, bias + q_{j+4}), or
                 // bias + 16 q for the pairs read in place one nibble up.
-                SmallVector<Value> weightPairs;
-                llvm::SmallDenseMap<int64_t, Value> shiftedWords = {{0, words}};
-                for (int64_t j = 0; j < kPairsPerWord; ++j) {
-                  int64_t shift =
-                      ::w4a16::kBitsPerValue * (readsTimes16(j) ? j - 1 : j);
-                  Value &shifted = shiftedWords[shift];
-                  if (!shifted)
-                    shifted = arith::ShRUIOp::create(
-                        lb, words, splatI32(lb, wordsType, shift));
-                  uint32_t mask =
-                      readsTimes16(j) ? kNibblePairMask << 4 : kNibblePairMask;
-                  Value bits = arith::OrIOp::create(
-                      lb,
-                      arith::AndIOp::create(lb, shifted,
-                                            splatI32(lb, wordsType, mask)),
-                      splatI32(lb, wordsType, magic.pairBits));
-                  weightPairs.push_back(
-                      vector::BitCastOp::create(lb, pairsType, bits));
-                }
+                SmallVector<Value> weightPairs = createBiasedNibblePairs(
+                    lb, words, activation,
+                    /*oddPairsInPlace=*/activation.isF16());
                 Value kOffset =
                     arith::MulIOp::create(lb, row, cIndex(lb, kRowsPerWord));
                 SmallVector<Value> results;
@@ -257,9 +237,10 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                       /*nontemporal=*/false, llvm::Align(16));
                   SmallVector<Value> rowSums(
                       ArrayRef(sums).slice(2 * classes * mi, 2 * classes));
-                  for (int64_t j = 0; j < kPairsPerWord; ++j) {
+                  for (int64_t j = 0; j < kGptqPairsPerWord; ++j) {
                     Value xPair = vector::ShuffleOp::create(
-                        lb, xv, xv, ArrayRef<int64_t>{j, j + kPairsPerWord});
+                        lb, xv, xv,
+                        ArrayRef<int64_t>{j, j + kGptqPairsPerWord});
                     int64_t pairClass = readsTimes16(j) ? 1 : 0;
                     Value &chain = rowSums[2 * pairClass];
                     for (int64_t c = 0; c < kColumnsPerLoad; ++c) {

@@ -64,7 +64,7 @@ LogicalResult MatrixLowering::checkSupported() {
     return op.emitOpError()
            << "the " << strategy << " kernels need a group size that is a "
            << "multiple of " << kBlockK << ", got " << group;
-  if (failed(verifySplitKGeometry(op, tiling, waves)))
+  if (failed(verifySplitKGeometry(op, tiling)))
     return failure();
   if (!stagesAInLds())
     return success();

@@ -66,8 +66,6 @@ constexpr int64_t kFragmentsPerTile = kFragmentBlockN / kMmaN;
 constexpr int64_t kWordElements = kValuesPerWord;
 static_assert(kLanesPerColumn * kWordElements == kFragmentBlockK,
               "a staged A chunk row holds one word of each lane t");
-/// Nibble pairs of a word.
-constexpr int64_t kPairsPerWord = kValuesPerWord / 2;
 constexpr uint64_t kLoadAlignment = 16;
 
 class MmaSyncLowering : public MatrixLowering {
@@ -173,27 +171,16 @@ SmallVector<Value> MmaSyncLowering::loadChunk(ImplicitLocOpBuilder &b,
 
 SmallVector<Value> MmaSyncLowering::dequantWord(ImplicitLocOpBuilder &b,
                                                 Value word, Value zeroTerm) {
-  auto wordsType = VectorType::get({1}, b.getI32Type());
   auto halvesType = VectorType::get({2}, activation);
-  Value words = vector::BroadcastOp::create(b, wordsType, word);
-  MagicBias magic = getMagicBias(activation);
+  Value words = vector::BroadcastOp::create(
+      b, VectorType::get({1}, b.getI32Type()), word);
   Value one = arith::ConstantOp::create(
       b, DenseElementsAttr::get(halvesType, b.getFloatAttr(activation, 1.0)));
-  SmallVector<Value> pairs;
-  for (int64_t p = 0; p < kPairsPerWord; ++p) {
-    Value shifted =
-        p == 0 ? words
-               : arith::ShRUIOp::create(
-                     b, words, splatI32(b, wordsType, kBitsPerValue * p));
-    Value bits = arith::OrIOp::create(
-        b,
-        arith::AndIOp::create(b, shifted,
-                              splatI32(b, wordsType, kNibblePairMask)),
-        splatI32(b, wordsType, magic.pairBits));
-    // (bias + q) * 1 - (bias + z): exact, one packed FMA.
-    pairs.push_back(vector::FMAOp::create(
-        b, vector::BitCastOp::create(b, halvesType, bits), one, zeroTerm));
-  }
+  SmallVector<Value> pairs =
+      createBiasedNibblePairs(b, words, activation, /*oddPairsInPlace=*/false);
+  // (bias + q) * 1 - (bias + z): exact, one packed FMA.
+  for (Value &pair : pairs)
+    pair = vector::FMAOp::create(b, pair, one, zeroTerm);
   return pairs;
 }
 

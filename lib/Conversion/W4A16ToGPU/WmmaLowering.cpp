@@ -160,39 +160,24 @@ std::pair<Value, Value> WmmaLowering::getZeroTerms(ImplicitLocOpBuilder &b,
 SmallVector<Value> WmmaLowering::dequantBlock(ImplicitLocOpBuilder &b,
                                               Value words, Value lowAddend,
                                               Value highAddend) {
-  auto wordsType = cast<VectorType>(words.getType());
-  auto halvesType =
-      VectorType::get({2 * wordsType.getNumElements()}, activation);
-  MagicBias magic = getMagicBias(activation);
   // Nibble pair p of a word holds K rows 2p, 2p + 1 (kFragmentNibbleOfRow):
   // pairs[p] has, for word t, row 8t + 2p at half 2t and 8t + 2p + 1 at
-  // 2t + 1.
-  SmallVector<Value> pairs;
-  Value shifted = words;
-  for (int64_t p = 0; p < 4; ++p) {
-    // f16 reads pairs 1 and 3 as 1024 + 16q in place (no shift), scaled by
-    // 1/16 in the same packed FMA that subtracts 64 + z.
-    bool inPlaceHigh = !isBf16() && p % 2 == 1;
-    if (!inPlaceHigh && p > 0)
-      shifted = arith::ShRUIOp::create(
-          b, words, splatI32(b, wordsType, ::w4a16::kBitsPerValue * p));
-    uint32_t mask = inPlaceHigh ? kNibblePairMask << 4 : kNibblePairMask;
-    Value bits = arith::OrIOp::create(
-        b, arith::AndIOp::create(b, shifted, splatI32(b, wordsType, mask)),
-        splatI32(b, wordsType, magic.pairBits));
-    Value halves = vector::BitCastOp::create(b, halvesType, bits);
-    if (isBf16()) {
-      pairs.push_back(halves);
-    } else {
-      // Packed FMAs (an f16 subtraction of a register operand is selected
-      // as two 16-bit instructions on gfx11): (1024 + q) * 1 - (1024 + z)
-      // and (1024 + 16q) / 16 - (64 + z), both exact.
+  // 2t + 1. f16 reads pairs 1 and 3 as 1024 + 16q in place (no shift),
+  // scaled by 1/16 in the same packed FMA that subtracts 64 + z.
+  SmallVector<Value> pairs = createBiasedNibblePairs(
+      b, words, activation, /*oddPairsInPlace=*/!isBf16());
+  if (!isBf16()) {
+    // Packed FMAs (an f16 subtraction of a register operand is selected as
+    // two 16-bit instructions on gfx11): (1024 + q) * 1 - (1024 + z) and
+    // (1024 + 16q) / 16 - (64 + z), both exact.
+    for (auto [p, pair] : llvm::enumerate(pairs)) {
+      bool inPlaceHigh = p % 2 == 1;
       Value factor = arith::ConstantOp::create(
           b, DenseElementsAttr::get(
-                 halvesType,
+                 cast<VectorType>(pair.getType()),
                  b.getFloatAttr(activation, inPlaceHigh ? 1.0 / 16 : 1.0)));
-      pairs.push_back(vector::FMAOp::create(
-          b, halves, factor, inPlaceHigh ? highAddend : lowAddend));
+      pair = vector::FMAOp::create(b, pair, factor,
+                                   inPlaceHigh ? highAddend : lowAddend);
     }
   }
   Value low = vector::ShuffleOp::create(

@@ -195,30 +195,16 @@ Value TileLoops::loadBiasedZeros(ImplicitLocOpBuilder &b, Value group,
 
 void TileLoops::dequantTile(ImplicitLocOpBuilder &b, Value kBegin, Value column,
                             Value biasedZeros) {
-  int64_t tileN = tiling.getTileN();
-  VectorType wordsType = rowType(b.getI32Type());
-  auto halvesType = VectorType::get({2 * tileN}, activation);
-  MagicBias magic = getMagicBias(activation);
   Value firstWord =
       arith::DivUIOp::create(b, kBegin, cIndex(b, kValuesPerWord));
   for (int64_t r = 0; r < kStep / kValuesPerWord; ++r) {
     Value words = readColumns(
         b, qweight, arith::AddIOp::create(b, firstWord, cIndex(b, r)), column);
+    SmallVector<Value> pairs = createBiasedNibblePairs(
+        b, words, activation, /*oddPairsInPlace=*/false);
     for (int64_t j = 0; j < kGptqPairsPerWord; ++j) {
-      // (w >> 4j) & 0x000F000F | magic: halves (bias + q_j, bias + q_{j+4}).
-      Value bits = arith::OrIOp::create(
-          b,
-          arith::AndIOp::create(
-              b,
-              arith::ShRUIOp::create(
-                  b, words,
-                  splat(b, wordsType,
-                        b.getI32IntegerAttr(::w4a16::nibbleShift(
-                            ::w4a16::PackedLayout::Gptq, j)))),
-              splat(b, wordsType, b.getI32IntegerAttr(kNibblePairMask))),
-          splat(b, wordsType, b.getI32IntegerAttr(magic.pairBits)));
-      Value halves =
-          extendToF32(b, vector::BitCastOp::create(b, halvesType, bits));
+      // Halves (bias + q_j, bias + q_{j+4}).
+      Value halves = extendToF32(b, pairs[j]);
       // Even halves are row j, odd halves row j + kGptqPairsPerWord.
       auto rows = vector::DeinterleaveOp::create(b, halves);
       for (auto [weights, row] :
@@ -441,7 +427,7 @@ struct MaterializeTilingPass
         testSplitSkew % kValuesPerWord != 0)
       return op.emitOpError("test-split-skew must be a multiple of 8 below "
                             "the slice");
-    return verifySplitKGeometry(op, tiling, waves);
+    return verifySplitKGeometry(op, tiling);
   }
 
   LogicalResult materialize(MatmulOp op) {

@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include <numeric>
 
 using namespace mlir;
@@ -42,8 +43,8 @@ int64_t mlir::w4a16::getSegmentK(TilingAttr tiling, QuantSchemeAttr scheme,
   return rows * kValuesPerWord;
 }
 
-LogicalResult mlir::w4a16::verifySplitKGeometry(MatmulOp op, TilingAttr tiling,
-                                                int64_t /*waves*/) {
+LogicalResult mlir::w4a16::verifySplitKGeometry(MatmulOp op,
+                                                TilingAttr tiling) {
   int64_t k = op.getK();
   if (k % (tiling.getSplitK() * ::w4a16::kValuesPerWord) != 0)
     return op.emitOpError()
@@ -160,4 +161,34 @@ Value mlir::w4a16::buildMDispatch(ImplicitLocOpBuilder &b, MatmulOp op, Value m,
       elseBuilder,
       buildMDispatch(elseBuilder, op, m, ranges.drop_front(), perRange));
   return branch.getResult(0);
+}
+
+SmallVector<Value> mlir::w4a16::createBiasedNibblePairs(ImplicitLocOpBuilder &b,
+                                                        Value words,
+                                                        Type activation,
+                                                        bool oddPairsInPlace) {
+  auto wordsType = cast<VectorType>(words.getType());
+  auto halvesType =
+      VectorType::get({2 * wordsType.getNumElements()}, activation);
+  auto splat = [&](uint32_t value) -> Value {
+    return arith::ConstantOp::create(
+        b, DenseElementsAttr::get(wordsType, b.getI32IntegerAttr(value)));
+  };
+  uint32_t pairBits = getMagicBias(activation).pairBits;
+  llvm::SmallDenseMap<int64_t, Value> shiftedWords = {{0, words}};
+  SmallVector<Value> pairs;
+  for (int64_t j = 0; j < kGptqPairsPerWord; ++j) {
+    bool inPlace = oddPairsInPlace && j % 2 == 1;
+    int64_t shift =
+        ::w4a16::nibbleShift(::w4a16::PackedLayout::Gptq, inPlace ? j - 1 : j);
+    Value &shifted = shiftedWords[shift];
+    if (!shifted)
+      shifted = arith::ShRUIOp::create(b, words, splat(shift));
+    uint32_t mask =
+        inPlace ? kNibblePairMask << ::w4a16::kBitsPerValue : kNibblePairMask;
+    Value bits = arith::OrIOp::create(
+        b, arith::AndIOp::create(b, shifted, splat(mask)), splat(pairBits));
+    pairs.push_back(vector::BitCastOp::create(b, halvesType, bits));
+  }
+  return pairs;
 }

@@ -39,6 +39,15 @@ constexpr int64_t kGptqPairsPerWord = ::w4a16::kValuesPerWord / 2;
 static_assert(::w4a16::nibbleShift(::w4a16::PackedLayout::Gptq,
                                    kGptqPairsPerWord) == 16,
               "row j + kGptqPairsPerWord sits in the high half of pair j");
+/// The kGptqPairsPerWord nibble pairs of every word of `words` (a vector of
+/// i32), pair j (the nibbles at bits 4j and 16 + 4j: in a gptq word q_j and
+/// q_{j+4}) as two halves bias + q of a vector of `activation`. With
+/// `oddPairsInPlace` (f16 only) the odd pairs are masked one nibble up without
+/// their own shift and read as bias + 16 q (the caller scales them by 1/16), so
+/// one shift serves two pairs.
+SmallVector<Value> createBiasedNibblePairs(ImplicitLocOpBuilder &b, Value words,
+                                           Type activation,
+                                           bool oddPairsInPlace);
 
 //===----------------------------------------------------------------------===//
 // K: split-K slices and the segments between two scale applications
@@ -60,10 +69,8 @@ int64_t getSegmentK(TilingAttr tiling, QuantSchemeAttr scheme, int64_t k,
                     int64_t waves);
 /// Checks that the tiling's split-K cuts K into slices of whole packed words,
 /// each whole groups or inside one group (a diagnostic on `op` otherwise);
-/// segments then never cross a slice or a group. `waves` is unused (its
-/// callers in lib/Conversion/W4A16ToGPU still pass it).
-LogicalResult verifySplitKGeometry(MatmulOp op, TilingAttr tiling,
-                                   int64_t waves);
+/// segments then never cross a slice or a group.
+LogicalResult verifySplitKGeometry(MatmulOp op, TilingAttr tiling);
 
 //===----------------------------------------------------------------------===//
 // M and N: row and column tiles
