@@ -2,9 +2,9 @@
 kernels goes (main kernel alone, the split-K reduce alone when there is one,
 the whole launch sequence) for several tilings of a few shapes.
 
-  build (on the build machine): compile each (shape, M, split_k, tile_k)
-      variant with static M: `w4a16-opt --w4a16-tile-matmul` with the
-      overrides, then `w4a16-compile --chipset=sm_90` and ptxas; writes
+  build (on the build machine): compile each (shape, M, tiling variant)
+      with static M: the tiler's `#w4a16.tiling` with the variant's fields
+      replaced, then `w4a16-compile --chipset=sm_90` and ptxas; writes
       OUT_DIR/index.json and ptxas-v.txt.
   run (on the CUDA machine): check every variant against float64, then time
       it with run_bench's CUDA-graph method (weight copies rotated past 4x
@@ -12,27 +12,61 @@ the whole launch sequence) for several tilings of a few shapes.
 
 Usage:
   decode_probe.py build BUILD_DIR OUT_DIR [--shapes 4096x4096x128,...]
-      [--m 1,4,8] [--rows 1,2,4,8] [--splits half,default,double]
+      [--m 1,4,8] [--variants "default;split_k=half;preset=mma split_k=4"]
   decode_probe.py run ARTIFACTS [--out DIR]
 """
 import argparse
 import json
 import math
 import os
+import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 from build_mlir import HERE, ROOT, load, ptxas, write_index
 
 
-def default_tiling(opt, ir, m):
-    """The decode tiling the tiler picks for `ir` on sm_90."""
+def default_tiling(opt, ir):
+    """The tiled IR the tiler writes for `ir` on sm_90, and its (single)
+    tiling's fields."""
     text = subprocess.run([opt, "--w4a16-tile-matmul=chipset=sm_90"],
                           input=ir, capture_output=True, text=True,
                           check=True).stdout
-    fields = text.split("#w4a16.tiling<")[1].split(">")[0]
-    return {kv.split(" = ")[0].strip(): kv.split(" = ")[1].strip()
-            for kv in fields.split(",")}
+    attr = "#w4a16.tiling<" + text.split("#w4a16.tiling<")[1].split(">")[0] \
+        + ">"
+    fields = {kv.split(" = ")[0].strip(): kv.split(" = ")[1].strip()
+              for kv in attr[len("#w4a16.tiling<"):-1].split(",")}
+    return text, attr, fields
+
+
+def mma_preset(fields, group):
+    """The NVIDIA mma.sync small-batch kernel's fields, also below the
+    tiler's decode / mma.sync crossover (16-row tiles there)."""
+    if fields["strategy"] == "small_batch":
+        return {}
+    return {"strategy": "small_batch", "tile_m": "16", "tile_n": "128",
+            "tile_k": str(min(128, group)), "workgroup_size": "128",
+            "lds_bytes": "0"}
+
+
+def apply_variant(fields, variant, group):
+    """`fields` with the variant's overrides: `preset=mma` the small-batch
+    kernel, `split_k=half|double` scales the tiler's split, any other
+    `name=value` replaces that field ("default" = no override)."""
+    fields = dict(fields)
+    default_split = int(fields["split_k"])
+    for item in variant.split():
+        if item == "default":
+            continue
+        name, value = item.split("=")
+        if name == "preset" and value == "mma":
+            fields.update(mma_preset(fields, group))
+        elif name == "split_k" and value in ("half", "double"):
+            fields["split_k"] = str(default_split // 2 if value == "half"
+                                    else default_split * 2)
+        else:
+            fields[name] = value
+    return fields
 
 
 def build(args):
@@ -47,39 +81,40 @@ def build(args):
         n, k, g = (int(v) for v in shape.split("x"))
         for m in (int(v) for v in args.m.split(",")):
             ir = matmul_ir(args.dtype, "packed", m, k, n, g)
-            default = int(default_tiling(opt, ir, m)["split_k"])
-            splits = {"half": default // 2, "default": default,
-                      "double": default * 2}
-            for which in args.splits.split(","):
-                for rows in (int(v) for v in args.rows.split(",")):
-                    cases.append((n, k, g, m, splits[which], rows, ir))
+            tiled, attr, fields = default_tiling(opt, ir)
+            for variant in args.variants.split(";"):
+                chosen = apply_variant(fields, variant, g)
+                text = tiled.replace(attr, "#w4a16.tiling<" + ", ".join(
+                    f"{name} = {value}" for name, value in chosen.items())
+                    + ">")
+                cases.append((n, k, g, m, chosen, text))
 
     def compile_case(case):
-        n, k, g, m, split, rows, ir = case
-        stem = f"{n}x{k}_g{g}_m{m}_s{split}_r{rows}"
+        n, k, g, m, fields, tiled = case
+        stem = (f"{n}x{k}_g{g}_m{m}_{fields['strategy']}_s{fields['split_k']}"
+                f"_n{fields['tile_n']}_k{fields['tile_k']}")
         base = os.path.join(args.out, stem)
-        tiled = subprocess.run(
-            [opt, f"--w4a16-tile-matmul=chipset=sm_90 split-k={split} "
-             f"tile-k={64 * rows}"], input=ir, capture_output=True,
-            text=True)
-        if tiled.returncode != 0:
-            return None  # a split or row count the shape does not allow
         with open(base + ".mlir", "w") as f:
-            f.write(tiled.stdout)
+            f.write(tiled)
         built = subprocess.run(
             [compile_tool, base + ".mlir", "--chipset=sm_90", "-o",
              base + ".ptx", "--manifest", base + ".json"],
             capture_output=True, text=True)
         os.remove(base + ".mlir")
         if built.returncode != 0:
+            # A tiling the shape does not allow.
             print(f"{stem}: {built.stderr.strip().splitlines()[-1]}")
             return None
-        return {"n": n, "k": k, "group": g, "m": m, "split_k": split,
-                "rows": rows, "dtype": args.dtype, "stem": stem,
-                "ptxas": ptxas(base)}
+        return {"n": n, "k": k, "group": g, "m": m,
+                "split_k": int(fields["split_k"]), "tiling": fields,
+                "dtype": args.dtype, "stem": stem, "ptxas": ptxas(base)}
 
     with ThreadPoolExecutor(2) as pool:
         built = [c for c in pool.map(compile_case, cases) if c]
+    # Variants that name the same tiling run once.
+    built = list({c["stem"]: c for c in built}.values())
+    shutil.copy(os.path.join(args.build, "lib", "libw4a16_runtime.so"),
+                args.out)
     write_index(args.out, "variants", built)
     print(f"{len(built)} variants in {args.out}")
 
@@ -141,6 +176,20 @@ def run(args):
     gen.manual_seed(1)
     results = []
     tiny = bench.TinygemmBackend()
+
+    class ReadOnce(bench.Backend):
+        """One torch reduction over the packed weights: what a single
+        kernel that only reads them takes in this timing (launch and ramp
+        included), the practical floor of a small shape."""
+        name = "read"
+
+        def prepare(self, weights):
+            return weights.qweight
+
+        def run(self, state, x, out):
+            torch.sum(state, dtype=torch.int32)
+
+    read = ReadOnce()
     by_shape = {}
     for v in variants:
         by_shape.setdefault((v["n"], v["k"], v["group"], v["dtype"]),
@@ -166,11 +215,16 @@ def run(args):
             floor = bench.floor_bytes(w, m) / info["copy_bw"] * 1e6
             states = [tiny.prepare(c) for c in weights]
             sec = bench.time_backend(tiny, states, x, out, 0.01)[0]
+            del states
+            read_sec = bench.time_backend(
+                read, [read.prepare(c) for c in weights], x, out, 0.01)[0]
             print(f"{n}x{k} G{g} M={m} floor {floor:.2f} us  "
-                  f"tinygemm {sec * 1e6:.2f} us")
+                  f"tinygemm {sec * 1e6:.2f} us  read-once "
+                  f"{read_sec * 1e6:.2f} us")
             results.append(dict(n=n, k=k, group=g, m=m, backend="tiny",
                                 us=sec * 1e6, floor_us=floor))
-            del states
+            results.append(dict(n=n, k=k, group=g, m=m, backend="read",
+                                us=read_sec * 1e6, floor_us=floor))
             for v, kernels in measured:
                 if v["m"] != m:
                     continue
@@ -208,8 +262,10 @@ def main():
     b.add_argument("--shapes", default="4096x4096x128,4096x14336x128,"
                    "28672x4096x128")
     b.add_argument("--m", default="1,4,8")
-    b.add_argument("--rows", default="1,2,4,8")
-    b.add_argument("--splits", default="half,default,double")
+    b.add_argument("--variants", default="default;split_k=half;"
+                   "split_k=double;tile_k=256;tile_k=512",
+                   help="';'-separated tilings: 'default' or 'name=value' "
+                   "overrides of the tiler's fields, 'preset=mma'")
     b.add_argument("--dtype", default="f16")
     r = sub.add_parser("run")
     r.add_argument("artifacts")

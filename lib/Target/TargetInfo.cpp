@@ -72,7 +72,7 @@ constexpr TargetInfo nvidia(llvm::StringLiteral chip, int64_t sms,
                     dramGBPerSecond,
                     clockGHz,
                     /*decodeRowsInFlight=*/4,
-                    /*decodeMaxRows=*/4,
+                    /*decodeMaxRows=*/2,
                     /*preferredBackend=*/KernelBackend::Mlir};
 }
 

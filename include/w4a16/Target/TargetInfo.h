@@ -79,8 +79,10 @@ struct TargetInfo {
   /// The largest M the dot2 decode kernels serve; larger M goes to the
   /// matrix-instruction kernels. gfx11 has native dot2 and a 16-row WMMA
   /// that wastes half its rows below 8; NVIDIA runs dot2 as FMAs, and on the
-  /// H100 (2026-11-24) the mma.sync kernel at M = 16 already beats the decode
-  /// kernel at M = 5..8 (bench/results/decode-probe-H100-2026-11-24.md).
+  /// H100 (2026-11-24) the mma.sync kernel with 16-row tiles beats the
+  /// decode kernel from M = 3 (M = 4: 4096x14336 25 vs 35 us, 28672x4096 36
+  /// vs 59) and loses at M = 2 on 10 of the 14 benchmark shapes
+  /// (bench/results/decode-probe-H100-2026-11-24.md, "Session 4").
   int64_t decodeMaxRows;
   /// The faster backend for kernels built for this chip, which `backend=auto`
   /// picks. gfx11: the microkernels, ahead at decode and small-batch M on the

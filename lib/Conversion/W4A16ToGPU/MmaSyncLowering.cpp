@@ -67,6 +67,16 @@ constexpr int64_t kWordElements = kValuesPerWord;
 static_assert(kLanesPerColumn * kWordElements == kFragmentBlockK,
               "a staged A chunk row holds one word of each lane t");
 constexpr uint64_t kLoadAlignment = 16;
+/// Weight words per lane and 16-row A fragment the small-batch kernel keeps
+/// loading ahead of its MMAs (whole steps of W = 4 words per fragment):
+/// with one step in flight a warp waits a DRAM latency per step when
+/// split-K leaves few warps per SM (H100: 28672x4096, M = 8: 45 -> 38 us).
+/// Per A fragment, because the accumulators share the registers (M = 32
+/// with 64 words in flight lost 2-10%). Shorter steps (W < 4, groups under
+/// 128) keep one step: their queue's rotation cost more than it hid
+/// (14336x5120 G32, M = 8: 45 -> 55 us); prefill too: its A tiles hold the
+/// registers.
+constexpr int64_t kSmallBatchWordsInFlight = 64;
 
 class MmaSyncLowering : public MatrixLowering {
 public:
@@ -90,6 +100,16 @@ private:
     return words;
   }
   int64_t stepRows() const { return kFragmentBlockK * wordsPerLane(); }
+  int64_t stepsPerSplit() const { return kPerSplit() / stepRows(); }
+  /// Steps whose weights are loaded before the current step's MMAs.
+  int64_t stepsInFlight() const {
+    if (tiling.getStrategy() != TilingStrategy::SmallBatch ||
+        wordsPerLane() != kFragmentWordsPerColumn)
+      return 1;
+    int64_t steps = kSmallBatchWordsInFlight /
+                    (tilesM() * kWaveTilesN * wordsPerLane());
+    return std::clamp<int64_t>(steps, 1, stepsPerSplit());
+  }
 
   /// Per-lane values shared by the loop body builders.
   struct Lane : WaveOrigin {
@@ -107,6 +127,8 @@ private:
     /// The lane's first word in its step: block (W t) / 4 of the step, word
     /// offset in its column's 4 words, and its first K row 8 W t.
     Value stepBlock, wordInColumn, stepRow;
+    /// The split's last step: loads ahead past it re-read that step.
+    Value lastStep;
   };
 
   /// The 32-K chunk `chunk` (global, counted in 32-K units) of A in the
@@ -121,8 +143,9 @@ private:
   /// of the word): (bias + q) - (bias + z), exact.
   SmallVector<Value> dequantWord(ImplicitLocOpBuilder &b, Value word,
                                  Value zeroTerm);
-  /// The lane's W words of each B fragment at `step` (clamped to the last
-  /// step of K, so that the prefetch past a split's end stays inside).
+  /// The lane's W words of each B fragment at `step` (clamped to the
+  /// split's last step: loads ahead past the split's end re-read cached
+  /// words instead of the next split's).
   SmallVector<Value> loadStepWords(ImplicitLocOpBuilder &b, const Lane &lane,
                                    const MainKernelArgs &args, Value step);
   /// Per B fragment, the zero point (vector<1xi32>) of its column and the
@@ -207,7 +230,7 @@ SmallVector<Value> MmaSyncLowering::loadStepWords(ImplicitLocOpBuilder &b,
                                                   const MainKernelArgs &args,
                                                   Value step) {
   int64_t words = wordsPerLane();
-  step = arith::MinUIOp::create(b, step, cIndex(b, k / stepRows() - 1));
+  step = arith::MinUIOp::create(b, step, lane.lastStep);
   Value block = arith::AddIOp::create(
       b, arith::MulIOp::create(b, step, cIndex(b, words)), lane.stepBlock);
   SmallVector<Value> loaded;
@@ -242,10 +265,11 @@ SmallVector<Value> MmaSyncLowering::loadGroupFactors(ImplicitLocOpBuilder &b,
 }
 
 /// One step (32W K rows) of the main loop: the warp's four B fragments
-/// loaded (W words per lane each) and dequantized, then per word u the A
-/// rows' 16-byte pieces and the two MMAs per A and B fragment. Prefill
-/// first moves the chunk loaded one chunk earlier into the other buffer and
-/// starts loading the one after; the barrier at the end orders the buffers.
+/// (W words per lane each, loaded stepsInFlight() steps earlier)
+/// dequantized, then per word u the A rows' 16-byte pieces and the two MMAs
+/// per A and B fragment. Prefill first moves the chunk loaded one chunk
+/// earlier into the other buffer and starts loading the one after; the
+/// barrier at the end orders the buffers.
 void MmaSyncLowering::buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
                                 const MainKernelArgs &args, Value stage,
                                 Value step, Value firstChunk, Value lastChunk,
@@ -257,11 +281,17 @@ void MmaSyncLowering::buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
   auto pieceType = VectorType::get({kWordElements}, activation);
   auto aType = VectorType::get({4, 2}, activation);
   auto bType = VectorType::get({2, 2}, activation);
-  // The next step's weights load during this step's MMAs.
-  SmallVector<Value> current(stepWords.begin(), stepWords.end());
-  SmallVector<Value> next = loadStepWords(
-      b, lane, args, arith::AddIOp::create(b, step, cIndex(b, 1)));
-  stepWords.assign(next.begin(), next.end());
+  // The weights stepsInFlight() steps ahead load during this step's MMAs;
+  // `stepWords` holds the steps in flight, oldest first.
+  SmallVector<Value> current(stepWords.begin(),
+                             stepWords.begin() + kWaveTilesN);
+  SmallVector<Value> inFlight(stepWords.begin() + kWaveTilesN,
+                              stepWords.end());
+  llvm::append_range(
+      inFlight,
+      loadStepWords(b, lane, args,
+                    arith::AddIOp::create(b, step, cIndex(b, stepsInFlight()))));
+  stepWords.assign(inFlight.begin(), inFlight.end());
   Value kBase = arith::AddIOp::create(
       b, arith::MulIOp::create(b, step, cIndex(b, stepRows())), lane.stepRow);
   Value stageColumn =
@@ -379,6 +409,8 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   Value firstStep =
       arith::DivUIOp::create(b, splitBegin, cIndex(b, stepRows()));
   Value firstChunk = arith::MulIOp::create(b, firstStep, cIndex(b, words));
+  lane.lastStep =
+      arith::AddIOp::create(b, firstStep, cIndex(b, stepsPerSplit() - 1));
   Value lastChunk = cIndex(b, k / kFragmentBlockK - 1);
 
   SmallVector<Value> staged =
@@ -386,9 +418,14 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                  [&](ImplicitLocOpBuilder &lb, Value chunk) {
                    return loadChunk(lb, lane, args.x, chunk);
                  });
-  // Carried: the step's weights and the segment's zero points and scales,
-  // each loaded one step / segment ahead.
-  SmallVector<Value> firstWords = loadStepWords(b, lane, args, firstStep);
+  // Carried: the weights of the steps in flight and the segment's zero
+  // points and scales (loaded one segment ahead).
+  SmallVector<Value> firstWords;
+  for (int64_t s = 0; s < stepsInFlight(); ++s)
+    llvm::append_range(
+        firstWords,
+        loadStepWords(b, lane, args,
+                      arith::AddIOp::create(b, firstStep, cIndex(b, s))));
   Value lastGroup = cIndex(b, scheme.getNumGroups(k) - 1);
   SmallVector<Value> factors = loadGroupFactors(
       b, lane, args, arith::DivUIOp::create(b, splitBegin, cIndex(b, group)));

@@ -15,17 +15,18 @@
 // SB-SAME: known_block_size = array<i32: 128, 1, 1>
 // Column tiles past N re-read the last one (12).
 // SB: arith.minui %{{.*}}, %c12 : index
-// The first step's weights and group's zero points / scales load before
-// the loops, the next group's at the top of the group loop.
-// SB: vector.load %{{.*}} {alignment = 16 : i64} : memref<32x13x64xi32>, vector<4xi32>
+// Before the loops: the weights of the steps in flight (both 128-K steps
+// of a 256-K split: 2 x 4 fragments) and the first group's zero points and
+// scales; the next group's at the top of the group loop.
+// SB-COUNT-8: vector.load %{{.*}} {alignment = 16 : i64} : memref<32x13x64xi32>, vector<4xi32>
 // SB: memref.load %{{.*}} : memref<8x26xi32>
 // SB: vector.load %{{.*}} : memref<8x208xf16>, vector<2xf16>
 // SB: scf.for
 // SB: memref.load %{{.*}} : memref<8x26xi32>
 // SB: scf.for
-// The next step's 16-byte weight loads, then per word the exact dequant
-// ((1024 + q) * 1 - (1024 + z)), A from global in 16-byte pieces and the
-// MMAs: 4 B fragments per A fragment.
+// Per step: the weights two steps ahead load first, then per word the
+// exact dequant ((1024 + q) * 1 - (1024 + z)), A from global in 16-byte
+// pieces and the MMAs: 4 B fragments per A fragment.
 // SB: vector.load %{{.*}} {alignment = 16 : i64} : memref<32x13x64xi32>, vector<4xi32>
 // SB: arith.andi %{{.*}}, %[[MASK:.*]] : vector<1xi32>
 // SB: vector.bitcast %{{.*}} : vector<1xi32> to vector<2xf16>

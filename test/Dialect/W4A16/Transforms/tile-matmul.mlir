@@ -32,7 +32,7 @@ func.func @decode_m1(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tenso
 // 40 workgroups need split 3, which does not divide the 544 groups: 4.
 // GFX1100-LABEL: func.func @decode_m8_bf16_awq
 // GFX1100: #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 8, m_max = 8, tile_m = 8, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 32768>
-// sm_90 serves M > 4 with the mma.sync kernels (TargetInfo::decodeMaxRows).
+// sm_90 serves M > 2 with the mma.sync kernels (TargetInfo::decodeMaxRows).
 // SM90-LABEL: func.func @decode_m8_bf16_awq
 // SM90: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 8, m_max = 8, tile_m = 16,
 func.func @decode_m8_bf16_awq(%x: tensor<2x4x17408xbf16>, %w: tensor<17408x640xi32>, %s: tensor<544x5120xbf16>, %z: tensor<544x640xi32>, %i: tensor<2x4x5120xf32>) -> tensor<2x4x5120xf32> {
@@ -114,12 +114,11 @@ func.func @prefill_g64(%x: tensor<512x4096xf16>, %w: tensor<512x6144xi32>, %s: t
 // GFX1100-SAME: #w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 65, m_max = 128, tile_m = 128, tile_n = 128, tile_k = 128, split_k = 2,
 // GFX1100-SAME: #w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 129, m_max = 256, tile_m = 128, tile_n = 128, tile_k = 128, split_k = 1,
 // GFX1100-SAME: #w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 257, m_max = -1, tile_m = 128, tile_n = 128, tile_k = 128, split_k = 1,
-// On sm_90 the decode range 5..8 joins the first mma.sync range.
+// On sm_90 the decode ranges past M = 2 join the first mma.sync range.
 // SM90-LABEL: func.func @dynamic_m
 // SM90: w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 1, m_max = 1, tile_m = 1,
 // SM90-SAME: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 2, m_max = 2, tile_m = 2,
-// SM90-SAME: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 3, m_max = 4, tile_m = 4,
-// SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 5, m_max = 16, tile_m = 16,
+// SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 3, m_max = 16, tile_m = 16,
 // SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 17, m_max = 32, tile_m = 32,
 // SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 33, m_max = 64, tile_m = 64,
 // 132 SMs: 4 x 32 and 2 x 64 workgroups fill one round.
