@@ -106,8 +106,8 @@ private:
     if (tiling.getStrategy() != TilingStrategy::SmallBatch ||
         wordsPerLane() != kFragmentWordsPerColumn)
       return 1;
-    int64_t steps = kSmallBatchWordsInFlight /
-                    (tilesM() * kWaveTilesN * wordsPerLane());
+    int64_t steps =
+        kSmallBatchWordsInFlight / (tilesM() * kWaveTilesN * wordsPerLane());
     return std::clamp<int64_t>(steps, 1, stepsPerSplit());
   }
 
@@ -285,12 +285,11 @@ void MmaSyncLowering::buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
   // `stepWords` holds the steps in flight, oldest first.
   SmallVector<Value> current(stepWords.begin(),
                              stepWords.begin() + kWaveTilesN);
-  SmallVector<Value> inFlight(stepWords.begin() + kWaveTilesN,
-                              stepWords.end());
-  llvm::append_range(
-      inFlight,
-      loadStepWords(b, lane, args,
-                    arith::AddIOp::create(b, step, cIndex(b, stepsInFlight()))));
+  SmallVector<Value> inFlight(stepWords.begin() + kWaveTilesN, stepWords.end());
+  llvm::append_range(inFlight,
+                     loadStepWords(b, lane, args,
+                                   arith::AddIOp::create(
+                                       b, step, cIndex(b, stepsInFlight()))));
   stepWords.assign(inFlight.begin(), inFlight.end());
   Value kBase = arith::AddIOp::create(
       b, arith::MulIOp::create(b, step, cIndex(b, stepRows())), lane.stepRow);
