@@ -39,20 +39,12 @@ def default_tiling(opt, ir):
     return text, attr, fields
 
 
-def mma_preset(fields, group):
-    """The NVIDIA mma.sync small-batch kernel's fields, also below the
-    tiler's decode / mma.sync crossover (16-row tiles there)."""
-    if fields["strategy"] == "small_batch":
-        return {}
-    return {"strategy": "small_batch", "tile_m": "16", "tile_n": "128",
-            "tile_k": str(min(128, group)), "workgroup_size": "128",
-            "lds_bytes": "0"}
-
-
-def apply_variant(fields, variant, group):
-    """`fields` with the variant's overrides: `preset=mma` the small-batch
-    kernel, `split_k=half|double` scales the tiler's split, any other
-    `name=value` replaces that field ("default" = no override)."""
+def apply_variant(fields, variant, mma_fields):
+    """`fields` with the variant's overrides, applied in order:
+    `preset=mma` the mma.sync small-batch kernel's `mma_fields` (the
+    tiler's at M = 16, for the variant's M), `split_k=half|double` scales
+    the tiler's split, any other `name=value` replaces that field
+    ("default" = no override)."""
     fields = dict(fields)
     default_split = int(fields["split_k"])
     for item in variant.split():
@@ -60,7 +52,9 @@ def apply_variant(fields, variant, group):
             continue
         name, value = item.split("=")
         if name == "preset" and value == "mma":
-            fields.update(mma_preset(fields, group))
+            if fields["strategy"] != "small_batch":
+                fields.update({field: v for field, v in mma_fields.items()
+                               if field not in ("m_min", "m_max")})
         elif name == "split_k" and value in ("half", "double"):
             fields["split_k"] = str(default_split // 2 if value == "half"
                                     else default_split * 2)
@@ -79,11 +73,13 @@ def build(args):
     cases = []
     for shape in args.shapes.split(","):
         n, k, g = (int(v) for v in shape.split("x"))
+        mma_fields = default_tiling(
+            opt, matmul_ir(args.dtype, "packed", 16, k, n, g))[2]
         for m in (int(v) for v in args.m.split(",")):
             ir = matmul_ir(args.dtype, "packed", m, k, n, g)
             tiled, attr, fields = default_tiling(opt, ir)
             for variant in args.variants.split(";"):
-                chosen = apply_variant(fields, variant, g)
+                chosen = apply_variant(fields, variant, mma_fields)
                 text = tiled.replace(attr, "#w4a16.tiling<" + ", ".join(
                     f"{name} = {value}" for name, value in chosen.items())
                     + ">")

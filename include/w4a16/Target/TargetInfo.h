@@ -81,8 +81,9 @@ struct TargetInfo {
   /// that wastes half its rows below 8; NVIDIA runs dot2 as FMAs, and on the
   /// H100 (2026-11-24) the mma.sync kernel with 16-row tiles beats the
   /// decode kernel from M = 3 (M = 4: 4096x14336 25 vs 35 us, 28672x4096 36
-  /// vs 59) and loses at M = 2 on 10 of the 14 benchmark shapes
-  /// (bench/results/decode-probe-H100-2026-11-24.md, "Session 4").
+  /// vs 59) and loses at M = 2 on 10 of the 14 benchmark shapes (full runs
+  /// in bench/README.md, "Latest results"; kernel-level probe in
+  /// bench/results/decode-probe-H100-2026-11-24.md, "Session 4").
   int64_t decodeMaxRows;
   /// The faster backend for kernels built for this chip, which `backend=auto`
   /// picks. gfx11: the microkernels, ahead at decode and small-batch M on the
