@@ -17,7 +17,12 @@
 // SB: arith.minui %{{.*}}, %c12 : index
 // Before the loops: the weights of the steps in flight (both 128-K steps
 // of a 256-K split: 2 x 4 fragments) and the first group's zero points and
-// scales; the next group's at the top of the group loop.
+// scales; the next group's at the top of the group loop. Every weight step
+// is clamped to the split's last one (first + 1), not to K's (31): loads
+// ahead past the split re-read cached words.
+// SB: %[[FIRST:.*]] = arith.divui %{{.*}}, %c128 : index
+// SB: %[[LAST:.*]] = arith.addi %[[FIRST]], %c1{{.*}} : index
+// SB: arith.minui %{{.*}}, %[[LAST]] : index
 // SB-COUNT-8: vector.load %{{.*}} {alignment = 16 : i64} : memref<32x13x64xi32>, vector<4xi32>
 // SB: memref.load %{{.*}} : memref<8x26xi32>
 // SB: vector.load %{{.*}} : memref<8x208xf16>, vector<2xf16>
@@ -27,6 +32,7 @@
 // Per step: the weights two steps ahead load first, then per word the
 // exact dequant ((1024 + q) * 1 - (1024 + z)), A from global in 16-byte
 // pieces and the MMAs: 4 B fragments per A fragment.
+// SB: arith.minui %{{.*}}, %[[LAST]] : index
 // SB: vector.load %{{.*}} {alignment = 16 : i64} : memref<32x13x64xi32>, vector<4xi32>
 // SB: arith.andi %{{.*}}, %[[MASK:.*]] : vector<1xi32>
 // SB: vector.bitcast %{{.*}} : vector<1xi32> to vector<2xf16>
