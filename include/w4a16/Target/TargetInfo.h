@@ -70,11 +70,23 @@ struct TargetInfo {
   /// For the static model: sustained DRAM read bandwidth and shader clock.
   double dramGBPerSecond;
   double clockGHz;
+  /// Waves per SIMD the memory-bound kernels split K for, to hide DRAM
+  /// latency: decode, and small batch with tiles of several matrix row
+  /// blocks. gfx11: 4 (shared/notes/rdna3.md). H100 (2026-11-25,
+  /// bench/results/decode-probe-H100-2026-11-24.md, "Session 5"): 8; at 4
+  /// the large-N shapes keep 2-3 workgroups per SM (34816x5120 M = 1: 53.8
+  /// vs 42.5 us, M = 32: 186 vs 151).
+  int64_t memoryBoundWavesPerSimd;
+  /// The same for small-batch tiles of one matrix row block (tile_m =
+  /// mmaM), whose warps spend their issue slots on dequantizing one B
+  /// fragment per MMA: H100 4 (at 8, M = 4..16 ran 2-7% slower).
+  int64_t singleRowBlockWavesPerSimd;
   /// Packed rows a decode wave loads before it uses the first (the rows of
-  /// one hot-loop iteration). gfx11 hides the load latency with occupancy
-  /// and keeps one row per iteration (the static report's unit); NVIDIA
-  /// needs more bytes in flight per warp to reach its bandwidth (Little's
-  /// law: ~3 TB/s x ~0.8 us over 132 SMs is ~18 KiB per SM).
+  /// one hot-loop iteration), at most. gfx11 hides the load latency with
+  /// occupancy and keeps one row per iteration (the static report's unit);
+  /// NVIDIA needs more bytes in flight per warp to reach its bandwidth
+  /// (Little's law: ~3 TB/s x ~0.8 us over 132 SMs is ~18 KiB per SM): 8
+  /// rows take the H100's large shapes 6-10% closer to the floor than 4.
   int64_t decodeRowsInFlight;
   /// The largest M the dot2 decode kernels serve; larger M goes to the
   /// matrix-instruction kernels. gfx11 has native dot2 and a 16-row WMMA

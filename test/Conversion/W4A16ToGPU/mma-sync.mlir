@@ -1,4 +1,4 @@
-// RUN: w4a16-opt %s -split-input-file --w4a16-tile-matmul="chipset=sm_90 m-range=17,32" --w4a16-repack-weights --convert-w4a16-to-gpu | FileCheck %s --check-prefix=SB
+// RUN: w4a16-opt %s -split-input-file --w4a16-tile-matmul="chipset=sm_90 m-range=17,32 split-k=4" --w4a16-repack-weights --convert-w4a16-to-gpu | FileCheck %s --check-prefix=SB
 // RUN: w4a16-opt %s -split-input-file --w4a16-tile-matmul="chipset=sm_80 m-range=300,600" --w4a16-repack-weights --convert-w4a16-to-gpu | FileCheck %s --check-prefix=PF
 // RUN: w4a16-opt %s -split-input-file --w4a16-tile-matmul="chipset=gfx1100 m-range=17,32" --w4a16-repack-weights --convert-w4a16-to-gpu | FileCheck %s --check-prefix=GFX11
 

@@ -5,8 +5,11 @@
 // RUN: w4a16-opt %s --w4a16-tile-matmul=chipset=sm_90 | FileCheck %s --check-prefix=SM90
 
 // Decisions per M, N, K, group size, activation type and chip. Split-K
-// grows until the chip holds >= 4 waves per SIMD (768 on gfx1100, 320 on
-// gfx1151, 256 on gfx1102), in whole groups, keeping >= 256 K rows a split.
+// grows until the chip holds TargetInfo::memoryBoundWavesPerSimd waves per
+// SIMD (gfx11: 4, i.e. 768 on gfx1100, 320 on gfx1151, 256 on gfx1102;
+// sm_90: 8, i.e. 4224, and 4 for 16-row small-batch tiles), in whole groups, keeping >= 256 K rows a split and
+// the split's f32 partials (8 x split x M_max x N bytes) within the packed
+// weights' K x N / 2 bytes (split <= K / (16 M_max)).
 
 #sym128 = #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric>
 #awq32 = #w4a16.scheme<layout = awq, group_size = 32, zero_point = packed>
@@ -19,13 +22,41 @@
 // GFX1151: #w4a16.tiling<strategy = decode, chip = "gfx1151", {{.*}} split_k = 2,
 // GFX1102-LABEL: func.func @decode_m1
 // GFX1102: #w4a16.tiling<strategy = decode, chip = "gfx1102", {{.*}} split_k = 1,
-// NVIDIA loads 4 packed rows per warp before using them (tile_k = 8 warps x
-// 4 rows x 8): each wave's 4-row G128 segment of split 16 is one iteration.
+// NVIDIA loads up to 8 packed rows per warp before using them (tile_k = 8
+// warps x rows x 8), but split 16 leaves 32 rows for 8 waves: 4 each.
 // SM90-LABEL: func.func @decode_m1
 // SM90: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 1, m_max = 1, tile_m = 1, tile_n = 128, tile_k = 256, split_k = 16,
 func.func @decode_m1(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<1x4096xf16>) -> tensor<1x4096xf16> {
   %0 = w4a16.matmul #sym128 ins(%x, %w, %s : tensor<1x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<1x4096xf16>) -> tensor<1x4096xf16>
   return %0 : tensor<1x4096xf16>
+}
+
+// Large N on sm_90: 224 workgroups x 8 warps reach 4224 at split 4 (at 4
+// waves per SIMD, split 2 left ~3 workgroups per SM); the split's 1024 rows
+// give every wave an iteration of 8 packed rows (tile_k = 512).
+// SM90-LABEL: func.func @decode_m1_wide
+// SM90: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 1, m_max = 1, tile_m = 1, tile_n = 128, tile_k = 512, split_k = 4,
+func.func @decode_m1_wide(%x: tensor<1x4096xf16>, %w: tensor<512x28672xi32>, %s: tensor<32x28672xf16>, %i: tensor<1x28672xf16>) -> tensor<1x28672xf16> {
+  %0 = w4a16.matmul #sym128 ins(%x, %w, %s : tensor<1x4096xf16>, tensor<512x28672xi32>, tensor<32x28672xf16>) outs(%i : tensor<1x28672xf16>) -> tensor<1x28672xf16>
+  return %0 : tensor<1x28672xf16>
+}
+
+// G32 on sm_90: 272 workgroups split 2 for their waves; a G32 segment is 4
+// packed rows, so 4 rows in flight (tile_k = 256).
+// SM90-LABEL: func.func @decode_m1_g32
+// SM90: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 1, m_max = 1, tile_m = 1, tile_n = 128, tile_k = 256, split_k = 2,
+func.func @decode_m1_g32(%x: tensor<1x5120xf16>, %w: tensor<640x34816xi32>, %s: tensor<160x34816xf16>, %i: tensor<1x34816xf16>) -> tensor<1x34816xf16> {
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<1x5120xf16>, tensor<640x34816xi32>, tensor<160x34816xf16>) outs(%i : tensor<1x34816xf16>) -> tensor<1x34816xf16>
+  return %0 : tensor<1x34816xf16>
+}
+
+// A 16-row small-batch tile on sm_90 splits for 4 waves per SIMD: 272
+// workgroups x 4 warps reach 2112 at split 2 (8 waves would take split 4).
+// SM90-LABEL: func.func @small_batch_m8_g32
+// SM90: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 8, m_max = 8, tile_m = 16, tile_n = 128, tile_k = 32, split_k = 2,
+func.func @small_batch_m8_g32(%x: tensor<8x5120xf16>, %w: tensor<640x34816xi32>, %s: tensor<160x34816xf16>, %i: tensor<8x34816xf16>) -> tensor<8x34816xf16> {
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<8x5120xf16>, tensor<640x34816xi32>, tensor<160x34816xf16>) outs(%i : tensor<8x34816xf16>) -> tensor<8x34816xf16>
+  return %0 : tensor<8x34816xf16>
 }
 
 // M = 8 (batch 2 x 4 collapses into M), bf16, AWQ G32, N = 5120, K = 17408:
@@ -42,8 +73,12 @@ func.func @decode_m8_bf16_awq(%x: tensor<2x4x17408xbf16>, %w: tensor<17408x640xi
 
 // M = 32: small batch, tile_m rounded up to the 16 rows of the instruction;
 // tile_k = one G128 group (4 fragment blocks, unrolled) per iteration.
+// sm_90 would want split 33 for its waves; the partials cap it at
+// 4096 / (16 x 32) = 8.
 // GFX1100-LABEL: func.func @small_batch_m32
 // GFX1100: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 32, m_max = 32, tile_m = 32, tile_n = 128, tile_k = 128, split_k = 8, workgroup_size = 128, lds_bytes = 0>
+// SM90-LABEL: func.func @small_batch_m32
+// SM90: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 32, m_max = 32, tile_m = 32, tile_n = 128, tile_k = 128, split_k = 8, workgroup_size = 128, lds_bytes = 0>
 func.func @small_batch_m32(%x: tensor<32x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<32x4096xf16>) -> tensor<32x4096xf16> {
   %0 = w4a16.matmul #sym128 ins(%x, %w, %s : tensor<32x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<32x4096xf16>) -> tensor<32x4096xf16>
   return %0 : tensor<32x4096xf16>
@@ -118,9 +153,10 @@ func.func @prefill_g64(%x: tensor<512x4096xf16>, %w: tensor<512x6144xi32>, %s: t
 // SM90-LABEL: func.func @dynamic_m
 // SM90: w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 1, m_max = 1, tile_m = 1,
 // SM90-SAME: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 2, m_max = 2, tile_m = 2,
-// SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 3, m_max = 16, tile_m = 16,
-// SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 17, m_max = 32, tile_m = 32,
-// SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 33, m_max = 64, tile_m = 64,
+// The small-batch splits fall with the range's largest M (K / (16 M_max)).
+// SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 3, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 128, split_k = 16,
+// SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 17, m_max = 32, tile_m = 32, tile_n = 128, tile_k = 128, split_k = 8,
+// SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 33, m_max = 64, tile_m = 64, tile_n = 128, tile_k = 128, split_k = 4,
 // 132 SMs: 4 x 32 and 2 x 64 workgroups fill one round.
 // SM90-SAME: #w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 65, m_max = 128, tile_m = 128, tile_n = 128, tile_k = 128, split_k = 4,
 // SM90-SAME: #w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 129, m_max = 256, tile_m = 128, tile_n = 128, tile_k = 128, split_k = 2,
