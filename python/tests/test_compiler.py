@@ -206,8 +206,10 @@ def test_compile_for_nvidia_gives_ptx_and_manifest(chipset, emulate, decode):
     assert manifest["code_object"] == "ptx" and manifest["chip"] == "sm_90"
     assert manifest["kernel_chip"] == chipset
     assert manifest["error_flag"] == "w4a16_emulation_error"
-    assert [k["symbol"] for k in manifest["kernels"]] == [
-        decode, "matmul_0_splitk_reduce"]
+    # K = 64 is too short to split: the one kernel writes out itself.
+    assert [k["symbol"] for k in manifest["kernels"]] == [decode]
+    assert [a["name"] for a in manifest["kernels"][0]["args"]][-3:] == [
+        "init", "out", "m"]
     for kernel in manifest["kernels"]:
         assert f".visible .entry {kernel['symbol']}(" in ptx
     assert result.report is None

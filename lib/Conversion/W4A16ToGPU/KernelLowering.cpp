@@ -90,22 +90,29 @@ LogicalResult SplitKLowering::lower() {
   if (failed(checkSupported()))
     return failure();
   gpu::GPUFuncOp main = buildMainKernel();
-  gpu::GPUFuncOp reduce = buildReduceKernel();
-  buildLaunches(main, reduce);
+  buildLaunches(main, hasSplit() ? buildReduceKernel() : gpu::GPUFuncOp());
   return success();
+}
+
+MemRefType SplitKLowering::getOutType() {
+  return MemRefType::get({ShapedType::kDynamic, n},
+                         op.getInit().getType().getElementType());
 }
 
 gpu::GPUFuncOp SplitKLowering::buildMainKernel() {
   ImplicitLocOpBuilder b(op.getLoc(), op.getContext());
   b.setInsertionPointToEnd(kernels.getBody());
   auto inputType = MemRefType::get({ShapedType::kDynamic, k}, activation);
-  auto workspaceType = MemRefType::get(
-      {tiling.getSplitK(), ShapedType::kDynamic, n}, b.getF32Type());
   SmallVector<Type> argTypes = {inputType, memrefOf(op.getQweight().getType()),
                                 memrefOf(op.getScales().getType())};
   if (op.getZeros())
     argTypes.push_back(memrefOf(op.getZeros().getType()));
-  argTypes.append({workspaceType, b.getIndexType()});
+  if (hasSplit())
+    argTypes.push_back(MemRefType::get(
+        {tiling.getSplitK(), ShapedType::kDynamic, n}, b.getF32Type()));
+  else
+    argTypes.append({getOutType(), getOutType()});
+  argTypes.push_back(b.getIndexType());
   auto func = gpu::GPUFuncOp::create(b, name + "_" + getKernelSuffix().str(),
                                      b.getFunctionType(argTypes, {}),
                                      getWorkgroupBuffers(b));
@@ -119,7 +126,12 @@ gpu::GPUFuncOp SplitKLowering::buildMainKernel() {
   args.qweight = body.getArgument(1);
   args.scales = body.getArgument(2);
   args.zeros = op.getZeros() ? body.getArgument(3) : Value();
-  args.workspace = body.getArgument(argTypes.size() - 2);
+  if (hasSplit()) {
+    args.workspace = body.getArgument(argTypes.size() - 2);
+  } else {
+    args.init = body.getArgument(argTypes.size() - 3);
+    args.out = body.getArgument(argTypes.size() - 2);
+  }
   args.m = body.getArgument(argTypes.size() - 1);
   buildMainKernelBody(b, func, args);
   gpu::ReturnOp::create(b);
@@ -229,6 +241,38 @@ Value SplitKLowering::loadZeroPoints(ImplicitLocOpBuilder &b, Value zeros,
   return points;
 }
 
+void SplitKLowering::storeResult(ImplicitLocOpBuilder &b, Value value,
+                                 Value split, Value row, Value column,
+                                 const MainKernelArgs &args) {
+  auto vectorType = dyn_cast<VectorType>(value.getType());
+  if (hasSplit()) {
+    if (vectorType)
+      vector::StoreOp::create(b, value, args.workspace,
+                              ValueRange{split, row, column});
+    else
+      memref::StoreOp::create(b, value, args.workspace,
+                              ValueRange{split, row, column});
+    return;
+  }
+  Type outElement = getOutType().getElementType();
+  Type outType = vectorType ? Type(vectorType.clone(outElement)) : outElement;
+  Value sum =
+      vectorType ? Value(vector::LoadOp::create(b, cast<VectorType>(outType),
+                                                args.init,
+                                                ValueRange{row, column}))
+                 : Value(memref::LoadOp::create(b, args.init,
+                                                ValueRange{row, column}));
+  if (outType != value.getType())
+    sum = arith::ExtFOp::create(b, value.getType(), sum);
+  sum = arith::AddFOp::create(b, sum, value);
+  if (outType != value.getType())
+    sum = arith::TruncFOp::create(b, outType, sum);
+  if (vectorType)
+    vector::StoreOp::create(b, sum, args.out, ValueRange{row, column});
+  else
+    memref::StoreOp::create(b, sum, args.out, ValueRange{row, column});
+}
+
 MemRefType SplitKLowering::getWorkgroupSumType(Builder &b) const {
   return workgroupMemrefOf({waves, tiling.getTileM(), tiling.getTileN()},
                            b.getF32Type());
@@ -269,9 +313,9 @@ void SplitKLowering::storeWorkgroupSum(ImplicitLocOpBuilder &b, Value lds,
             arith::CmpIOp::create(lb, arith::CmpIPredicate::ult, globalColumn,
                                   cIndex(lb, n)));
         scf::IfOp::create(lb, inside, [&](OpBuilder &thenBuilder, Location) {
-          memref::StoreOp::create(thenBuilder, loc, sum, args.workspace,
-                                  ValueRange{split, row, globalColumn});
-          scf::YieldOp::create(thenBuilder, loc);
+          ImplicitLocOpBuilder tb(loc, thenBuilder);
+          storeResult(tb, sum, split, row, globalColumn, args);
+          scf::YieldOp::create(tb);
         });
         scf::YieldOp::create(lb);
       });
@@ -297,9 +341,9 @@ void SplitKLowering::storeAccumulatorTile(ImplicitLocOpBuilder &b, Value acc,
                               cIndex(b, n)));
     Value value = vector::ExtractOp::create(b, acc, firstValue + v);
     scf::IfOp::create(b, inside, [&](OpBuilder &nested, Location loc) {
-      memref::StoreOp::create(nested, loc, value, args.workspace,
-                              ValueRange{split, globalRow, globalColumn});
-      scf::YieldOp::create(nested, loc);
+      ImplicitLocOpBuilder tb(loc, nested);
+      storeResult(tb, value, split, globalRow, globalColumn, args);
+      scf::YieldOp::create(tb);
     });
   }
 }
@@ -355,10 +399,9 @@ gpu::GPUFuncOp SplitKLowering::buildReduceKernel() {
   Type outElement = op.getInit().getType().getElementType();
   auto workspaceType = MemRefType::get(
       {tiling.getSplitK(), ShapedType::kDynamic, n}, b.getF32Type());
-  auto outType = MemRefType::get({ShapedType::kDynamic, n}, outElement);
   return buildElementwiseKernel(
       b, name + "_splitk_reduce",
-      {workspaceType, outType, outType, b.getIndexType()}, n,
+      {workspaceType, getOutType(), getOutType(), b.getIndexType()}, n,
       [&](ImplicitLocOpBuilder &lb, ValueRange args, Value row, Value column) {
         Value workspace = args[0], init = args[1], out = args[2];
         Value sum = memref::LoadOp::create(lb, init, ValueRange{row, column});
@@ -462,18 +505,28 @@ void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
     }
     mainArgs.push_back(toBuffer(tensor, mainTypes[i + 1]));
   }
-  auto workspaceType =
-      cast<MemRefType>(main.getArgumentTypes()[mainArgs.size()]);
-  Value workspace = memref::AllocOp::create(b, workspaceType, ValueRange{m});
-  mainArgs.append({workspace, m});
+  SmallVector<StringRef> mainNames = {"x", "qweight", "scales"};
+  if (op.getZeros())
+    mainNames.push_back("zeros");
+  Value initBuffer = toBuffer(init, getOutType());
+  Value out = memref::AllocOp::create(b, getOutType(), ValueRange{m});
+  Value workspace;
+  if (hasSplit()) {
+    auto workspaceType =
+        cast<MemRefType>(main.getArgumentTypes()[mainArgs.size()]);
+    workspace = memref::AllocOp::create(b, workspaceType, ValueRange{m});
+    mainArgs.push_back(workspace);
+    mainNames.push_back("workspace");
+  } else {
+    mainArgs.append({initBuffer, out});
+    mainNames.append({"init", "out"});
+  }
+  mainArgs.push_back(m);
+  mainNames.push_back("m");
   auto mainLaunch = gpu::LaunchFuncOp::create(
       b, main, getMainGrid(b, m),
       gpu::KernelDim3{cIndex(b, tiling.getWorkgroupSize()), one, one}, Value(),
       mainArgs);
-  SmallVector<StringRef> mainNames = {"x", "qweight", "scales"};
-  if (op.getZeros())
-    mainNames.push_back("zeros");
-  mainNames.append({"workspace", "m"});
   describeLaunch(mainLaunch, tiling, mainNames);
   mainLaunch->setAttr(kLaunchLoopWeightsAttrName,
                       b.getI64IntegerAttr(getLoopWeightsPerLane()));
@@ -483,15 +536,14 @@ void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
       kLaunchWeightLayoutAttrName,
       b.getStringAttr(stringifyWeightLayout(getWeightLayout())));
 
-  auto outType = cast<MemRefType>(reduce.getArgumentTypes()[1]);
-  Value initBuffer = toBuffer(init, outType);
-  Value out = memref::AllocOp::create(b, outType, ValueRange{m});
-  auto [grid, workgroup] = getElementwiseLaunch(b, m, n);
-  auto reduceLaunch =
-      gpu::LaunchFuncOp::create(b, reduce, grid, workgroup, Value(),
-                                ValueRange{workspace, initBuffer, out, m});
-  describeLaunch(reduceLaunch, tiling, {"workspace", "init", "out", "m"});
-  memref::DeallocOp::create(b, workspace);
+  if (reduce) {
+    auto [grid, workgroup] = getElementwiseLaunch(b, m, n);
+    auto reduceLaunch =
+        gpu::LaunchFuncOp::create(b, reduce, grid, workgroup, Value(),
+                                  ValueRange{workspace, initBuffer, out, m});
+    describeLaunch(reduceLaunch, tiling, {"workspace", "init", "out", "m"});
+    memref::DeallocOp::create(b, workspace);
+  }
   if (gathered)
     memref::DeallocOp::create(b, gathered);
   op.getResult().replaceAllUsesWith(createMatmulResult(b, op, init, out));

@@ -4,9 +4,11 @@
 // Every strategy lowers one tiled w4a16.matmul to the same skeleton: a main
 // kernel that writes deterministic f32 split-K partials into a workspace
 // [split_k, M, N], a reduce kernel that adds them to the init in a fixed
-// order and rounds once, and the host launches. A strategy supplies the main
-// kernel's body and grid; this class owns the argument list, the workspace,
-// the reduce kernel and the launch descriptions read by the compile driver.
+// order and rounds once, and the host launches. Without a split (split_k =
+// 1) the main kernel adds the init and rounds itself: no workspace, no
+// reduce kernel. A strategy supplies the main kernel's body and grid; this
+// class owns the argument list, the workspace, the reduce kernel and the
+// launch descriptions read by the compile driver.
 //
 //===----------------------------------------------------------------------===//
 
@@ -38,9 +40,10 @@ struct ZeroPointLocation {
 };
 
 /// The main kernel's arguments, in ABI order (docs/ABI.md):
-/// x [M, K], qweight, scales, zeros (if any), workspace [split_k, M, N], M.
+/// x [M, K], qweight, scales, zeros (if any), then workspace [split_k, M, N]
+/// with a split, else init and out [M, N]; M.
 struct MainKernelArgs {
-  Value x, qweight, scales, zeros, workspace, m;
+  Value x, qweight, scales, zeros, workspace, init, out, m;
 };
 
 class SplitKLowering {
@@ -80,6 +83,13 @@ protected:
   /// Output rows those weights meet per iteration (recorded for the static
   /// model); default: the workgroup's tile_m.
   virtual int64_t getLoopRows() { return tiling.getTileM(); }
+
+  /// Stores `value` (f32, or vector<C x f32> of columns column ..
+  /// column + C - 1) of output row `row`: into the workspace at `split`, or
+  /// without a split as init + value, rounded once, into out (the same
+  /// thread reads init and writes out: they may alias).
+  void storeResult(ImplicitLocOpBuilder &b, Value value, Value split,
+                   Value row, Value column, const MainKernelArgs &args);
 
   /// The `lds` buffer of storeWorkgroupSum.
   MemRefType getWorkgroupSumType(Builder &b) const;
@@ -137,10 +147,14 @@ protected:
   int64_t waves;
 
 private:
+  bool hasSplit() const { return tiling.getSplitK() > 1; }
+  /// The [M, N] type of init and out.
+  MemRefType getOutType();
   gpu::GPUFuncOp buildMainKernel();
   gpu::GPUFuncOp buildReduceKernel();
   /// The kernel gathering x[:, perm] for a w4a16.permute_k input (act-order).
   gpu::GPUFuncOp buildPermuteKernel(PermuteKOp permute);
+  /// The launches; `reduce` is null without a split.
   void buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce);
 };
 

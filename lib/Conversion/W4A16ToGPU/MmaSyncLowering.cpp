@@ -506,8 +506,8 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
         scf::YieldOp::create(sb, totals);
       });
 
-  // f32 partials into the workspace: C rows g and g + 8, columns 2t and
-  // 2t + 1; rows past M and column tiles past N are dropped.
+  // The results (f32 partials, or out without a split): C rows g and g + 8,
+  // columns 2t and 2t + 1; rows past M and column tiles past N are dropped.
   Value tilesN = cIndex(b, n / kFragmentBlockN);
   for (int64_t i = 0; i < tilesM(); ++i) {
     for (int64_t j = 0; j < kWaveTilesN; ++j) {
@@ -527,9 +527,9 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                                   tilesN));
         Value values = vector::ExtractOp::create(b, acc, half);
         scf::IfOp::create(b, inside, [&](OpBuilder &nested, Location loc) {
-          vector::StoreOp::create(nested, loc, values, args.workspace,
-                                  ValueRange{lane.split, row, column});
-          scf::YieldOp::create(nested, loc);
+          ImplicitLocOpBuilder tb(loc, nested);
+          storeResult(tb, values, lane.split, row, column, args);
+          scf::YieldOp::create(tb);
         });
       }
     }

@@ -391,8 +391,8 @@ void WmmaLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
         scf::YieldOp::create(sb, totals);
       });
 
-  // f32 partials into the workspace; rows past M and columns past N are
-  // dropped.
+  // The results (f32 partials, or out without a split); rows past M and
+  // columns past N are dropped.
   for (int64_t i = 0; i < tilesM(); ++i)
     for (int64_t j = 0; j < kWaveTilesN; ++j)
       storeAccumulatorTile(

@@ -3,14 +3,17 @@
 // Any M, also above the tiling's m_max (here 4): the decode grid has
 // ceil(M / tile_m) row tiles in z, each workgroup computes rows
 // [4 z, 4 z + 4), re-reads row M - 1 for rows past M and drops them at the
-// store.
+// store. Split 1: the kernel adds init and writes out itself (no workspace,
+// no reduce kernel).
 
 // CHECK-LABEL: func.func @decode_any_m
 // CHECK: %[[M:.*]] = tensor.dim %{{.*}}, %c0 : tensor<?x512xf16>
 // CHECK: %[[TILES:.*]] = arith.ceildivui %[[M]], %c4 : index
 // CHECK: gpu.launch_func @w4a16_kernels::@matmul_0_decode blocks in (%c2, %c1, %[[TILES]])
+// CHECK-SAME: w4a16.arg_names = ["x", "qweight", "scales", "init", "out", "m"]
+// CHECK-NOT: gpu.launch_func
 
-// CHECK: gpu.func @matmul_0_decode(%{{.*}}: memref<?x512xf16>, %{{.*}}: memref<64x256xi32>, %{{.*}}: memref<4x256xf16>, %[[WS:.*]]: memref<1x?x256xf32>, %[[KM:.*]]: index)
+// CHECK: gpu.func @matmul_0_decode(%{{.*}}: memref<?x512xf16>, %{{.*}}: memref<64x256xi32>, %{{.*}}: memref<4x256xf16>, %[[INIT:.*]]: memref<?x256xf16>, %[[OUT:.*]]: memref<?x256xf16>, %[[KM:.*]]: index)
 // CHECK: %[[Z:.*]] = gpu.block_id z
 // CHECK: %[[BEGIN:.*]] = arith.muli %[[Z]], %c4 : index
 // CHECK: %[[LAST:.*]] = arith.subi %[[KM]], %c1 : index
@@ -21,7 +24,12 @@
 // The store: global row 4 z + local row, kept only below M.
 // CHECK: %[[ROW:.*]] = arith.addi %[[BEGIN]], %{{.*}} : index
 // CHECK: arith.cmpi ult, %[[ROW]], %[[KM]] : index
-// CHECK: memref.store %{{.*}}, %[[WS]][%{{.*}}, %[[ROW]], %{{.*}}] : memref<1x?x256xf32>
+// CHECK: %[[INITV:.*]] = memref.load %[[INIT]][%[[ROW]], %[[COL:.*]]] : memref<?x256xf16>
+// CHECK: %[[WIDE:.*]] = arith.extf %[[INITV]] : f16 to f32
+// CHECK: %[[SUM:.*]] = arith.addf %[[WIDE]], %{{.*}} : f32
+// CHECK: %[[ROUNDED:.*]] = arith.truncf %[[SUM]] : f32 to f16
+// CHECK: memref.store %[[ROUNDED]], %[[OUT]][%[[ROW]], %[[COL]]] : memref<?x256xf16>
+// CHECK-NOT: gpu.func @matmul_0_splitk_reduce
 func.func @decode_any_m(%x: tensor<?x512xf16>, %w: tensor<64x256xi32>, %s: tensor<4x256xf16>, %i: tensor<?x256xf16>) -> tensor<?x256xf16> {
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<?x512xf16>, tensor<64x256xi32>, tensor<4x256xf16>) outs(%i : tensor<?x256xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 4, tile_m = 4, tile_n = 128, tile_k = 64, split_k = 1, workgroup_size = 256, lds_bytes = 16384>]} -> tensor<?x256xf16>
   return %0 : tensor<?x256xf16>

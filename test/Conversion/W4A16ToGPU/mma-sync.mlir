@@ -1,6 +1,7 @@
 // RUN: w4a16-opt %s -split-input-file --w4a16-tile-matmul="chipset=sm_90 m-range=17,32 split-k=4" --w4a16-repack-weights --convert-w4a16-to-gpu | FileCheck %s --check-prefix=SB
 // RUN: w4a16-opt %s -split-input-file --w4a16-tile-matmul="chipset=sm_80 m-range=300,600" --w4a16-repack-weights --convert-w4a16-to-gpu | FileCheck %s --check-prefix=PF
 // RUN: w4a16-opt %s -split-input-file --w4a16-tile-matmul="chipset=gfx1100 m-range=17,32" --w4a16-repack-weights --convert-w4a16-to-gpu | FileCheck %s --check-prefix=GFX11
+// RUN: w4a16-opt %s -split-input-file --w4a16-tile-matmul="chipset=sm_90 m-range=17,32 split-k=1" --w4a16-repack-weights --convert-w4a16-to-gpu | FileCheck %s --check-prefix=SB1
 
 // The small_batch (sm_90) and prefill (sm_80) kernels on NVIDIA chips use
 // mma.sync m16n8k16; gfx1100 keeps amdgpu.wmma. N = 208 is not a multiple
@@ -48,6 +49,21 @@
 // SB: arith.cmpi ult, %{{.*}}, %c13 : index
 // SB: scf.if
 // SB: vector.store %{{.*}} : memref<4x?x208xf32>, vector<2xf32>
+
+// Without a split each lane adds its two init columns and rounds once into
+// out; no workspace, no reduce kernel.
+// SB1-LABEL: func.func @f16_g128
+// SB1: gpu.launch_func @w4a16_kernels::@matmul_0_small_batch
+// SB1-SAME: w4a16.arg_names = ["x", "qweight", "scales", "zeros", "init", "out", "m"]
+// SB1-NOT: gpu.launch_func
+// SB1: gpu.func @matmul_0_small_batch
+// SB1: scf.if
+// SB1: %[[INIT:.*]] = vector.load %{{.*}} : memref<?x208xf16>, vector<2xf16>
+// SB1: %[[WIDE:.*]] = arith.extf %[[INIT]] : vector<2xf16> to vector<2xf32>
+// SB1: %[[SUM:.*]] = arith.addf %[[WIDE]], %{{.*}} : vector<2xf32>
+// SB1: %[[OUT:.*]] = arith.truncf %[[SUM]] : vector<2xf32> to vector<2xf16>
+// SB1: vector.store %[[OUT]], %{{.*}} : memref<?x208xf16>, vector<2xf16>
+// SB1-NOT: gpu.func @matmul_0_splitk_reduce
 
 // PF-LABEL: func.func @f16_g128
 // PF: gpu.func @matmul_0_prefill

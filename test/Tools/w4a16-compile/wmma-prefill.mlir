@@ -24,8 +24,10 @@
 // ISA: s_barrier
 // ISA: s_cbranch_scc{{[01]}} [[LOOP]]
 // ISA: .amdhsa_private_segment_fixed_size 0
+// Split 1: the prefill kernel writes out itself, no reduce kernel.
+// ISA-NOT: matmul_0_splitk_reduce:
 // ISA: matmul_1_small_batch:
-// ISA: [[LOOP1:.LBB2_[0-9]+]]:
+// ISA: [[LOOP1:.LBB1_[0-9]+]]:
 // ISA-NOT: s_cbranch_scc{{[01]}} [[LOOP1]]
 // ISA: v_wmma_f32_16x16x16_bf16
 // ISA: s_cbranch_scc{{[01]}} [[LOOP1]]
