@@ -42,6 +42,7 @@ constexpr TargetInfo gfx11(llvm::StringLiteral chip, int64_t cus,
                     /*memoryBoundWavesPerSimd=*/4,
                     /*singleRowBlockWavesPerSimd=*/4,
                     /*decodeRowsInFlight=*/1,
+                    /*prefillTileM=*/128,
                     /*decodeMaxRows=*/8,
                     /*preferredBackend=*/KernelBackend::Ukernel};
 }
@@ -76,6 +77,7 @@ constexpr TargetInfo nvidia(llvm::StringLiteral chip, int64_t sms,
                     /*memoryBoundWavesPerSimd=*/8,
                     /*singleRowBlockWavesPerSimd=*/4,
                     /*decodeRowsInFlight=*/8,
+                    /*prefillTileM=*/64,
                     /*decodeMaxRows=*/2,
                     /*preferredBackend=*/KernelBackend::Mlir};
 }

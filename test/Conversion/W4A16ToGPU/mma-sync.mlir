@@ -65,16 +65,18 @@
 // SB1: vector.store %[[OUT]], %{{.*}} : memref<?x208xf16>, vector<2xf16>
 // SB1-NOT: gpu.func @matmul_0_splitk_reduce
 
+// NVIDIA prefill: 64 x 128 tiles, 4 warps of 64 x 32 (TargetInfo::prefillTileM),
+// A double-buffered in LDS (2 x 64 x 32).
 // PF-LABEL: func.func @f16_g128
 // PF: gpu.func @matmul_0_prefill
-// PF-SAME: workgroup(%{{.*}} : memref<2x128x32xf16, #gpu.address_space<workgroup>>)
-// PF-SAME: known_block_size = array<i32: 256, 1, 1>
+// PF-SAME: workgroup(%{{.*}} : memref<2x64x32xf16, #gpu.address_space<workgroup>>)
+// PF-SAME: known_block_size = array<i32: 128, 1, 1>
 // PF: gpu.barrier
 // PF: scf.for
 // PF: scf.for
-// PF: vector.store %{{.*}} : memref<2x128x32xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// PF: vector.store %{{.*}} : memref<2x64x32xf16, #gpu.address_space<workgroup>>, vector<8xf16>
 // PF: vector.load %{{.*}} : memref<?x1024xf16>, vector<8xf16>
-// PF: vector.load %{{.*}} : memref<2x128x32xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// PF: vector.load %{{.*}} : memref<2x64x32xf16, #gpu.address_space<workgroup>>, vector<8xf16>
 // PF: nvgpu.mma.sync
 // PF: gpu.barrier
 
@@ -100,7 +102,7 @@ func.func @f16_g128(%x: tensor<?x1024xf16>, %w: tensor<128x208xi32>, %s: tensor<
 
 // PF-LABEL: func.func @bf16_g32
 // PF: gpu.func @matmul_0_prefill
-// PF-SAME: workgroup(%{{.*}} : memref<2x128x32xbf16, #gpu.address_space<workgroup>>)
+// PF-SAME: workgroup(%{{.*}} : memref<2x64x32xbf16, #gpu.address_space<workgroup>>)
 // PF: nvgpu.mma.sync(%{{.*}}, %{{.*}}, %{{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xbf16>, vector<2x2xbf16>, vector<2x2xf32>) -> vector<2x2xf32>
 
 // GFX11-LABEL: func.func @bf16_g32

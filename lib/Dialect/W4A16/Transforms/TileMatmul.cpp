@@ -204,11 +204,12 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
     t.workgroupSize = 128;
     break;
   case TilingStrategy::Prefill:
-    // 8 waves as 2 x 4, each 64 x 32: 8 accumulator tiles per wave.
-    t.tileM = 128;
+    // Waves of 64 x 32 (8 accumulator tiles each), 4 across the columns and
+    // as many down as the target's tile rows take.
+    t.tileM = target.prefillTileM;
     t.tileN = 128;
     t.tileK = 2 * target.mmaK;
-    t.workgroupSize = 256;
+    t.workgroupSize = t.tileM / 64 * 4 * target.waveSize;
     break;
   }
   // Split-K is sized for the range's smallest M: larger M only adds row
