@@ -88,12 +88,14 @@ struct TargetInfo {
   /// (Little's law: ~3 TB/s x ~0.8 us over 132 SMs is ~18 KiB per SM): 8
   /// rows take the H100's large shapes 6-10% closer to the floor than 4.
   int64_t decodeRowsInFlight;
-  /// Rows of a prefill workgroup tile (128 columns; waves of 64 x 32).
-  /// gfx11: 128, 8 waves sharing A through LDS (the static report's 83.9%
-  /// of the WMMA peak). H100: 64, 4 warps; the 128-row tile's 8 warps need
-  /// ~240 registers each, one workgroup per SM, and its 64-row tile ran
-  /// 11-24% faster at M = 512 on 5 of 6 shapes, -16% to +12% at M = 2048
-  /// (bench/results/decode-probe-H100-2026-11-24.md, "Session 5").
+  /// Rows of a prefill workgroup tile (128 columns; waves of 64 x 32) for
+  /// M > 256; smaller M keeps 128 rows and splits K. gfx11: 128, 8 waves
+  /// sharing A through LDS (the static report's 83.9% of the WMMA peak).
+  /// H100: 64, 4 warps; the 128-row tile's 8 warps need ~240 registers
+  /// each, one workgroup per SM, and the 64-row tile ran 11-24% faster at
+  /// M = 512 on 5 of 6 shapes, -16% to +12% at M = 2048, but slower at
+  /// M = 128 on 8 of 14 (bench/results/decode-probe-H100-2026-11-24.md,
+  /// "Session 5").
   int64_t prefillTileM;
   /// The largest M the dot2 decode kernels serve; larger M goes to the
   /// matrix-instruction kernels. gfx11 has native dot2 and a 16-row WMMA

@@ -257,11 +257,11 @@ void SplitKLowering::storeResult(ImplicitLocOpBuilder &b, Value value,
   Type outElement = getOutType().getElementType();
   Type outType = vectorType ? Type(vectorType.clone(outElement)) : outElement;
   Value sum =
-      vectorType ? Value(vector::LoadOp::create(b, cast<VectorType>(outType),
-                                                args.init,
-                                                ValueRange{row, column}))
-                 : Value(memref::LoadOp::create(b, args.init,
-                                                ValueRange{row, column}));
+      vectorType
+          ? Value(vector::LoadOp::create(b, cast<VectorType>(outType),
+                                         args.init, ValueRange{row, column}))
+          : Value(
+                memref::LoadOp::create(b, args.init, ValueRange{row, column}));
   if (outType != value.getType())
     sum = arith::ExtFOp::create(b, value.getType(), sum);
   sum = arith::AddFOp::create(b, sum, value);

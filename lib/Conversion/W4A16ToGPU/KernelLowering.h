@@ -88,8 +88,8 @@ protected:
   /// column + C - 1) of output row `row`: into the workspace at `split`, or
   /// without a split as init + value, rounded once, into out (the same
   /// thread reads init and writes out: they may alias).
-  void storeResult(ImplicitLocOpBuilder &b, Value value, Value split,
-                   Value row, Value column, const MainKernelArgs &args);
+  void storeResult(ImplicitLocOpBuilder &b, Value value, Value split, Value row,
+                   Value column, const MainKernelArgs &args);
 
   /// The `lds` buffer of storeWorkgroupSum.
   MemRefType getWorkgroupSumType(Builder &b) const;

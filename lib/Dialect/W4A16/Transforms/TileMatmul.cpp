@@ -28,6 +28,9 @@ using namespace mlir::w4a16;
 namespace {
 
 constexpr int64_t kUnbounded = TilingAttr::kUnboundedM;
+/// The largest M of the prefill ranges that split K to fill the chip; they
+/// keep 128-row tiles (TargetInfo::prefillTileM).
+constexpr int64_t kSmallPrefillRows = 256;
 /// Fewest K rows a split keeps, so its main loop amortizes the reduction.
 constexpr int64_t kMinRowsPerSplit = 256;
 
@@ -133,23 +136,25 @@ int64_t chooseSplitK(const Problem &problem, const TargetInfo &target,
   return chosen;
 }
 
-/// Prefill's workgroups are large (~240 registers per thread on the H100:
-/// one per SM), so the model is one workgroup per compute unit. A grid that
-/// fills the units keeps split 1 (workspace traffic grows with split x M x
-/// N); a smaller one takes, among the splits up to the first that fills
-/// them, the one with the fewest rounds of workgroups per unit of K, the
-/// smaller split on ties.
+/// Prefill's waves hold ~240 registers each (H100), so the model is
+/// kPrefillWavesPerCU waves per compute unit: one 128-row workgroup, two
+/// 64-row ones. A grid that fills these slots keeps split 1 (workspace
+/// traffic grows with split x M x N); a smaller one takes, among the splits
+/// up to the first that fills them, the one with the fewest rounds of
+/// workgroups per unit of K, the smaller split on ties.
 int64_t choosePrefillSplitK(const Problem &problem, const TargetInfo &target,
-                            int64_t workgroups) {
-  int64_t best = 1,
-          bestRounds = llvm::divideCeil(workgroups, target.computeUnits);
+                            int64_t workgroups, int64_t wavesPerWorkgroup) {
+  constexpr int64_t kPrefillWavesPerCU = 8;
+  int64_t slots = target.computeUnits *
+                  std::max<int64_t>(1, kPrefillWavesPerCU / wavesPerWorkgroup);
+  int64_t best = 1, bestRounds = llvm::divideCeil(workgroups, slots);
   for (int64_t split : candidateSplits(problem)) {
-    int64_t rounds = llvm::divideCeil(workgroups * split, target.computeUnits);
+    int64_t rounds = llvm::divideCeil(workgroups * split, slots);
     if (rounds * best < bestRounds * split) {
       best = split;
       bestRounds = rounds;
     }
-    if (workgroups * split >= target.computeUnits)
+    if (workgroups * split >= slots)
       break;
   }
   return best;
@@ -205,8 +210,9 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
     break;
   case TilingStrategy::Prefill:
     // Waves of 64 x 32 (8 accumulator tiles each), 4 across the columns and
-    // as many down as the target's tile rows take.
-    t.tileM = target.prefillTileM;
+    // as many down as the tile rows take: 128, or the target's rows for the
+    // M past kSmallPrefillRows.
+    t.tileM = range.min > kSmallPrefillRows ? target.prefillTileM : 128;
     t.tileN = 128;
     t.tileK = 2 * target.mmaK;
     t.workgroupSize = t.tileM / 64 * 4 * target.waveSize;
@@ -217,17 +223,17 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
   int64_t workgroups = llvm::divideCeil(problem.n, t.tileN) *
                        llvm::divideCeil(range.min, t.tileM);
   if (strategy != TilingStrategy::Prefill)
-    t.splitK = chooseSplitK(problem, target, workgroups,
-                            t.workgroupSize / target.waveSize,
-                            strategy == TilingStrategy::SmallBatch &&
-                                    t.tileM == target.mmaM
-                                ? target.singleRowBlockWavesPerSimd
-                                : target.memoryBoundWavesPerSimd,
-                            range.max);
+    t.splitK = chooseSplitK(
+        problem, target, workgroups, t.workgroupSize / target.waveSize,
+        strategy == TilingStrategy::SmallBatch && t.tileM == target.mmaM
+            ? target.singleRowBlockWavesPerSimd
+            : target.memoryBoundWavesPerSimd,
+        range.max);
   else if (range.max == kUnbounded)
     t.splitK = 1;
   else
-    t.splitK = choosePrefillSplitK(problem, target, workgroups);
+    t.splitK = choosePrefillSplitK(problem, target, workgroups,
+                                   t.workgroupSize / target.waveSize);
   if (strategy == TilingStrategy::Decode)
     t.tileK *= chooseDecodeRowsInFlight(
         problem, t.splitK, t.workgroupSize / target.waveSize, target);

@@ -99,9 +99,7 @@ func.func @prefill_m2048(%x: tensor<2048x4096xf16>, %w: tensor<512x4096xi32>, %s
 // GFX1100-LABEL: func.func @prefill_m128
 // GFX1100: w4a16.tilings = [#w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 128, m_max = 128, tile_m = 128, tile_n = 128, tile_k = 128, split_k = 2, workgroup_size = 256, lds_bytes = 16384>]
 // SM90-LABEL: func.func @prefill_m128
-// sm_90 prefill tiles are 64 x 128 with 4 warps (TargetInfo::prefillTileM):
-// 2 x 32 workgroups, split 2 fills the 132 SMs.
-// SM90: w4a16.tilings = [#w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 128, m_max = 128, tile_m = 64, tile_n = 128, tile_k = 128, split_k = 2, workgroup_size = 128, lds_bytes = 8192>]
+// SM90: w4a16.tilings = [#w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 128, m_max = 128, tile_m = 128, tile_n = 128, tile_k = 128, split_k = 4, workgroup_size = 256, lds_bytes = 16384>]
 func.func @prefill_m128(%x: tensor<128x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<128x4096xf16>) -> tensor<128x4096xf16> {
   %0 = w4a16.matmul #sym128 ins(%x, %w, %s : tensor<128x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<128x4096xf16>) -> tensor<128x4096xf16>
   return %0 : tensor<128x4096xf16>
@@ -159,11 +157,12 @@ func.func @prefill_g64(%x: tensor<512x4096xf16>, %w: tensor<512x6144xi32>, %s: t
 // SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 3, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 128, split_k = 16,
 // SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 17, m_max = 32, tile_m = 32, tile_n = 128, tile_k = 128, split_k = 8,
 // SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 33, m_max = 64, tile_m = 64, tile_n = 128, tile_k = 128, split_k = 4,
-// 132 SMs, 64-row tiles: 2 x 64 workgroups (M = 65: two row tiles) fill
-// one round, three row tiles already do.
-// SM90-SAME: #w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 65, m_max = 128, tile_m = 64, tile_n = 128, tile_k = 128, split_k = 2, workgroup_size = 128, lds_bytes = 8192>
-// SM90-SAME: #w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 129, m_max = 256, tile_m = 64, tile_n = 128, tile_k = 128, split_k = 1,
-// SM90-SAME: #w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 257, m_max = -1, tile_m = 64, tile_n = 128, tile_k = 128, split_k = 1,
+// 132 SMs: 4 x 32 and 2 x 64 workgroups fill one round. Past M = 256
+// sm_90 takes 64 x 128 tiles with 4 warps (TargetInfo::prefillTileM), two
+// per SM in the split model.
+// SM90-SAME: #w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 65, m_max = 128, tile_m = 128, tile_n = 128, tile_k = 128, split_k = 4, workgroup_size = 256, lds_bytes = 16384>
+// SM90-SAME: #w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 129, m_max = 256, tile_m = 128, tile_n = 128, tile_k = 128, split_k = 2,
+// SM90-SAME: #w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 257, m_max = -1, tile_m = 64, tile_n = 128, tile_k = 128, split_k = 1, workgroup_size = 128, lds_bytes = 8192>
 // HINT-LABEL: func.func @dynamic_m
 // HINT: w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 4, m_max = 4, tile_m = 4,
 // HINT-SAME: #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 5, m_max = 8, tile_m = 8,
