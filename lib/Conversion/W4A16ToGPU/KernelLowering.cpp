@@ -245,15 +245,14 @@ void SplitKLowering::storeResult(ImplicitLocOpBuilder &b, Value value,
                                  Value split, Value row, Value column,
                                  const MainKernelArgs &args) {
   auto vectorType = dyn_cast<VectorType>(value.getType());
-  if (hasSplit()) {
+  auto store = [&](Value v, Value memref, ValueRange indices) {
     if (vectorType)
-      vector::StoreOp::create(b, value, args.workspace,
-                              ValueRange{split, row, column});
+      vector::StoreOp::create(b, v, memref, indices);
     else
-      memref::StoreOp::create(b, value, args.workspace,
-                              ValueRange{split, row, column});
-    return;
-  }
+      memref::StoreOp::create(b, v, memref, indices);
+  };
+  if (hasSplit())
+    return store(value, args.workspace, ValueRange{split, row, column});
   Type outElement = getOutType().getElementType();
   Type outType = vectorType ? Type(vectorType.clone(outElement)) : outElement;
   Value sum =
@@ -267,10 +266,7 @@ void SplitKLowering::storeResult(ImplicitLocOpBuilder &b, Value value,
   sum = arith::AddFOp::create(b, sum, value);
   if (outType != value.getType())
     sum = arith::TruncFOp::create(b, outType, sum);
-  if (vectorType)
-    vector::StoreOp::create(b, sum, args.out, ValueRange{row, column});
-  else
-    memref::StoreOp::create(b, sum, args.out, ValueRange{row, column});
+  store(sum, args.out, ValueRange{row, column});
 }
 
 MemRefType SplitKLowering::getWorkgroupSumType(Builder &b) const {

@@ -28,9 +28,6 @@ using namespace mlir::w4a16;
 namespace {
 
 constexpr int64_t kUnbounded = TilingAttr::kUnboundedM;
-/// The largest M of the prefill ranges that split K to fill the chip; they
-/// keep 128-row tiles (TargetInfo::prefillTileM).
-constexpr int64_t kSmallPrefillRows = 256;
 /// Fewest K rows a split keeps, so its main loop amortizes the reduction.
 constexpr int64_t kMinRowsPerSplit = 256;
 
@@ -210,9 +207,12 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
     break;
   case TilingStrategy::Prefill:
     // Waves of 64 x 32 (8 accumulator tiles each), 4 across the columns and
-    // as many down as the tile rows take: 128, or the target's rows for the
-    // M past kSmallPrefillRows.
-    t.tileM = range.min > kSmallPrefillRows ? target.prefillTileM : 128;
+    // as many down as the tile rows take: the target's rows in the last
+    // (unbounded) prefill range, 128 in the ranges that split K to fill the
+    // chip (TargetInfo::prefillTileM).
+    t.tileM = range.min >= std::end(kStrategyRanges)[-1].second.min
+                  ? target.prefillTileM
+                  : 128;
     t.tileN = 128;
     t.tileK = 2 * target.mmaK;
     t.workgroupSize = t.tileM / 64 * 4 * target.waveSize;
