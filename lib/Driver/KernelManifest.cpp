@@ -148,6 +148,7 @@ mlir::w4a16::collectLaunches(ModuleOp module) {
     if (auto layout =
             op->getAttrOfType<StringAttr>(kLaunchWeightLayoutAttrName))
       launch.weightLayout = layout.str();
+    launch.waitsForPrevious = op->hasAttr(kLaunchWaitsForPreviousAttrName);
     Value m;
     for (auto [operand, name] : llvm::zip(
              op.getKernelOperands(), names.getAsValueRange<StringAttr>())) {
@@ -246,6 +247,8 @@ mlir::w4a16::buildManifest(ArrayRef<KernelLaunch> launches,
       described["descriptor"] = launch.symbol + ".kd";
     if (!launch.weightLayout.empty())
       described["weight_layout"] = launch.weightLayout;
+    if (launch.waitsForPrevious)
+      described["waits_for_previous"] = true;
     kernels.push_back(std::move(described));
   }
   json::Object manifest{{"chip", device.chip},

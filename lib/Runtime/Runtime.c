@@ -17,6 +17,26 @@
 
 typedef int status_t; /* CUresult / hipError_t: 0 is success */
 
+/* CUlaunchAttribute and CUlaunchConfig of cuda.h (CUDA 12): an attribute is
+ * its id padded to 8 bytes and a 64-byte value union. */
+struct cuda_launch_attribute {
+  int id;
+  char pad[4];
+  union {
+    char bytes[64];
+    void *align;
+    int programmatic_stream_serialization_allowed;
+  } value;
+};
+struct cuda_launch_config {
+  unsigned grid[3], block[3], shared_bytes;
+  void *stream;
+  struct cuda_launch_attribute *attributes;
+  unsigned attribute_count;
+};
+/* CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION */
+enum { kCudaProgrammaticStreamSerialization = 6 };
+
 /* The driver functions, in the argument shapes both APIs share. */
 struct driver {
   const char *name;
@@ -37,6 +57,9 @@ struct driver {
                      unsigned bx, unsigned by, unsigned bz, unsigned shared,
                      void *stream, void **params, void **extra);
   status_t (*synchronize)(void);
+  /* cuLaunchKernelEx (CUDA 12 and later; NULL where the driver lacks it). */
+  status_t (*launch_ex)(const struct cuda_launch_config *config, void *function,
+                        void **params, void **extra);
   /* The markers of a packed argument buffer in `extra`. */
   void *param_buffer_pointer, *param_buffer_size, *param_end;
 };
@@ -111,6 +134,8 @@ static int bind_driver(w4a16_rt *rt, int cuda) {
         bind(rt, (void **)((char *)&rt->api + kSymbols[i].field), symbol))
       return -1;
   }
+  if (cuda)
+    rt->api.launch_ex = dlsym(rt->library, "cuLaunchKernelEx");
   /* CU_LAUNCH_PARAM_BUFFER_POINTER, _SIZE and _END are 1, 2, 0; HIP's
    * HIP_LAUNCH_PARAM_BUFFER_POINTER, _SIZE and _END are 1, 2, 3. */
   rt->api.param_buffer_pointer = (void *)1;
@@ -235,15 +260,46 @@ int w4a16_rt_copy_to_host(w4a16_rt *rt, void *dst, uint64_t src, size_t bytes) {
   return check(rt, rt->api.copy_to_host(dst, src, bytes), "copy to host");
 }
 
+/* The `extra` launch parameter that passes the packed buffer `args`. */
+static void pass_packed_arguments(const w4a16_rt *rt, void *extra[5],
+                                  const void *args, size_t *args_bytes) {
+  extra[0] = rt->api.param_buffer_pointer;
+  extra[1] = (void *)(uintptr_t)args;
+  extra[2] = rt->api.param_buffer_size;
+  extra[3] = args_bytes;
+  extra[4] = rt->api.param_end;
+}
+
 int w4a16_rt_launch(w4a16_rt *rt, void *function, const uint32_t grid[3],
                     const uint32_t block[3], const void *args,
                     size_t args_bytes, void *stream) {
-  void *extra[] = {rt->api.param_buffer_pointer, (void *)(uintptr_t)args,
-                   rt->api.param_buffer_size, &args_bytes, rt->api.param_end};
+  void *extra[5];
+  pass_packed_arguments(rt, extra, args, &args_bytes);
   return check(rt,
                rt->api.launch(function, grid[0], grid[1], grid[2], block[0],
                               block[1], block[2], 0, stream, NULL, extra),
                "launch");
+}
+
+int w4a16_rt_launch_dependent(w4a16_rt *rt, void *function,
+                              const uint32_t grid[3], const uint32_t block[3],
+                              const void *args, size_t args_bytes,
+                              void *stream) {
+  if (!rt->api.launch_ex)
+    return fail("%s: dependent launches need cuLaunchKernelEx (CUDA 12)",
+                rt->api.name);
+  void *extra[5];
+  pass_packed_arguments(rt, extra, args, &args_bytes);
+  struct cuda_launch_attribute overlap = {
+      .id = kCudaProgrammaticStreamSerialization,
+      .value.programmatic_stream_serialization_allowed = 1};
+  struct cuda_launch_config config = {.grid = {grid[0], grid[1], grid[2]},
+                                      .block = {block[0], block[1], block[2]},
+                                      .stream = stream,
+                                      .attributes = &overlap,
+                                      .attribute_count = 1};
+  return check(rt, rt->api.launch_ex(&config, function, NULL, extra),
+               "dependent launch");
 }
 
 int w4a16_rt_synchronize(w4a16_rt *rt) {

@@ -44,7 +44,8 @@ constexpr TargetInfo gfx11(llvm::StringLiteral chip, int64_t cus,
                     /*decodeRowsInFlight=*/1,
                     /*prefillTileM=*/128,
                     /*decodeMaxRows=*/8,
-                    /*preferredBackend=*/KernelBackend::Ukernel};
+                    /*preferredBackend=*/KernelBackend::Ukernel,
+                    /*hasDependentLaunch=*/false};
 }
 
 /// An NVIDIA chip: mma.sync m16n8k16 for the matrix kernels, the gfx11 decode
@@ -53,7 +54,8 @@ constexpr TargetInfo gfx11(llvm::StringLiteral chip, int64_t cus,
 /// in 8-register steps, 255 registers per thread, 16 warps per sub-partition,
 /// 48 KiB of static shared memory per block.
 constexpr TargetInfo nvidia(llvm::StringLiteral chip, int64_t sms,
-                            double dramGBPerSecond, double clockGHz) {
+                            double dramGBPerSecond, double clockGHz,
+                            bool hasDependentLaunch) {
   return TargetInfo{chip,
                     GpuVendor::NVIDIA,
                     MmaFamily::NvidiaMmaSync,
@@ -79,18 +81,19 @@ constexpr TargetInfo nvidia(llvm::StringLiteral chip, int64_t sms,
                     /*decodeRowsInFlight=*/8,
                     /*prefillTileM=*/64,
                     /*decodeMaxRows=*/2,
-                    /*preferredBackend=*/KernelBackend::Mlir};
+                    /*preferredBackend=*/KernelBackend::Mlir,
+                    hasDependentLaunch};
 }
 
 const TargetInfo kTargets[] = {
-    gfx11("gfx1100", 96, 1536, 809.0, 2.5), // RX 7900 XTX
-    gfx11("gfx1101", 60, 1536, 624.0, 2.4), // RX 7800 XT
-    gfx11("gfx1102", 32, 1024, 288.0, 2.6), // RX 7600
-    gfx11("gfx1103", 12, 1024, 120.0, 2.7), // Radeon 780M (DDR5/LPDDR5X)
-    gfx11("gfx1150", 16, 1024, 120.0, 2.9), // Radeon 890M
-    gfx11("gfx1151", 40, 1536, 232.0, 2.9), // Strix Halo 8060S
-    nvidia("sm_80", 108, 1555.0, 1.41),     // A100 40 GB (vendor peak)
-    nvidia("sm_90", 132, 3000.0, 1.98),     // H100 SXM (measured copy)
+    gfx11("gfx1100", 96, 1536, 809.0, 2.5),    // RX 7900 XTX
+    gfx11("gfx1101", 60, 1536, 624.0, 2.4),    // RX 7800 XT
+    gfx11("gfx1102", 32, 1024, 288.0, 2.6),    // RX 7600
+    gfx11("gfx1103", 12, 1024, 120.0, 2.7),    // Radeon 780M (DDR5/LPDDR5X)
+    gfx11("gfx1150", 16, 1024, 120.0, 2.9),    // Radeon 890M
+    gfx11("gfx1151", 40, 1536, 232.0, 2.9),    // Strix Halo 8060S
+    nvidia("sm_80", 108, 1555.0, 1.41, false), // A100 40 GB (vendor peak)
+    nvidia("sm_90", 132, 3000.0, 1.98, true),  // H100 SXM (measured copy)
 };
 
 /// Chips known to have a different matrix-instruction operand layout.

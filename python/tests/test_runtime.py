@@ -115,3 +115,26 @@ def test_launch_matmul_picks_the_m_range_and_its_weight_layout(monkeypatch):
     assert struct.unpack_from("<Q", decode_args)[0] == 0x1000
     with pytest.raises(ValueError, match="no kernel of 'f' serves M = 65"):
         rt.kernels_for(65)
+
+
+def test_kernels_that_wait_for_the_previous_one_are_dependent_launches(
+        monkeypatch):
+    rt = object.__new__(runtime.Runtime)
+    main = dict(weight_kernel("main", [1, 8], "gptq", [8, 32]))
+    reduce = dict(weight_kernel("reduce", [1, 8], None, [8, 32]),
+                  waits_for_previous=True)
+    rt.manifest = {"kernels": [main, reduce]}
+    rt.device = runtime.Device.__new__(runtime.Device)
+    rt.device.handle = None
+    rt.functions = {"main": "main-function", "reduce": "reduce-function"}
+    launches = []
+    monkeypatch.setattr(runtime, "_call",
+                        lambda name, *args: launches.append((name, args[1])))
+    rt.launch_matmul(1, {"qweight": 0x1000})
+    assert launches == [("w4a16_rt_launch", "main-function"),
+                        ("w4a16_rt_launch_dependent", "reduce-function")]
+
+
+def test_library_exports_the_dependent_launch():
+    # Binding fails with AttributeError for a symbol the library lacks.
+    assert len(runtime._library().w4a16_rt_launch_dependent.argtypes) == 7

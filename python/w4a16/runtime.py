@@ -86,6 +86,10 @@ def _library():
             "w4a16_rt_launch": [p, p, ctypes.POINTER(ctypes.c_uint32 * 3),
                                 ctypes.POINTER(ctypes.c_uint32 * 3),
                                 ctypes.c_char_p, size, p],
+            "w4a16_rt_launch_dependent": [
+                p, p, ctypes.POINTER(ctypes.c_uint32 * 3),
+                ctypes.POINTER(ctypes.c_uint32 * 3), ctypes.c_char_p, size,
+                p],
             "w4a16_rt_synchronize": [p],
         }
         for name, args in signatures.items():
@@ -253,16 +257,20 @@ class Runtime:
         hipStream_t handle as an integer, e.g. torch's
         `current_stream().cuda_stream`, so that graphs capture it; None: the
         default stream). `buffers` maps argument names to addresses; the
-        `qweight` of a fragment-layout kernel is `qweight_fragment`."""
+        `qweight` of a fragment-layout kernel is `qweight_fragment`. A
+        kernel that waits for the previous one itself is a dependent launch
+        (it may start while that one finishes)."""
         grid = (ctypes.c_uint32 * 3)(*(grid_size(g, m)
                                        for g in kernel["grid"]))
         block = (ctypes.c_uint32 * 3)(*kernel["workgroup_size"])
         if kernel.get("weight_layout") == "fragment":
             buffers = dict(buffers, qweight=buffers["qweight_fragment"])
         args = pack_arguments(kernel, buffers, m)
-        _call("w4a16_rt_launch", self.device.handle,
-              self.functions[kernel["symbol"]], ctypes.byref(grid),
-              ctypes.byref(block), args, len(args), stream)
+        launch = ("w4a16_rt_launch_dependent"
+                  if kernel.get("waits_for_previous") else "w4a16_rt_launch")
+        _call(launch, self.device.handle, self.functions[kernel["symbol"]],
+              ctypes.byref(grid), ctypes.byref(block), args, len(args),
+              stream)
 
     def kernels_for(self, m, function=None):
         """The kernels of host function `function` (default: the first) for

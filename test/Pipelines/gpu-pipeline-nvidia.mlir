@@ -16,10 +16,18 @@
 // PTX-SAME: .visible .global .align 4 .u32 w4a16_emulation_error;
 // PTX-SAME: .visible .entry matmul_0_decode(
 // PTX-SAME: .shared .align 4 .b8 __wg_matmul_0_decode_0[4096];
+// sm_90 launches the reduce as a dependent launch: the main kernel lets it
+// be scheduled from its start, the reduce waits for the main kernel's
+// results first. The gfx11 kernels (emulated) and sm_80 have neither.
+// SM90-SAME: griddepcontrol.launch_dependents;
+// EMU-NOT: griddepcontrol
 // PTX-SAME: fma.rn.f32
 // PTX-SAME: .visible .entry matmul_0_splitk_reduce(
+// SM90-SAME: griddepcontrol.wait;
+// EMU-NOT: griddepcontrol
 // SM80: #w4a16.tiling<strategy = decode, chip = "sm_80",
 // SM80: #nvvm.target<O = 3, chip = "sm_80">, {{.*}}.target sm_80
+// SM80-NOT: griddepcontrol
 
 // NOT-NVIDIA: error: emulate='gfx1101' runs kernels built for a gfx11 chipset on an NVIDIA chip; chipset='gfx1100' and emulate='gfx1101' are not such a pair
 // NOT-GFX11: error: emulate='sm_90' runs kernels built for a gfx11 chipset on an NVIDIA chip; chipset='sm_80' and emulate='sm_90' are not such a pair

@@ -54,6 +54,9 @@ struct KernelLaunch {
   int64_t loopRows = 0;
   /// Packed layout of `qweight` (main kernels only): "gptq" or "fragment".
   std::string weightLayout;
+  /// The kernel starts by waiting for the previous kernel of its stream, so
+  /// the host may launch it as a dependent launch.
+  bool waitsForPrevious = false;
 };
 
 /// The launches of `module` (after the GPU pipeline), or failure with a

@@ -54,6 +54,14 @@ int w4a16_rt_copy_to_host(w4a16_rt *rt, void *dst, uint64_t src, size_t bytes);
 int w4a16_rt_launch(w4a16_rt *rt, void *function, const uint32_t grid[3],
                     const uint32_t block[3], const void *args,
                     size_t args_bytes, void *stream);
+/* Launches like w4a16_rt_launch, but lets the kernel start while the
+ * previous kernel of `stream` finishes (CUDA programmatic dependent launch);
+ * only for kernels that wait for it themselves: the manifest's
+ * "waits_for_previous" ones. CUDA 12 drivers only. */
+int w4a16_rt_launch_dependent(w4a16_rt *rt, void *function,
+                              const uint32_t grid[3], const uint32_t block[3],
+                              const void *args, size_t args_bytes,
+                              void *stream);
 int w4a16_rt_synchronize(w4a16_rt *rt);
 
 #ifdef __cplusplus

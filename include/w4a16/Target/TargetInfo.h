@@ -114,6 +114,11 @@ struct TargetInfo {
   /// kernels the microkernels' CUDA build trails by far on the H100
   /// (M = 32: 5.4x vs 34.9x the floor; bench/results/NVIDIA_H100_*.md).
   KernelBackend preferredBackend;
+  /// Whether a kernel can start while the previous kernel of its stream
+  /// finishes, waiting in the kernel for its results (NVIDIA programmatic
+  /// dependent launch, PTX `griddepcontrol`, sm_90 and later): the split-K
+  /// reduce then overlaps its launch with the main kernel's tail.
+  bool hasDependentLaunch;
 
   int64_t numSimds() const { return computeUnits * simdsPerCU; }
   /// Waves one SIMD can hold when each wave uses `vgprs` registers.

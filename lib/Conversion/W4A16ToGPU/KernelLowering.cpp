@@ -4,6 +4,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -133,6 +134,11 @@ gpu::GPUFuncOp SplitKLowering::buildMainKernel() {
     args.out = body.getArgument(argTypes.size() - 2);
   }
   args.m = body.getArgument(argTypes.size() - 1);
+  // The reduce kernel may be scheduled from here on: it waits for this
+  // kernel's results, and its workgroups start as this grid drains.
+  if (hasSplit() && target.hasDependentLaunch)
+    NVVM::GriddepcontrolOp::create(b,
+                                   NVVM::GridDepActionKind::launch_dependents);
   buildMainKernelBody(b, func, args);
   gpu::ReturnOp::create(b);
   return func;
@@ -399,6 +405,9 @@ gpu::GPUFuncOp SplitKLowering::buildReduceKernel() {
       b, name + "_splitk_reduce",
       {workspaceType, getOutType(), getOutType(), b.getIndexType()}, n,
       [&](ImplicitLocOpBuilder &lb, ValueRange args, Value row, Value column) {
+        // A dependent launch starts before the main kernel has finished.
+        if (target.hasDependentLaunch)
+          NVVM::GriddepcontrolOp::create(lb, NVVM::GridDepActionKind::wait);
         Value workspace = args[0], init = args[1], out = args[2];
         Value sum = memref::LoadOp::create(lb, init, ValueRange{row, column});
         if (!outElement.isF32())
@@ -538,6 +547,8 @@ void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
         gpu::LaunchFuncOp::create(b, reduce, grid, workgroup, Value(),
                                   ValueRange{workspace, initBuffer, out, m});
     describeLaunch(reduceLaunch, tiling, {"workspace", "init", "out", "m"});
+    if (target.hasDependentLaunch)
+      reduceLaunch->setAttr(kLaunchWaitsForPreviousAttrName, b.getUnitAttr());
     memref::DeallocOp::create(b, workspace);
   }
   if (gathered)

@@ -12,8 +12,14 @@
 // SB: gpu.launch_func @w4a16_kernels::@matmul_0_small_batch
 // SB-SAME: w4a16.loop_weights_per_lane = 128
 // SB-SAME: w4a16.weight_layout = "fragment"
+// sm_90: the reduce is a dependent launch (TargetInfo::hasDependentLaunch):
+// the main kernel lets it be scheduled from its start, and it waits for the
+// main kernel's results before reading them.
+// SB: gpu.launch_func @w4a16_kernels::@matmul_0_splitk_reduce
+// SB-SAME: w4a16.waits_for_previous
 // SB: gpu.func @matmul_0_small_batch
 // SB-SAME: known_block_size = array<i32: 128, 1, 1>
+// SB-NEXT: nvvm.griddepcontrol launch_dependents
 // Column tiles past N re-read the last one (12).
 // SB: arith.minui %{{.*}}, %c12 : index
 // Before the loops: the weights of the steps in flight (both 128-K steps
@@ -49,14 +55,21 @@
 // SB: arith.cmpi ult, %{{.*}}, %c13 : index
 // SB: scf.if
 // SB: vector.store %{{.*}} : memref<4x?x208xf32>, vector<2xf32>
+// SB: gpu.func @matmul_0_splitk_reduce
+// SB: nvvm.griddepcontrol wait
+// SB-NEXT: memref.load %{{.*}} : memref<?x208xf16>
+// SB-NEXT: arith.extf
+// SB: memref.load %{{.*}} : memref<4x?x208xf32>
 
 // Without a split each lane adds its two init columns and rounds once into
 // out; no workspace, no reduce kernel.
 // SB1-LABEL: func.func @f16_g128
 // SB1: gpu.launch_func @w4a16_kernels::@matmul_0_small_batch
 // SB1-SAME: w4a16.arg_names = ["x", "qweight", "scales", "zeros", "init", "out", "m"]
+// SB1-NOT: w4a16.waits_for_previous
 // SB1-NOT: gpu.launch_func
 // SB1: gpu.func @matmul_0_small_batch
+// SB1-NOT: nvvm.griddepcontrol
 // SB1: scf.if
 // SB1: %[[INIT:.*]] = vector.load %{{.*}} : memref<?x208xf16>, vector<2xf16>
 // SB1: %[[WIDE:.*]] = arith.extf %[[INIT]] : vector<2xf16> to vector<2xf32>

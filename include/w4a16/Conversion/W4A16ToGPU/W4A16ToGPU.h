@@ -29,6 +29,11 @@ inline constexpr llvm::StringLiteral kLaunchLoopRowsAttrName =
 /// ("gptq" or "fragment"; the host repacks at load time, docs/ABI.md).
 inline constexpr llvm::StringLiteral kLaunchWeightLayoutAttrName =
     "w4a16.weight_layout";
+/// On launches of kernels that start by waiting for the previous kernel of
+/// the stream (TargetInfo::hasDependentLaunch): the host may launch them as
+/// dependent launches (docs/ABI.md).
+inline constexpr llvm::StringLiteral kLaunchWaitsForPreviousAttrName =
+    "w4a16.waits_for_previous";
 
 } // namespace mlir::w4a16
 
