@@ -69,6 +69,9 @@ def _library():
     if _lib is None:
         lib = ctypes.CDLL(library_path())
         p, u64, size = ctypes.c_void_p, ctypes.c_uint64, ctypes.c_size_t
+        grid = ctypes.POINTER(ctypes.c_uint32 * 3)
+        # function, grid, block, packed arguments, their size, stream.
+        launch = [p, p, grid, grid, ctypes.c_char_p, size, p]
         signatures = {
             "w4a16_rt_open": [ctypes.c_char_p, ctypes.c_int,
                               ctypes.POINTER(p)],
@@ -83,13 +86,8 @@ def _library():
             "w4a16_rt_free": [p, u64],
             "w4a16_rt_copy_to_device": [p, u64, p, size],
             "w4a16_rt_copy_to_host": [p, p, u64, size],
-            "w4a16_rt_launch": [p, p, ctypes.POINTER(ctypes.c_uint32 * 3),
-                                ctypes.POINTER(ctypes.c_uint32 * 3),
-                                ctypes.c_char_p, size, p],
-            "w4a16_rt_launch_dependent": [
-                p, p, ctypes.POINTER(ctypes.c_uint32 * 3),
-                ctypes.POINTER(ctypes.c_uint32 * 3), ctypes.c_char_p, size,
-                p],
+            "w4a16_rt_launch": launch,
+            "w4a16_rt_launch_dependent": launch,
             "w4a16_rt_synchronize": [p],
         }
         for name, args in signatures.items():

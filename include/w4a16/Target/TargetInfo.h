@@ -97,6 +97,11 @@ struct TargetInfo {
   /// M = 128 on 8 of 14 (bench/results/decode-probe-H100-2026-11-24.md,
   /// "Session 5").
   int64_t prefillTileM;
+  /// Prefill waves one compute unit runs at once, for the prefill split-K
+  /// model (one 128-row workgroup, or two 64-row ones, at 8). H100: 8, its
+  /// prefill warps hold ~240 registers; gfx11: 8, the value the model had
+  /// before it was a per-chip fact (not measured on hardware).
+  int64_t prefillWavesPerCU;
   /// The largest M the dot2 decode kernels serve; larger M goes to the
   /// matrix-instruction kernels. gfx11 has native dot2 and a 16-row WMMA
   /// that wastes half its rows below 8; NVIDIA runs dot2 as FMAs, and on the

@@ -247,32 +247,46 @@ Value SplitKLowering::loadZeroPoints(ImplicitLocOpBuilder &b, Value zeros,
   return points;
 }
 
-void SplitKLowering::storeResult(ImplicitLocOpBuilder &b, Value value,
-                                 Value split, Value row, Value column,
-                                 const MainKernelArgs &args) {
-  auto vectorType = dyn_cast<VectorType>(value.getType());
-  auto store = [&](Value v, Value memref, ValueRange indices) {
-    if (vectorType)
-      vector::StoreOp::create(b, v, memref, indices);
-    else
-      memref::StoreOp::create(b, v, memref, indices);
-  };
-  if (hasSplit())
-    return store(value, args.workspace, ValueRange{split, row, column});
-  Type outElement = getOutType().getElementType();
+/// Stores `value` (a scalar, or a vector of consecutive columns) at
+/// `indices` of `memref`.
+static void storeValue(ImplicitLocOpBuilder &b, Value value, Value memref,
+                       ValueRange indices) {
+  if (isa<VectorType>(value.getType()))
+    vector::StoreOp::create(b, value, memref, indices);
+  else
+    memref::StoreOp::create(b, value, memref, indices);
+}
+
+/// out[row, column...] = init + terms[0] + terms[1] + ..., summed in f32 in
+/// that order and rounded once. The terms are f32 (or vectors of f32 for
+/// consecutive columns); the same thread reads init and writes out, so they
+/// may alias.
+static void storeInitPlus(ImplicitLocOpBuilder &b, ValueRange terms, Value init,
+                          Value out, Value row, Value column) {
+  Type termType = terms.front().getType();
+  Type outElement = cast<MemRefType>(out.getType()).getElementType();
+  auto vectorType = dyn_cast<VectorType>(termType);
   Type outType = vectorType ? Type(vectorType.clone(outElement)) : outElement;
   Value sum =
       vectorType
-          ? Value(vector::LoadOp::create(b, cast<VectorType>(outType),
-                                         args.init, ValueRange{row, column}))
-          : Value(
-                memref::LoadOp::create(b, args.init, ValueRange{row, column}));
-  if (outType != value.getType())
-    sum = arith::ExtFOp::create(b, value.getType(), sum);
-  sum = arith::AddFOp::create(b, sum, value);
-  if (outType != value.getType())
+          ? Value(vector::LoadOp::create(b, cast<VectorType>(outType), init,
+                                         ValueRange{row, column}))
+          : Value(memref::LoadOp::create(b, init, ValueRange{row, column}));
+  if (outType != termType)
+    sum = arith::ExtFOp::create(b, termType, sum);
+  for (Value term : terms)
+    sum = arith::AddFOp::create(b, sum, term);
+  if (outType != termType)
     sum = arith::TruncFOp::create(b, outType, sum);
-  store(sum, args.out, ValueRange{row, column});
+  storeValue(b, sum, out, ValueRange{row, column});
+}
+
+void SplitKLowering::storeResult(ImplicitLocOpBuilder &b, Value value,
+                                 Value split, Value row, Value column,
+                                 const MainKernelArgs &args) {
+  if (hasSplit())
+    return storeValue(b, value, args.workspace, ValueRange{split, row, column});
+  storeInitPlus(b, value, args.init, args.out, row, column);
 }
 
 MemRefType SplitKLowering::getWorkgroupSumType(Builder &b) const {
@@ -398,7 +412,6 @@ getElementwiseLaunch(ImplicitLocOpBuilder &b, Value m, int64_t columns) {
 gpu::GPUFuncOp SplitKLowering::buildReduceKernel() {
   ImplicitLocOpBuilder b(op.getLoc(), op.getContext());
   b.setInsertionPointToEnd(kernels.getBody());
-  Type outElement = op.getInit().getType().getElementType();
   auto workspaceType = MemRefType::get(
       {tiling.getSplitK(), ShapedType::kDynamic, n}, b.getF32Type());
   return buildElementwiseKernel(
@@ -409,17 +422,11 @@ gpu::GPUFuncOp SplitKLowering::buildReduceKernel() {
         if (target.hasDependentLaunch)
           NVVM::GriddepcontrolOp::create(lb, NVVM::GridDepActionKind::wait);
         Value workspace = args[0], init = args[1], out = args[2];
-        Value sum = memref::LoadOp::create(lb, init, ValueRange{row, column});
-        if (!outElement.isF32())
-          sum = arith::ExtFOp::create(lb, lb.getF32Type(), sum);
+        SmallVector<Value> partials;
         for (int64_t s = 0; s < tiling.getSplitK(); ++s)
-          sum = arith::AddFOp::create(
-              lb, sum,
-              memref::LoadOp::create(lb, workspace,
-                                     ValueRange{cIndex(lb, s), row, column}));
-        if (!outElement.isF32())
-          sum = arith::TruncFOp::create(lb, outElement, sum);
-        memref::StoreOp::create(lb, sum, out, ValueRange{row, column});
+          partials.push_back(memref::LoadOp::create(
+              lb, workspace, ValueRange{cIndex(lb, s), row, column}));
+        storeInitPlus(lb, partials, init, out, row, column);
       });
 }
 

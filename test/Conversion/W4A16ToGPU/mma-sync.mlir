@@ -56,10 +56,12 @@
 // SB: scf.if
 // SB: vector.store %{{.*}} : memref<4x?x208xf32>, vector<2xf32>
 // SB: gpu.func @matmul_0_splitk_reduce
+// SB-NOT: memref.load
 // SB: nvvm.griddepcontrol wait
-// SB-NEXT: memref.load %{{.*}} : memref<?x208xf16>
+// SB-NEXT: arith.constant 0 : index
+// SB-NEXT: memref.load %{{.*}} : memref<4x?x208xf32>
+// SB: memref.load %{{.*}} : memref<?x208xf16>
 // SB-NEXT: arith.extf
-// SB: memref.load %{{.*}} : memref<4x?x208xf32>
 
 // Without a split each lane adds its two init columns and rounds once into
 // out; no workspace, no reduce kernel.

@@ -133,17 +133,16 @@ int64_t chooseSplitK(const Problem &problem, const TargetInfo &target,
   return chosen;
 }
 
-/// Prefill's waves hold ~240 registers each (H100), so the model is
-/// kPrefillWavesPerCU waves per compute unit: one 128-row workgroup, two
-/// 64-row ones. A grid that fills these slots keeps split 1 (workspace
-/// traffic grows with split x M x N); a smaller one takes, among the splits
-/// up to the first that fills them, the one with the fewest rounds of
-/// workgroups per unit of K, the smaller split on ties.
+/// Prefill's slots are the workgroups TargetInfo::prefillWavesPerCU waves
+/// per compute unit make. A grid that fills these slots keeps split 1
+/// (workspace traffic grows with split x M x N); a smaller one takes, among
+/// the splits up to the first that fills them, the one with the fewest
+/// rounds of workgroups per unit of K, the smaller split on ties.
 int64_t choosePrefillSplitK(const Problem &problem, const TargetInfo &target,
                             int64_t workgroups, int64_t wavesPerWorkgroup) {
-  constexpr int64_t kPrefillWavesPerCU = 8;
-  int64_t slots = target.computeUnits *
-                  std::max<int64_t>(1, kPrefillWavesPerCU / wavesPerWorkgroup);
+  int64_t slots =
+      target.computeUnits *
+      std::max<int64_t>(1, target.prefillWavesPerCU / wavesPerWorkgroup);
   int64_t best = 1, bestRounds = llvm::divideCeil(workgroups, slots);
   for (int64_t split : candidateSplits(problem)) {
     int64_t rounds = llvm::divideCeil(workgroups * split, slots);
