@@ -89,7 +89,7 @@ def build(args):
         n, k, g, m, fields, tiled = case
         stem = (f"{n}x{k}_g{g}_m{m}_{fields['strategy']}_s{fields['split_k']}"
                 f"_m{fields['tile_m']}_n{fields['tile_n']}_k{fields['tile_k']}"
-                f"_w{fields['workgroup_size']}")
+                f"_w{fields['workgroup_size']}_l{fields['lds_bytes']}")
         base = os.path.join(args.out, stem)
         with open(base + ".mlir", "w") as f:
             f.write(tiled)

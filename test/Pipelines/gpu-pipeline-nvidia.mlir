@@ -15,7 +15,7 @@
 // PTX-SAME: .target sm_90
 // PTX-SAME: .visible .global .align 4 .u32 w4a16_emulation_error;
 // PTX-SAME: .visible .entry matmul_0_decode(
-// PTX-SAME: .shared .align 4 .b8 __wg_matmul_0_decode_0[4096];
+// PTX-SAME: .shared .align 16 .b8 __wg_matmul_0_decode_0[4096];
 // sm_90 launches the reduce as a dependent launch: the main kernel lets it
 // be scheduled from its start, the reduce waits for the main kernel's
 // results first. The gfx11 kernels (emulated) and sm_80 have neither.

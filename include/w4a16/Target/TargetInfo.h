@@ -88,6 +88,15 @@ struct TargetInfo {
   /// (Little's law: ~3 TB/s x ~0.8 us over 132 SMs is ~18 KiB per SM): 8
   /// rows take the H100's large shapes 6-10% closer to the floor than 4.
   int64_t decodeRowsInFlight;
+  /// At most this many slots in the small-batch operand pipeline, where the
+  /// packed weights, zero points, scales and A rows of each K step are
+  /// copied into workgroup memory asynchronously (PTX cp.async, sm_80 and
+  /// later) slots - 1 steps ahead of their use, so the bytes in flight hold
+  /// no registers; the tiler takes as many as fit the workgroup memory (at
+  /// least 2). H100: 4 (G32: 3-9% faster than 8 at M = 4 and 16, equal at
+  /// 32). 0: the kernels load them into registers (gfx11, whose WMMA kernels
+  /// do not stage them).
+  int64_t operandCopyStages;
   /// Rows of a prefill workgroup tile (128 columns; waves of 64 x 32) for
   /// M > 256; smaller M keeps 128 rows and splits K. gfx11: 128, 8 waves
   /// sharing A through LDS (the static report's 83.9% of the WMMA peak).

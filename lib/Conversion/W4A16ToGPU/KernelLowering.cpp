@@ -4,6 +4,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -24,6 +25,8 @@ namespace {
 /// Threads per workgroup of the one-thread-per-element kernels (reduce,
 /// permute).
 constexpr int64_t kElementwiseWorkgroupSize = 256;
+/// The widest access to memory a kernel makes (16-byte vectors).
+constexpr int64_t kMaxAccessBytes = 16;
 } // namespace
 
 Value gpukernels::cIndex(ImplicitLocOpBuilder &b, int64_t v) {
@@ -117,6 +120,11 @@ gpu::GPUFuncOp SplitKLowering::buildMainKernel() {
   auto func = gpu::GPUFuncOp::create(b, name + "_" + getKernelSuffix().str(),
                                      b.getFunctionType(argTypes, {}),
                                      getWorkgroupBuffers(b));
+  // The kernels access workgroup memory in up to 16-byte pieces (vector
+  // loads, cp.async), so every buffer starts 16-byte aligned.
+  for (unsigned i = 0, e = func.getNumWorkgroupAttributions(); i < e; ++i)
+    func.setWorkgroupAttributionAttr(i, LLVM::LLVMDialect::getAlignAttrName(),
+                                     b.getI64IntegerAttr(kMaxAccessBytes));
   func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
   func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
       {static_cast<int32_t>(tiling.getWorkgroupSize()), 1, 1}));
@@ -229,14 +237,22 @@ ZeroPointLocation SplitKLowering::locateZeroPoints(ImplicitLocOpBuilder &b,
 Value SplitKLowering::loadZeroPoints(ImplicitLocOpBuilder &b, Value zeros,
                                      Value group,
                                      const ZeroPointLocation &location) {
+  return unpackZeroPoints(
+      b,
+      location.word
+          ? memref::LoadOp::create(b, zeros, ValueRange{group, location.word})
+          : Value(),
+      location);
+}
+
+Value SplitKLowering::unpackZeroPoints(ImplicitLocOpBuilder &b, Value word,
+                                       const ZeroPointLocation &location) {
   auto pointsType = VectorType::get({location.count}, b.getI32Type());
-  if (!location.word)
+  if (!word)
     return splatI32(b, pointsType,
                     scheme.getZeroPoint() == ZeroPointKind::Symmetric
                         ? ::w4a16::kSymmetricZeroPoint
                         : 0);
-  Value word =
-      memref::LoadOp::create(b, zeros, ValueRange{group, location.word});
   Value points = arith::AndIOp::create(
       b,
       arith::ShRUIOp::create(
@@ -373,6 +389,11 @@ static gpu::GPUFuncOp buildElementwiseKernel(
     function_ref<void(ImplicitLocOpBuilder &, ValueRange, Value, Value)> body) {
   auto func =
       gpu::GPUFuncOp::create(b, symbol, b.getFunctionType(argTypes, {}));
+  // The kernels access workgroup memory in up to 16-byte pieces (vector
+  // loads, cp.async), so every buffer starts 16-byte aligned.
+  for (unsigned i = 0, e = func.getNumWorkgroupAttributions(); i < e; ++i)
+    func.setWorkgroupAttributionAttr(i, LLVM::LLVMDialect::getAlignAttrName(),
+                                     b.getI64IntegerAttr(kMaxAccessBytes));
   func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
   func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
       {static_cast<int32_t>(kElementwiseWorkgroupSize), 1, 1}));

@@ -130,6 +130,10 @@ protected:
   /// Float zero points are the strategy's to read.
   Value loadZeroPoints(ImplicitLocOpBuilder &b, Value zeros, Value group,
                        const ZeroPointLocation &location);
+  /// The same from the packed word at `location` (null without packed
+  /// zeros), read by the caller.
+  Value unpackZeroPoints(ImplicitLocOpBuilder &b, Value word,
+                         const ZeroPointLocation &location);
 
   /// Loads `type` from memref[row, column...]; columns past N are masked off
   /// (read as zero) unless every tile is whole.

@@ -66,14 +66,23 @@ LogicalResult MatrixLowering::checkSupported() {
            << "multiple of " << kBlockK << ", got " << group;
   if (failed(verifySplitKGeometry(op, tiling)))
     return failure();
-  if (!stagesAInLds())
-    return success();
-  int64_t stageUnits = tileM * kStageUnitsPerRow;
-  if (stageUnits % tiling.getWorkgroupSize() != 0)
+  if (stagesAInLds() &&
+      tileM * kStageUnitsPerRow % tiling.getWorkgroupSize() != 0)
     return op.emitOpError()
            << "prefill A tile " << tileM << " x " << kBlockK
            << " does not split evenly over " << tiling.getWorkgroupSize()
            << " threads in 16-byte loads";
+  return checkLdsBytes();
+}
+
+LogicalResult MatrixLowering::checkLdsBytes() {
+  if (!stagesAInLds()) {
+    if (tiling.getLdsBytes() != 0)
+      return op.emitOpError()
+             << "small_batch lds_bytes = " << tiling.getLdsBytes()
+             << ", the kernel uses no workgroup memory";
+    return success();
+  }
   int64_t ldsBytes =
       getStageType().getNumElements() * activation.getIntOrFloatBitWidth() / 8;
   if (tiling.getLdsBytes() != ldsBytes)

@@ -50,6 +50,9 @@ protected:
   /// The checks both kernels need: activation and scale types, wave tiles,
   /// group and split-K slicing, the prefill A stage.
   LogicalResult checkSupported() override;
+  /// Checks lds_bytes against the workgroup memory the kernel lays out (the
+  /// prefill A stage, nothing for small batch); run last by checkSupported.
+  virtual LogicalResult checkLdsBytes();
   SmallVector<Type> getWorkgroupBuffers(Builder &b) override;
   StringRef getKernelSuffix() const override {
     return stagesAInLds() ? "prefill" : "small_batch";

@@ -26,16 +26,32 @@
 // (0x4300 | q) - (128 + z) in bf16, one packed FMA per pair. Each group (or
 // split, whichever is shorter) accumulates in f32 from zero; the group's
 // f32 scale multiplies it into the total (never a rounded weight).
-// small_batch reads A straight from global memory; prefill stages each
-// 32-K chunk of the workgroup's A rows (in the permuted order above) in
-// shared memory, double buffered, the next chunk's global loads in flight
-// during the MMAs. Rows past M re-read row M - 1 and column tiles past N
-// the last tile; both are dropped at the store.
+//
+// Operands. small_batch is bound by memory latency. With lds_bytes for
+// them (steps under 4 words, see TileMatmul.cpp) each warp copies its
+// steps' packed words, zero points, scales and A pieces into its own part of
+// shared memory with cp.async (nvgpu.device_async_copy), operandSlots() - 1
+// steps ahead of the MMAs, so the bytes in flight hold no registers (H100,
+// 34816x5120 G32 M = 16: 4.3 of 7.6 cycles per instruction waited on memory
+// with one step loaded ahead in registers). Step s lives in slot
+// s % operandSlots(): lane l's W words of B fragment j at (32 j + l) W, the
+// zero-point word of fragment l % 4 at 128 W + l, the scale pair of
+// fragment (l / 4) % 4, C columns 2 (l % 4) and + 1, at 2 l of the scales,
+// and the lane's own 16-byte A pieces (rows past M zero-filled, not read);
+// lanes read the factors other lanes copied after a warp barrier.
+// Otherwise the words of stepsInFlight() steps load into registers ahead of
+// their use and a segment's zero points and scales one segment ahead; A
+// comes straight from global memory (small batch) or, in prefill, each 32-K
+// chunk of the workgroup's A rows (in the permuted order above) is staged
+// in shared memory, double buffered, the next chunk's global loads in
+// flight during the MMAs. Rows past M re-read row M - 1 and column tiles
+// past N the last tile; both are dropped at the store.
 //
 //===----------------------------------------------------------------------===//
 
 #include "MatrixLowering.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -67,15 +83,18 @@ constexpr int64_t kWordElements = kValuesPerWord;
 static_assert(kLanesPerColumn * kWordElements == kFragmentBlockK,
               "a staged A chunk row holds one word of each lane t");
 constexpr uint64_t kLoadAlignment = 16;
+/// Bytes of one cp.async that may bypass L1 (.cg): weights and staged A
+/// pieces are read once per warp.
+constexpr int64_t kBypassL1Bytes = 16;
+/// Scales per lane in an operand stage: one C column pair.
+constexpr int64_t kScalesPerLane = 2;
 /// Weight words per lane and 16-row A fragment the small-batch kernel keeps
-/// loading ahead of its MMAs (whole steps of W = 4 words per fragment):
-/// with one step in flight a warp waits a DRAM latency per step when
-/// split-K leaves few warps per SM (H100: 28672x4096, M = 8: 45 -> 38 us).
-/// Per A fragment, because the accumulators share the registers (M = 32
-/// with 64 words in flight lost 2-10%). Shorter steps (W < 4, groups under
-/// 128) keep one step: their queue's rotation cost more than it hid
-/// (14336x5120 G32, M = 8: 45 -> 55 us); prefill too: its A tiles hold the
-/// registers.
+/// loading into registers ahead of its MMAs when it does not stage them
+/// (whole steps of W = 4 words per fragment): with one step in flight a
+/// warp waits a DRAM latency per step when split-K leaves few warps per SM
+/// (H100: 28672x4096, M = 8: 45 -> 38 us). Per A fragment, because the
+/// accumulators share the registers (M = 32 with 64 words in flight lost
+/// 2-10%).
 constexpr int64_t kSmallBatchWordsInFlight = 64;
 
 class MmaSyncLowering : public MatrixLowering {
@@ -84,6 +103,8 @@ public:
 
 protected:
   LogicalResult checkSupported() override;
+  LogicalResult checkLdsBytes() override;
+  SmallVector<Type> getWorkgroupBuffers(Builder &b) override;
   int64_t getLoopWeightsPerLane() override {
     return kWaveTilesN * wordsPerLane() * kValuesPerWord;
   }
@@ -101,15 +122,45 @@ private:
   }
   int64_t stepRows() const { return kFragmentBlockK * wordsPerLane(); }
   int64_t stepsPerSplit() const { return kPerSplit() / stepRows(); }
-  /// Steps whose weights are loaded before the current step's MMAs.
+  /// Whether the operands go through the cp.async stages: small batch with
+  /// lds_bytes for them (the tiler gives it to steps under 4 words).
+  bool stagesOperands() const {
+    return tiling.getStrategy() == TilingStrategy::SmallBatch &&
+           tiling.getLdsBytes() != 0;
+  }
+  /// Steps whose weights are loaded into registers before the current
+  /// step's MMAs, without stages: small batch kSmallBatchWordsInFlight per A
+  /// fragment, prefill one (its A tiles hold the registers).
   int64_t stepsInFlight() const {
-    if (tiling.getStrategy() != TilingStrategy::SmallBatch ||
-        wordsPerLane() != kFragmentWordsPerColumn)
+    if (tiling.getStrategy() != TilingStrategy::SmallBatch)
       return 1;
     int64_t steps =
         kSmallBatchWordsInFlight / (tilesM() * kWaveTilesN * wordsPerLane());
     return std::clamp<int64_t>(steps, 1, stepsPerSplit());
   }
+  int64_t getStageBytesPerWorkgroup() const {
+    return getOperandStageBytes(waves, waveRows(), stepRows());
+  }
+  /// The slots of the operand pipeline: what lds_bytes holds.
+  int64_t operandSlots() const {
+    return tiling.getLdsBytes() / getStageBytesPerWorkgroup();
+  }
+  /// i32 words of one warp's part of an operand stage: its step's packed
+  /// words, then one zero-point word per lane.
+  int64_t stageWordsPerWave() const {
+    return (kWaveTilesN * wordsPerLane() + 1) * target.waveSize;
+  }
+
+  /// 16-byte A pieces per lane and stage: rows g and g + 8 of each A
+  /// fragment, W words each.
+  int64_t stagePiecesPerLane() const { return tilesM() * 2 * wordsPerLane(); }
+
+  /// The small-batch stages (workgroup memory): i32 [slot, warp,
+  /// stageWordsPerWave()], the scales [slot, warp, 2 x lanes] and A [slot,
+  /// warp, stagePiecesPerLane() x lanes x 8] (activations).
+  struct OperandStage {
+    Value words, scales, rows;
+  };
 
   /// Per-lane values shared by the loop body builders.
   struct Lane : WaveOrigin {
@@ -118,6 +169,10 @@ private:
     Value group, quad;
     /// Rows g and g + 8 of each of the warp's A fragments (clamped).
     SmallVector<std::array<Value, 2>> aRows;
+    /// Per A row above, the elements of a 16-byte piece a staged copy reads:
+    /// all of them, none past M (the copy zero-fills those rows, whose
+    /// results are dropped, instead of many lanes reading row M - 1).
+    SmallVector<std::array<Value, 2>> aRowElements;
     /// The lane's B column in each fragment's tile, and its C columns.
     SmallVector<Value> bColumns, cColumns;
     /// Per B fragment: where its zero points lie, the first column of its
@@ -129,8 +184,18 @@ private:
     Value stepBlock, wordInColumn, stepRow;
     /// The split's last step: loads ahead past it re-read that step.
     Value lastStep;
+    /// Small batch: the lane's warp, and what it copies of each step's
+    /// factors: the scale pair at scaleCopyColumn (C columns 2 (l % 4) and
+    /// + 1 of fragment (l / 4) % 4) and the zero-point word zeroCopyWord (of
+    /// fragment l % 4; null without packed zeros).
+    Value wave, scaleCopyColumn, zeroCopyWord;
   };
 
+  /// Where lane `lane` keeps A piece `piece` (i * 2 + half) * W + u of its
+  /// slot.
+  SmallVector<Value> getStagedPieceIndices(ImplicitLocOpBuilder &b,
+                                           const Lane &lane, Value slot,
+                                           int64_t piece);
   /// The 32-K chunk `chunk` (global, counted in 32-K units) of A in the
   /// permuted order: row r, element 8t + e is x[r, K] with K at step
   /// chunk / W, word chunk % W of lane t, element e.
@@ -143,18 +208,38 @@ private:
   /// of the word): (bias + q) - (bias + z), exact.
   SmallVector<Value> dequantWord(ImplicitLocOpBuilder &b, Value word,
                                  Value zeroTerm);
-  /// The lane's W words of each B fragment at `step` (clamped to the
-  /// split's last step: loads ahead past the split's end re-read cached
-  /// words instead of the next split's).
+  /// The qweight indices of the lane's W words of B fragment j at `step`
+  /// (clamped to the split's last step: loads ahead past the split's end
+  /// re-read cached words instead of the next split's).
+  SmallVector<Value> getStepWordIndices(ImplicitLocOpBuilder &b,
+                                        const Lane &lane, Value step,
+                                        int64_t j);
+  /// Without stages: the lane's W words of each B fragment at `step`.
   SmallVector<Value> loadStepWords(ImplicitLocOpBuilder &b, const Lane &lane,
                                    const MainKernelArgs &args, Value step);
-  /// Per B fragment, the zero point (vector<1xi32>) of its column and the
-  /// scales (vector<2 x activation>) of its C columns in `group`.
+  /// Without stages: per B fragment, the zero point (vector<1xi32>) of its
+  /// column and the scales (vector<2 x activation>) of its C columns in
+  /// `group`.
   SmallVector<Value> loadGroupFactors(ImplicitLocOpBuilder &b, const Lane &lane,
                                       const MainKernelArgs &args, Value group);
+  /// Small batch: starts the lane's copies of `step` (clamped like
+  /// getStepWordIndices) into its slot as one cp.async group.
+  Value copyStep(ImplicitLocOpBuilder &b, const Lane &lane,
+                 const MainKernelArgs &args, const OperandStage &operands,
+                 Value step);
+  /// Small batch, at `step`: copies the step operandSlots() - 1 ahead, waits
+  /// for `step`'s copies (and the warp's) and returns its slot.
+  Value advanceOperands(ImplicitLocOpBuilder &b, const Lane &lane,
+                        const MainKernelArgs &args,
+                        const OperandStage &operands, Value step);
+  /// The -(bias + z) term of each B fragment, splat over a dequantized pair,
+  /// from its zero points.
+  SmallVector<Value> getZeroTerms(ImplicitLocOpBuilder &b,
+                                  ValueRange zeroPoints);
   void buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
-                 const MainKernelArgs &args, Value stage, Value step,
-                 Value firstChunk, Value lastChunk, ArrayRef<Value> zeroTerms,
+                 const MainKernelArgs &args, Value stage,
+                 const OperandStage &operands, Value step, Value firstChunk,
+                 Value lastChunk, ArrayRef<Value> zeroTerms,
                  SmallVectorImpl<Value> &accs, SmallVectorImpl<Value> &staged,
                  SmallVectorImpl<Value> &words);
 };
@@ -169,6 +254,38 @@ LogicalResult MmaSyncLowering::checkSupported() {
            << " mma.sync kernels need m16n8k16, which " << target.chip
            << " does not have";
   return MatrixLowering::checkSupported();
+}
+
+LogicalResult MmaSyncLowering::checkLdsBytes() {
+  if (!stagesOperands())
+    return MatrixLowering::checkLdsBytes();
+  int64_t stageBytes = getStageBytesPerWorkgroup();
+  if (tiling.getLdsBytes() % stageBytes != 0 || operandSlots() < 2)
+    return op.emitOpError()
+           << "small_batch lds_bytes = " << tiling.getLdsBytes()
+           << " must hold whole stages of the operand pipeline, at least 2 of "
+           << stageBytes << " bytes";
+  return success();
+}
+
+SmallVector<Type> MmaSyncLowering::getWorkgroupBuffers(Builder &b) {
+  SmallVector<Type> buffers = MatrixLowering::getWorkgroupBuffers(b);
+  if (!stagesOperands())
+    return buffers;
+  auto words = workgroupMemrefOf({operandSlots(), waves, stageWordsPerWave()},
+                                 b.getI32Type());
+  auto scales = workgroupMemrefOf(
+      {operandSlots(), waves, kScalesPerLane * target.waveSize}, activation);
+  auto rows = workgroupMemrefOf(
+      {operandSlots(), waves,
+       stagePiecesPerLane() * target.waveSize * kWordElements},
+      activation);
+  assert(words.getNumElements() * 4 +
+                 (scales.getNumElements() + rows.getNumElements()) * 2 ==
+             operandSlots() * getStageBytesPerWorkgroup() &&
+         "the stage layout matches getOperandStageBytes");
+  buffers.append({words, scales, rows});
+  return buffers;
 }
 
 Value MmaSyncLowering::chunkColumn(ImplicitLocOpBuilder &b, Value chunk,
@@ -225,26 +342,32 @@ static Value buildFragment(ImplicitLocOpBuilder &b, VectorType type,
   return fragment;
 }
 
+SmallVector<Value> MmaSyncLowering::getStepWordIndices(ImplicitLocOpBuilder &b,
+                                                       const Lane &lane,
+                                                       Value step, int64_t j) {
+  step = arith::MinUIOp::create(b, step, lane.lastStep);
+  Value block = arith::AddIOp::create(
+      b, arith::MulIOp::create(b, step, cIndex(b, wordsPerLane())),
+      lane.stepBlock);
+  Value column = arith::AddIOp::create(
+      b,
+      arith::MulIOp::create(b, lane.bColumns[j],
+                            cIndex(b, kFragmentWordsPerColumn)),
+      lane.wordInColumn);
+  return {block, lane.nTiles[j / kFragmentsPerTile], column};
+}
+
 SmallVector<Value> MmaSyncLowering::loadStepWords(ImplicitLocOpBuilder &b,
                                                   const Lane &lane,
                                                   const MainKernelArgs &args,
                                                   Value step) {
   int64_t words = wordsPerLane();
-  step = arith::MinUIOp::create(b, step, lane.lastStep);
-  Value block = arith::AddIOp::create(
-      b, arith::MulIOp::create(b, step, cIndex(b, words)), lane.stepBlock);
   SmallVector<Value> loaded;
-  for (int64_t j = 0; j < kWaveTilesN; ++j) {
-    Value column = arith::AddIOp::create(
-        b,
-        arith::MulIOp::create(b, lane.bColumns[j],
-                              cIndex(b, kFragmentWordsPerColumn)),
-        lane.wordInColumn);
+  for (int64_t j = 0; j < kWaveTilesN; ++j)
     loaded.push_back(vector::LoadOp::create(
         b, VectorType::get({words}, b.getI32Type()), args.qweight,
-        ValueRange{block, lane.nTiles[j / kFragmentsPerTile], column},
+        getStepWordIndices(b, lane, step, j),
         /*nontemporal=*/false, llvm::Align(4 * words)));
-  }
   return loaded;
 }
 
@@ -258,39 +381,174 @@ SmallVector<Value> MmaSyncLowering::loadGroupFactors(ImplicitLocOpBuilder &b,
         loadZeroPoints(b, args.zeros, group, lane.zeroLocations[j]));
   for (int64_t j = 0; j < kWaveTilesN; ++j)
     factors.push_back(vector::LoadOp::create(
-        b, VectorType::get({2}, activation), args.scales,
+        b, VectorType::get({kScalesPerLane}, activation), args.scales,
         ValueRange{group, arith::AddIOp::create(b, lane.tileColumns[j],
-                                                lane.cColumns[j])}));
+                                                lane.cColumns[j])},
+        /*nontemporal=*/false, llvm::Align(kScalesPerLane * 2)));
   return factors;
 }
 
-/// One step (32W K rows) of the main loop: the warp's four B fragments
-/// (W words per lane each, loaded stepsInFlight() steps earlier)
-/// dequantized, then per word u the A rows' 16-byte pieces and the two MMAs
-/// per A and B fragment. Prefill first moves the chunk loaded one chunk
-/// earlier into the other buffer and starts loading the one after; the
-/// barrier at the end orders the buffers.
-void MmaSyncLowering::buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
-                                const MainKernelArgs &args, Value stage,
-                                Value step, Value firstChunk, Value lastChunk,
-                                ArrayRef<Value> zeroTerms,
-                                SmallVectorImpl<Value> &accs,
-                                SmallVectorImpl<Value> &staged,
-                                SmallVectorImpl<Value> &stepWords) {
+Value MmaSyncLowering::copyStep(ImplicitLocOpBuilder &b, const Lane &lane,
+                                const MainKernelArgs &args,
+                                const OperandStage &operands, Value step) {
+  int64_t words = wordsPerLane();
+  Value slot = arith::RemUIOp::create(b, step, cIndex(b, operandSlots()));
+  UnitAttr bypassL1 = 4 * words == kBypassL1Bytes ? b.getUnitAttr() : nullptr;
+  SmallVector<Value> copies;
+  for (int64_t j = 0; j < kWaveTilesN; ++j) {
+    Value at = arith::MulIOp::create(
+        b, arith::AddIOp::create(b, lane.lane, cIndex(b, j * target.waveSize)),
+        cIndex(b, words));
+    copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
+        b, operands.words, ValueRange{slot, lane.wave, at}, args.qweight,
+        getStepWordIndices(b, lane, step, j), b.getIndexAttr(words),
+        /*srcElements=*/Value(), bypassL1));
+  }
+  Value firstRow = arith::MulIOp::create(
+      b, arith::MinUIOp::create(b, step, lane.lastStep), cIndex(b, stepRows()));
+  Value group = arith::DivUIOp::create(
+      b, firstRow, cIndex(b, scheme.getEffectiveGroupSize(k)));
+  copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
+      b, operands.scales,
+      ValueRange{
+          slot, lane.wave,
+          arith::MulIOp::create(b, lane.lane, cIndex(b, kScalesPerLane))},
+      args.scales, ValueRange{group, lane.scaleCopyColumn},
+      b.getIndexAttr(kScalesPerLane), /*srcElements=*/Value(),
+      /*bypassL1=*/nullptr));
+  // The lane's A pieces of the step (rows past M read nothing).
+  Value kBase = arith::AddIOp::create(b, firstRow, lane.stepRow);
+  for (int64_t i = 0; i < tilesM(); ++i)
+    for (int64_t half = 0; half < 2; ++half)
+      for (int64_t u = 0; u < words; ++u)
+        copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
+            b, operands.rows,
+            getStagedPieceIndices(b, lane, slot, (i * 2 + half) * words + u),
+            args.x,
+            ValueRange{
+                lane.aRows[i][half],
+                arith::AddIOp::create(b, kBase, cIndex(b, u * kWordElements))},
+            b.getIndexAttr(kWordElements), lane.aRowElements[i][half],
+            b.getUnitAttr()));
+  if (lane.zeroCopyWord)
+    copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
+        b, operands.words,
+        ValueRange{slot, lane.wave,
+                   arith::AddIOp::create(
+                       b, lane.lane,
+                       cIndex(b, kWaveTilesN * words * target.waveSize))},
+        args.zeros, ValueRange{group, lane.zeroCopyWord}, b.getIndexAttr(1),
+        /*srcElements=*/Value(), /*bypassL1=*/nullptr));
+  return nvgpu::DeviceAsyncCreateGroupOp::create(
+      b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), copies);
+}
+
+SmallVector<Value> MmaSyncLowering::getStagedPieceIndices(
+    ImplicitLocOpBuilder &b, const Lane &lane, Value slot, int64_t piece) {
+  return {slot, lane.wave,
+          arith::MulIOp::create(
+              b,
+              arith::AddIOp::create(b, lane.lane,
+                                    cIndex(b, piece * target.waveSize)),
+              cIndex(b, kWordElements))};
+}
+
+/// A barrier of the calling warp's lanes, which also orders their
+/// shared-memory accesses.
+static void createWarpBarrier(ImplicitLocOpBuilder &b) {
+  NVVM::SyncWarpOp::create(b,
+                           arith::ConstantIntOp::create(b, b.getI32Type(), -1));
+}
+
+Value MmaSyncLowering::advanceOperands(ImplicitLocOpBuilder &b,
+                                       const Lane &lane,
+                                       const MainKernelArgs &args,
+                                       const OperandStage &operands,
+                                       Value step) {
+  int64_t stages = operandSlots();
+  // The slot of step + stages - 1 held step - 1, which every lane of the
+  // warp has read once it passes this barrier.
+  createWarpBarrier(b);
+  Value group = copyStep(b, lane, args, operands,
+                         arith::AddIOp::create(b, step, cIndex(b, stages - 1)));
+  // The newest stages - 1 groups (steps after `step`) may still be in
+  // flight; the barrier makes the other lanes' copies of `step` visible.
+  nvgpu::DeviceAsyncWaitOp::create(b, group, b.getI32IntegerAttr(stages - 1));
+  createWarpBarrier(b);
+  return arith::RemUIOp::create(b, step, cIndex(b, stages));
+}
+
+SmallVector<Value> MmaSyncLowering::getZeroTerms(ImplicitLocOpBuilder &b,
+                                                 ValueRange zeroPoints) {
+  auto halvesType = VectorType::get({2}, activation);
+  SmallVector<Value> terms;
+  for (Value points : zeroPoints) {
+    Value biased = arith::AddIOp::create(
+        b, vector::ExtractOp::create(b, points, 0),
+        arith::ConstantIntOp::create(b, b.getI32Type(),
+                                     getMagicBias(activation).bias));
+    terms.push_back(vector::BroadcastOp::create(
+        b, halvesType,
+        arith::NegFOp::create(b,
+                              arith::UIToFPOp::create(b, activation, biased))));
+  }
+  return terms;
+}
+
+/// One step (32W K rows) of the main loop: the warp's four B fragments (W
+/// words per lane each: from the step's operand stage, with the zero terms of
+/// its zero points; without stages loaded stepsInFlight() steps earlier into
+/// `stepWords`, with the segment's `zeroTerms`) dequantized, then per word u
+/// the A rows' 16-byte pieces and the two MMAs per A and B fragment. Prefill
+/// first moves the chunk loaded one chunk earlier into the other buffer and
+/// starts loading the one after; the barrier at the end orders the buffers.
+void MmaSyncLowering::buildStep(
+    ImplicitLocOpBuilder &b, const Lane &lane, const MainKernelArgs &args,
+    Value stage, const OperandStage &operands, Value step, Value firstChunk,
+    Value lastChunk, ArrayRef<Value> zeroTerms, SmallVectorImpl<Value> &accs,
+    SmallVectorImpl<Value> &staged, SmallVectorImpl<Value> &stepWords) {
   int64_t words = wordsPerLane();
   auto pieceType = VectorType::get({kWordElements}, activation);
   auto aType = VectorType::get({4, 2}, activation);
   auto bType = VectorType::get({2, 2}, activation);
-  // The weights stepsInFlight() steps ahead load during this step's MMAs;
-  // `stepWords` holds the steps in flight, oldest first.
-  SmallVector<Value> current(stepWords.begin(),
-                             stepWords.begin() + kWaveTilesN);
-  SmallVector<Value> inFlight(stepWords.begin() + kWaveTilesN, stepWords.end());
-  llvm::append_range(inFlight,
-                     loadStepWords(b, lane, args,
-                                   arith::AddIOp::create(
-                                       b, step, cIndex(b, stepsInFlight()))));
-  stepWords.assign(inFlight.begin(), inFlight.end());
+  SmallVector<Value> current, terms(zeroTerms);
+  Value slot;
+  if (operands.words) {
+    slot = advanceOperands(b, lane, args, operands, step);
+    SmallVector<Value> zeroPoints;
+    for (int64_t j = 0; j < kWaveTilesN; ++j) {
+      current.push_back(vector::LoadOp::create(
+          b, VectorType::get({words}, b.getI32Type()), operands.words,
+          ValueRange{slot, lane.wave,
+                     arith::MulIOp::create(
+                         b,
+                         arith::AddIOp::create(b, lane.lane,
+                                               cIndex(b, j * target.waveSize)),
+                         cIndex(b, words))},
+          /*nontemporal=*/false, llvm::Align(4 * words)));
+      Value zeroWord =
+          lane.zeroCopyWord
+              ? memref::LoadOp::create(
+                    b, operands.words,
+                    ValueRange{
+                        slot, lane.wave,
+                        cIndex(b, kWaveTilesN * words * target.waveSize + j)})
+              : Value();
+      zeroPoints.push_back(
+          unpackZeroPoints(b, zeroWord, lane.zeroLocations[j]));
+    }
+    terms = getZeroTerms(b, zeroPoints);
+  } else {
+    // `stepWords` holds the steps in flight, oldest first.
+    current.assign(stepWords.begin(), stepWords.begin() + kWaveTilesN);
+    SmallVector<Value> inFlight(stepWords.begin() + kWaveTilesN,
+                                stepWords.end());
+    llvm::append_range(inFlight,
+                       loadStepWords(b, lane, args,
+                                     arith::AddIOp::create(
+                                         b, step, cIndex(b, stepsInFlight()))));
+    stepWords.assign(inFlight.begin(), inFlight.end());
+  }
   Value kBase = arith::AddIOp::create(
       b, arith::MulIOp::create(b, step, cIndex(b, stepRows())), lane.stepRow);
   Value stageColumn =
@@ -311,7 +569,7 @@ void MmaSyncLowering::buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
     SmallVector<SmallVector<Value>> pairs;
     for (int64_t j = 0; j < kWaveTilesN; ++j)
       pairs.push_back(dequantWord(
-          b, vector::ExtractOp::create(b, current[j], u), zeroTerms[j]));
+          b, vector::ExtractOp::create(b, current[j], u), terms[j]));
     for (int64_t i = 0; i < tilesM(); ++i) {
       std::array<Value, 2> pieces;
       for (int64_t half = 0; half < 2; ++half) {
@@ -322,6 +580,11 @@ void MmaSyncLowering::buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
                                     cIndex(b, i * kMmaM + half * kRowHalf)));
           pieces[half] = vector::LoadOp::create(
               b, pieceType, stage, ValueRange{buffer, row, stageColumn},
+              /*nontemporal=*/false, llvm::Align(kLoadAlignment));
+        } else if (slot) {
+          pieces[half] = vector::LoadOp::create(
+              b, pieceType, operands.rows,
+              getStagedPieceIndices(b, lane, slot, (i * 2 + half) * words + u),
               /*nontemporal=*/false, llvm::Align(kLoadAlignment));
         } else {
           pieces[half] = vector::LoadOp::create(
@@ -359,16 +622,19 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   lane.group = arith::DivUIOp::create(b, lane.lane, cIndex(b, kLanesPerColumn));
   lane.quad = arith::RemUIOp::create(b, lane.lane, cIndex(b, kLanesPerColumn));
   for (int64_t i = 0; i < tilesM(); ++i) {
-    std::array<Value, 2> rows;
-    for (int64_t half = 0; half < 2; ++half)
-      rows[half] = createClampedRow(
-          b,
-          arith::AddIOp::create(
-              b, lane.firstRow,
-              arith::AddIOp::create(b, lane.group,
-                                    cIndex(b, i * kMmaM + half * kRowHalf))),
-          lane.lastRow);
+    std::array<Value, 2> rows, elements;
+    for (int64_t half = 0; half < 2; ++half) {
+      Value row = arith::AddIOp::create(
+          b, lane.firstRow,
+          arith::AddIOp::create(b, lane.group,
+                                cIndex(b, i * kMmaM + half * kRowHalf)));
+      rows[half] = createClampedRow(b, row, lane.lastRow);
+      elements[half] = arith::SelectOp::create(
+          b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, args.m),
+          cIndex(b, kWordElements), cIndex(b, 0));
+    }
     lane.aRows.push_back(rows);
+    lane.aRowElements.push_back(elements);
   }
 
   int64_t words = wordsPerLane();
@@ -417,17 +683,53 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                  [&](ImplicitLocOpBuilder &lb, Value chunk) {
                    return loadChunk(lb, lane, args.x, chunk);
                  });
-  // Carried: the weights of the steps in flight and the segment's zero
-  // points and scales (loaded one segment ahead).
-  SmallVector<Value> firstWords;
-  for (int64_t s = 0; s < stepsInFlight(); ++s)
-    llvm::append_range(
-        firstWords,
-        loadStepWords(b, lane, args,
-                      arith::AddIOp::create(b, firstStep, cIndex(b, s))));
+  // With stages the first operandSlots() - 1 steps start copying; without,
+  // the loops carry the weights of the steps in flight and the segment's
+  // zero points and scales (loaded one segment ahead).
+  OperandStage operands;
+  SmallVector<Value> firstWords, factors;
+  if (stagesOperands()) {
+    ValueRange buffers = func.getWorkgroupAttributions().take_back(3);
+    operands = {buffers[0], buffers[1], buffers[2]};
+    lane.wave = arith::DivUIOp::create(b, lane.tid, cIndex(b, target.waveSize));
+    // Lane l copies the scale pair of fragment (l / 4) % 4 and the
+    // zero-point word of fragment l % 4 (the word of all 8 columns).
+    auto fragmentColumn = [&](Value fragment) {
+      Value tile = lane.nTiles.back();
+      for (int64_t t = lane.nTiles.size() - 1; t-- > 0;)
+        tile = arith::SelectOp::create(
+            b,
+            arith::CmpIOp::create(b, arith::CmpIPredicate::ult, fragment,
+                                  cIndex(b, (t + 1) * kFragmentsPerTile)),
+            lane.nTiles[t], tile);
+      Value inTile = arith::MulIOp::create(
+          b, arith::RemUIOp::create(b, fragment, cIndex(b, kFragmentsPerTile)),
+          cIndex(b, kMmaN));
+      return arith::AddIOp::create(
+          b, arith::MulIOp::create(b, tile, cIndex(b, kFragmentBlockN)),
+          inTile);
+    };
+    Value scaleFragment =
+        arith::RemUIOp::create(b, lane.group, cIndex(b, kWaveTilesN));
+    lane.scaleCopyColumn = arith::AddIOp::create(
+        b, fragmentColumn(scaleFragment),
+        arith::MulIOp::create(b, lane.quad, cIndex(b, kScalesPerLane)));
+    if (lane.zeroLocations.front().word)
+      lane.zeroCopyWord = arith::DivUIOp::create(b, fragmentColumn(lane.quad),
+                                                 cIndex(b, kValuesPerWord));
+    for (int64_t s = 0; s + 1 < operandSlots(); ++s)
+      copyStep(b, lane, args, operands,
+               arith::AddIOp::create(b, firstStep, cIndex(b, s)));
+  } else {
+    for (int64_t s = 0; s < stepsInFlight(); ++s)
+      llvm::append_range(
+          firstWords,
+          loadStepWords(b, lane, args,
+                        arith::AddIOp::create(b, firstStep, cIndex(b, s))));
+    factors = loadGroupFactors(
+        b, lane, args, arith::DivUIOp::create(b, splitBegin, cIndex(b, group)));
+  }
   Value lastGroup = cIndex(b, scheme.getNumGroups(k) - 1);
-  SmallVector<Value> factors = loadGroupFactors(
-      b, lane, args, arith::DivUIOp::create(b, splitBegin, cIndex(b, group)));
   int64_t numStaged = staged.size();
   int64_t numWords = firstWords.size();
   SmallVector<Value> outerInits(numAcc, zeroAcc);
@@ -441,32 +743,22 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
         Value segmentStep = arith::AddIOp::create(
             sb, firstStep,
             arith::MulIOp::create(sb, segment, cIndex(sb, stepsPerSegment)));
+        Value nextSegmentStep =
+            arith::AddIOp::create(sb, segmentStep, cIndex(sb, stepsPerSegment));
         ValueRange current = outer.take_back(factors.size());
-        SmallVector<Value> next = loadGroupFactors(
-            sb, lane, args,
-            arith::MinUIOp::create(
-                sb,
-                arith::DivUIOp::create(
-                    sb,
-                    arith::MulIOp::create(
-                        sb,
-                        arith::AddIOp::create(sb, segmentStep,
-                                              cIndex(sb, stepsPerSegment)),
-                        cIndex(sb, stepRows())),
-                    cIndex(sb, group)),
-                lastGroup));
-        // -(bias + z) per B fragment, splat over a dequantized pair.
-        SmallVector<Value> zeroTerms;
-        auto halvesType = VectorType::get({2}, activation);
-        for (int64_t j = 0; j < kWaveTilesN; ++j) {
-          Value biased = arith::AddIOp::create(
-              sb, vector::ExtractOp::create(sb, current[j], 0),
-              arith::ConstantIntOp::create(sb, sb.getI32Type(),
-                                           getMagicBias(activation).bias));
-          zeroTerms.push_back(vector::BroadcastOp::create(
-              sb, halvesType,
-              arith::NegFOp::create(
-                  sb, arith::UIToFPOp::create(sb, activation, biased))));
+        SmallVector<Value> next, zeroTerms;
+        if (!stagesOperands()) {
+          next = loadGroupFactors(
+              sb, lane, args,
+              arith::MinUIOp::create(
+                  sb,
+                  arith::DivUIOp::create(
+                      sb,
+                      arith::MulIOp::create(sb, nextSegmentStep,
+                                            cIndex(sb, stepRows())),
+                      cIndex(sb, group)),
+                  lastGroup));
+          zeroTerms = getZeroTerms(sb, current.take_front(kWaveTilesN));
         }
 
         auto stepLoop = buildGroupedLoop(
@@ -476,18 +768,39 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
              SmallVector<Value>(outer.slice(numAcc + numStaged, numWords))},
             [&](ImplicitLocOpBuilder &lb, Value inSegment,
                 MutableArrayRef<SmallVector<Value>> carried) {
-              buildStep(lb, lane, args, stage,
+              buildStep(lb, lane, args, stage, operands,
                         arith::AddIOp::create(lb, segmentStep, inSegment),
                         firstChunk, lastChunk, zeroTerms, carried[0],
                         carried[1], carried[2]);
             });
 
-        // The group's f32 scales (columns 2t, 2t + 1 of each fragment).
+        // The group's scales (C columns 2t, 2t + 1 of each fragment): small
+        // batch from the segment's last step, still in its slot.
+        SmallVector<Value> scales;
+        if (stagesOperands()) {
+          Value slot = arith::RemUIOp::create(
+              sb, arith::SubIOp::create(sb, nextSegmentStep, cIndex(sb, 1)),
+              cIndex(sb, operandSlots()));
+          for (int64_t j = 0; j < kWaveTilesN; ++j)
+            scales.push_back(vector::LoadOp::create(
+                sb, VectorType::get({kScalesPerLane}, activation),
+                operands.scales,
+                ValueRange{
+                    slot, lane.wave,
+                    arith::AddIOp::create(
+                        sb,
+                        arith::MulIOp::create(sb, lane.quad,
+                                              cIndex(sb, kScalesPerLane)),
+                        cIndex(sb, j * kLanesPerColumn * kScalesPerLane))},
+                /*nontemporal=*/false, llvm::Align(kScalesPerLane * 2)));
+        } else {
+          scales.assign(current.begin() + kWaveTilesN, current.end());
+        }
         SmallVector<Value> totals(outer.take_front(numAcc));
         for (int64_t j = 0; j < kWaveTilesN; ++j) {
-          Value scale =
-              arith::ExtFOp::create(sb, VectorType::get({2}, sb.getF32Type()),
-                                    current[kWaveTilesN + j]);
+          Value scale = arith::ExtFOp::create(
+              sb, VectorType::get({kScalesPerLane}, sb.getF32Type()),
+              scales[j]);
           // Both C rows (g and g + 8) have these columns.
           for (int64_t i = 0; i < tilesM(); ++i) {
             Value &total = totals[i * kWaveTilesN + j];

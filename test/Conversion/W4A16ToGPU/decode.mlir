@@ -18,7 +18,7 @@
 // CHECK: bufferization.to_tensor
 
 // CHECK: gpu.module @w4a16_kernels
-// CHECK: gpu.func @matmul_0_decode({{.*}}) workgroup(%{{.*}} : memref<8x3x128xf32, #gpu.address_space<workgroup>>) kernel attributes {known_block_size = array<i32: 256, 1, 1>}
+// CHECK: gpu.func @matmul_0_decode({{.*}}) workgroup(%{{.*}} : memref<8x3x128xf32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}) kernel attributes {known_block_size = array<i32: 256, 1, 1>}
 // A wave walks segments of rows inside one group (the uniform wave index is
 // broadcast so that rows and activations stay scalar); per segment the
 // group's scales and packed zeros are read once.

@@ -84,7 +84,7 @@
 // A double-buffered in LDS (2 x 64 x 32).
 // PF-LABEL: func.func @f16_g128
 // PF: gpu.func @matmul_0_prefill
-// PF-SAME: workgroup(%{{.*}} : memref<2x64x32xf16, #gpu.address_space<workgroup>>)
+// PF-SAME: workgroup(%{{.*}} : memref<2x64x32xf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
 // PF-SAME: known_block_size = array<i32: 128, 1, 1>
 // PF: gpu.barrier
 // PF: scf.for
@@ -111,13 +111,15 @@ func.func @f16_g128(%x: tensor<?x1024xf16>, %w: tensor<128x208xi32>, %s: tensor<
 // SB: gpu.func @matmul_0_small_batch
 // SB: scf.for
 // SB: scf.for
-// SB: vector.load %{{.*}} {alignment = 4 : i64} : memref<32x13x64xi32>, vector<1xi32>
+// SB: nvgpu.device_async_copy %{{.*}}, %{{.*}}, 1 : memref<32x13x64xi32> to memref<4x4x160xi32, #gpu.address_space<workgroup>>
+// SB-NOT: memref<8x13xi32>
+// SB: vector.load %{{.*}} {alignment = 4 : i64} : memref<4x4x160xi32, #gpu.address_space<workgroup>>, vector<1xi32>
 // SB: vector.bitcast %{{.*}} : vector<1xi32> to vector<2xbf16>
 // SB: nvgpu.mma.sync(%{{.*}}, %{{.*}}, %{{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xbf16>, vector<2x2xbf16>, vector<2x2xf32>) -> vector<2x2xf32>
 
 // PF-LABEL: func.func @bf16_g32
 // PF: gpu.func @matmul_0_prefill
-// PF-SAME: workgroup(%{{.*}} : memref<2x64x32xbf16, #gpu.address_space<workgroup>>)
+// PF-SAME: workgroup(%{{.*}} : memref<2x64x32xbf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
 // PF: nvgpu.mma.sync(%{{.*}}, %{{.*}}, %{{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xbf16>, vector<2x2xbf16>, vector<2x2xf32>) -> vector<2x2xf32>
 
 // GFX11-LABEL: func.func @bf16_g32
@@ -125,4 +127,67 @@ func.func @f16_g128(%x: tensor<?x1024xf16>, %w: tensor<128x208xi32>, %s: tensor<
 func.func @bf16_g32(%x: tensor<?x1024xbf16>, %w: tensor<128x208xi32>, %s: tensor<32x208xbf16>, %i: tensor<?x208xbf16>) -> tensor<?x208xbf16> {
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<?x1024xbf16>, tensor<128x208xi32>, tensor<32x208xbf16>) outs(%i : tensor<?x208xbf16>) -> tensor<?x208xbf16>
   return %0 : tensor<?x208xbf16>
+}
+
+// -----
+
+// G = 32 on sm_90: steps of one word stage their operands (lds_bytes: 4
+// stages of 4 warps, TargetInfo::operandCopyStages). Per warp and stage:
+// 4 fragments x 32 lanes x 1 word then 32 zero-point words, 64 scales, and
+// 4 16-byte A pieces per lane (rows g, g + 8 of 2 A fragments); every
+// buffer 16-byte aligned.
+// SB-LABEL: func.func @f16_g32_packed
+// SB: gpu.func @matmul_0_small_batch
+// SB-SAME: workgroup(%[[WORDS:.*]] : memref<4x4x160xi32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %[[SCALES:.*]] : memref<4x4x64xf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %[[ROWS:.*]] : memref<4x4x1024xf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
+// A rows past M read nothing: the copy zero-fills them (their results are
+// dropped) instead of many lanes reading row M - 1.
+// SB: %[[INSIDE:.*]] = arith.cmpi ult, %{{.*}}, %arg5 : index
+// SB: %[[ELEMENTS:.*]] = arith.select %[[INSIDE]], %c8{{.*}}, %c0{{.*}} : index
+// Before the loops, 3 steps start copying, each one group: per fragment the
+// lane's word, its scale pair, its A pieces (16 bytes, past L1) and its
+// zero-point word. Every step is clamped to the split's last one
+// (first + 7): copies ahead past the split re-read cached data.
+// SB: %[[BEGIN:.*]] = arith.muli %block_id_y, %c256{{.*}} : index
+// SB: %[[FIRST:.*]] = arith.divui %[[BEGIN]], %c32{{.*}} : index
+// SB: %[[LAST:.*]] = arith.addi %[[FIRST]], %c7{{.*}} : index
+// SB: arith.minui %{{.*}}, %[[LAST]] : index
+// SB-COUNT-4: nvgpu.device_async_copy %{{.*}}, %[[WORDS]][%{{.*}}], 1 : memref<32x13x64xi32> to memref<4x4x160xi32, #gpu.address_space<workgroup>>
+// SB: nvgpu.device_async_copy %{{.*}}, %[[SCALES]][%{{.*}}], 2 : memref<32x208xf16> to memref<4x4x64xf16, #gpu.address_space<workgroup>>
+// SB: nvgpu.device_async_copy %{{.*}}, %[[ROWS]][%{{.*}}], 8, %[[ELEMENTS]] {bypassL1} : memref<?x1024xf16> to memref<4x4x1024xf16, #gpu.address_space<workgroup>>
+// SB-COUNT-3: nvgpu.device_async_copy %{{.*}}, %[[ROWS]][%{{.*}}], 8, %{{.*}} {bypassL1} : memref<?x1024xf16> to memref<4x4x1024xf16, #gpu.address_space<workgroup>>
+// SB: nvgpu.device_async_copy %{{.*}}, %[[WORDS]][%{{.*}}], 1 : memref<32x26xi32> to memref<4x4x160xi32, #gpu.address_space<workgroup>>
+// SB: nvgpu.device_async_create_group
+// SB-COUNT-2: nvgpu.device_async_create_group
+// SB-NOT: nvgpu.device_async_create_group
+// SB: scf.for
+// Per step: a warp barrier (every lane has read the slot of the step
+// before), the step 3 ahead starts copying into that slot, the wait leaves
+// 3 groups in flight, and a warp barrier shows each lane the factors other
+// lanes copied. Then the word and zero point of each fragment and the A
+// pieces from the slot, the exact dequant and the MMAs; no global loads of
+// weights, factors or A.
+// SB: nvvm.bar.warp.sync
+// SB: %[[AHEAD:.*]] = arith.addi %{{.*}}, %c3{{.*}} : index
+// SB: arith.remui %[[AHEAD]], %c4{{.*}} : index
+// SB: arith.minui %[[AHEAD]], %[[LAST]] : index
+// SB: %[[GROUP:.*]] = nvgpu.device_async_create_group
+// SB-NEXT: nvgpu.device_async_wait %[[GROUP]] {numGroups = 3 : i32}
+// SB: nvvm.bar.warp.sync
+// SB-NOT: memref<32x13x64xi32>, vector
+// SB-NOT: memref<32x26xi32>
+// SB-NOT: memref<?x1024xf16>, vector
+// SB: vector.load %[[WORDS]][{{.*}}] {alignment = 4 : i64} : memref<4x4x160xi32, #gpu.address_space<workgroup>>, vector<1xi32>
+// SB: memref.load %[[WORDS]][%{{.*}}, %{{.*}}, %c128{{.*}}]
+// SB: vector.fma
+// SB: vector.load %[[ROWS]][{{.*}}] {alignment = 16 : i64} : memref<4x4x1024xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// SB: nvgpu.mma.sync
+// The group's f32 scale, from the slot of its (only) step, multiplies the
+// group's f32 partial.
+// SB: vector.load %[[SCALES]]{{.*}} {alignment = 4 : i64} : memref<4x4x64xf16, #gpu.address_space<workgroup>>, vector<2xf16>
+// SB: arith.extf %{{.*}} : vector<2xf16> to vector<2xf32>
+// SB: vector.fma %{{.*}} : vector<2xf32>
+// SB: gpu.func @matmul_0_splitk_reduce
+func.func @f16_g32_packed(%x: tensor<?x1024xf16>, %w: tensor<128x208xi32>, %s: tensor<32x208xf16>, %z: tensor<32x26xi32>, %i: tensor<?x208xf16>) -> tensor<?x208xf16> {
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = packed> ins(%x, %w, %s : tensor<?x1024xf16>, tensor<128x208xi32>, tensor<32x208xf16>) zeros(%z : tensor<32x26xi32>) outs(%i : tensor<?x208xf16>) -> tensor<?x208xf16>
+  return %0 : tensor<?x208xf16>
 }

@@ -12,7 +12,7 @@
 // CHECK: gpu.launch_func @w4a16_kernels::@matmul_0_splitk_reduce
 // CHECK: gpu.module @w4a16_kernels
 // CHECK: llvm.func @w4a16_uk_gemv_f16_m4(!llvm.ptr, i64, i64, !llvm.ptr, i64, !llvm.ptr, i64, !llvm.ptr, i64, i32, i64, i64, i64, i64, !llvm.ptr)
-// CHECK: gpu.func @matmul_0_decode_ukernel({{.*}}) workgroup(%[[LDS:.*]] : memref<8x3x128xf32, #gpu.address_space<workgroup>>)
+// CHECK: gpu.func @matmul_0_decode_ukernel({{.*}}) workgroup(%[[LDS:.*]] : memref<8x3x128xf32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
 // CHECK: %[[SLOT:.*]] = llvm.alloca %{{.*}} x vector<16xf32> {alignment = 16 : i64} : (i32) -> !llvm.ptr<5>
 // CHECK: %[[ACC:.*]] = llvm.addrspacecast %[[SLOT]] : !llvm.ptr<5> to !llvm.ptr
 // CHECK: %[[WAVE:.*]] = gpu.subgroup_broadcast %{{.*}}, first_active_lane : index
@@ -56,7 +56,7 @@ func.func @decode_bf16(%x: tensor<1x1024xbf16>, %w: tensor<128x256xi32>, %s: ten
 // CHECK: gpu.launch_func @w4a16_kernels::@matmul_0_small_batch_ukernel blocks in (%c32, %c8, %[[MT]]) threads in (%c128
 // CHECK-SAME: w4a16.loop_weights_per_lane = 64 : i64
 // CHECK: llvm.func @w4a16_uk_wmma_f16_gptq_n64(
-// CHECK: gpu.func @matmul_0_small_batch_ukernel({{.*}}) workgroup(%[[LDS:.*]] : memref<4x32x32xf32, #gpu.address_space<workgroup>>)
+// CHECK: gpu.func @matmul_0_small_batch_ukernel({{.*}}) workgroup(%[[LDS:.*]] : memref<4x32x32xf32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
 // CHECK: llvm.alloca %{{.*}} x vector<32xf32>
 // The wave's tile is skipped (wave-uniformly) when it is past M or N.
 // CHECK: scf.if %{{.*}} -> (vector<32xf32>) {

@@ -55,3 +55,12 @@ func.func @prefill_lds(%x: tensor<128x64xf16>, %w: tensor<2x2x64xi32>, %s: tenso
   %0 = w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<128x64xf16>, tensor<2x2x64xi32>, tensor<2x32xf16>) outs(%i : tensor<128x32xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 128, m_max = 128, tile_m = 128, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 256, lds_bytes = 32768>]} -> tensor<128x32xf16>
   return %0 : tensor<128x32xf16>
 }
+
+// -----
+
+// The gfx11 small-batch kernel keeps everything in registers.
+func.func @small_batch_lds(%x: tensor<16x64xf16>, %w: tensor<2x2x64xi32>, %s: tensor<2x32xf16>, %i: tensor<16x32xf16>) -> tensor<16x32xf16> {
+  // expected-error @+1 {{small_batch lds_bytes = 6144, the kernel uses no workgroup memory}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<16x64xf16>, tensor<2x2x64xi32>, tensor<2x32xf16>) outs(%i : tensor<16x32xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 16, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 128, lds_bytes = 6144>]} -> tensor<16x32xf16>
+  return %0 : tensor<16x32xf16>
+}

@@ -9,7 +9,7 @@
 // CHECK-SAME: tile_m = 128, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 256, lds_bytes = 16384
 
 // A is double buffered in LDS: 2 x 128 rows x 32 K.
-// CHECK: gpu.func @matmul_0_prefill({{.*}}) workgroup(%[[STAGE:.*]] : memref<2x128x32xbf16, #gpu.address_space<workgroup>>)
+// CHECK: gpu.func @matmul_0_prefill({{.*}}) workgroup(%[[STAGE:.*]] : memref<2x128x32xbf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
 // CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
 // Prologue: block 0 into buffer 0, barrier, block 1 loading.
 // CHECK: vector.load %{{.*}} : memref<?x64xbf16>, vector<8xbf16>

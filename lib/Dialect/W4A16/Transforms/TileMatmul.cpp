@@ -30,6 +30,9 @@ namespace {
 constexpr int64_t kUnbounded = TilingAttr::kUnboundedM;
 /// Fewest K rows a split keeps, so its main loop amortizes the reduction.
 constexpr int64_t kMinRowsPerSplit = 256;
+/// Fragment blocks of K (32 rows) in one step of the matrix kernels, at
+/// most: one 16-byte load of 4 words per lane and column.
+constexpr int64_t kMaxMatrixBlocks = 4;
 
 /// An inclusive range of M; `max == kUnbounded` has no upper end.
 struct MRange {
@@ -84,14 +87,32 @@ struct TileSizes {
 
 /// LDS a strategy needs for given tiles: decode reduces f32 partials of all
 /// waves; prefill double-buffers the A tile of one fragment-layout block of
-/// K (2-byte elements).
+/// K (2-byte elements); small batch holds the target's operand pipeline, as
+/// many stages as fit (none on targets without one, or where two do not
+/// fit), for steps of fewer than kMaxMatrixBlocks blocks. Steps of 4 blocks
+/// (16-byte loads) keep several steps of loads in registers instead: on the
+/// H100 their stages ran 1.1-2.2x slower (the shared memory they take leaves
+/// the A re-reads less L1), while steps of one block gained 4-20% (G32, M
+/// = 4..64; bench/results/decode-probe-H100-2026-11-24.md, "Session 7").
 int64_t ldsBytesFor(TilingStrategy strategy, const TileSizes &t,
                     const TargetInfo &target) {
+  int64_t waves = t.workgroupSize / target.waveSize;
   switch (strategy) {
   case TilingStrategy::Decode:
-    return t.workgroupSize / target.waveSize * t.tileN * t.tileM * 4;
-  case TilingStrategy::SmallBatch:
-    return 0;
+    return waves * t.tileN * t.tileM * 4;
+  case TilingStrategy::SmallBatch: {
+    if (t.tileK == kMaxMatrixBlocks * ::w4a16::kFragmentBlockK)
+      return 0;
+    // 32-column waves across the tile, the rest down its rows.
+    int64_t wavesM = waves / (t.tileN / 32);
+    int64_t stageBytes = getOperandStageBytes(
+        waves, t.tileM / std::max<int64_t>(1, wavesM), t.tileK);
+    int64_t stages = std::min(target.operandCopyStages,
+                              target.ldsBytesPerWorkgroup / stageBytes);
+    // A pipeline needs two stages; tiles whose stages do not fit keep
+    // their loads in registers.
+    return stages >= 2 ? stages * stageBytes : 0;
+  }
   case TilingStrategy::Prefill:
     return 2 * t.tileM * ::w4a16::kFragmentBlockK * 2;
   }
@@ -161,10 +182,9 @@ int64_t choosePrefillSplitK(const Problem &problem, const TargetInfo &target,
 /// group, or the split when it lies inside one group), so that one
 /// iteration is the hot loop the static report reads.
 int64_t chooseMatrixTileK(const Problem &problem, int64_t splitK) {
-  constexpr int64_t kMaxBlocks = 4;
   int64_t block = ::w4a16::kFragmentBlockK;
   int64_t segment = getGroupSpanK(problem.groupRows, problem.k / splitK);
-  int64_t blocks = kMaxBlocks;
+  int64_t blocks = kMaxMatrixBlocks;
   while (blocks > 1 && segment % (blocks * block) != 0)
     blocks /= 2;
   return blocks * block;

@@ -52,8 +52,10 @@ func.func @decode_m1_g32(%x: tensor<1x5120xf16>, %w: tensor<640x34816xi32>, %s: 
 
 // A 16-row small-batch tile on sm_90 splits for 4 waves per SIMD: 272
 // workgroups x 4 warps reach 2112 at split 2 (8 waves would take split 4).
+// Its operand pipeline takes the target's 4 stages of 4 warps x (32 columns
+// x 32 rows / 2 + 32 x 8 + 16 A rows x 32 x 2) = 7168 bytes.
 // SM90-LABEL: func.func @small_batch_m8_g32
-// SM90: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 8, m_max = 8, tile_m = 16, tile_n = 128, tile_k = 32, split_k = 2,
+// SM90: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 8, m_max = 8, tile_m = 16, tile_n = 128, tile_k = 32, split_k = 2, workgroup_size = 128, lds_bytes = 28672>
 func.func @small_batch_m8_g32(%x: tensor<8x5120xf16>, %w: tensor<640x34816xi32>, %s: tensor<160x34816xf16>, %i: tensor<8x34816xf16>) -> tensor<8x34816xf16> {
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<8x5120xf16>, tensor<640x34816xi32>, tensor<160x34816xf16>) outs(%i : tensor<8x34816xf16>) -> tensor<8x34816xf16>
   return %0 : tensor<8x34816xf16>
@@ -74,7 +76,8 @@ func.func @decode_m8_bf16_awq(%x: tensor<2x4x17408xbf16>, %w: tensor<17408x640xi
 // M = 32: small batch, tile_m rounded up to the 16 rows of the instruction;
 // tile_k = one G128 group (4 fragment blocks, unrolled) per iteration.
 // sm_90 would want split 33 for its waves; the partials cap it at
-// 4096 / (16 x 32) = 8.
+// 4096 / (16 x 32) = 8. Its steps of 4 words per lane keep their weights in
+// registers: no LDS.
 // GFX1100-LABEL: func.func @small_batch_m32
 // GFX1100: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 32, m_max = 32, tile_m = 32, tile_n = 128, tile_k = 128, split_k = 8, workgroup_size = 128, lds_bytes = 0>
 // SM90-LABEL: func.func @small_batch_m32
@@ -82,6 +85,23 @@ func.func @decode_m8_bf16_awq(%x: tensor<2x4x17408xbf16>, %w: tensor<17408x640xi
 func.func @small_batch_m32(%x: tensor<32x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<32x4096xf16>) -> tensor<32x4096xf16> {
   %0 = w4a16.matmul #sym128 ins(%x, %w, %s : tensor<32x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<32x4096xf16>) -> tensor<32x4096xf16>
   return %0 : tensor<32x4096xf16>
+}
+
+// sm_90, M = 64, G64: steps of 2 words per lane; one stage of 4 warps x
+// (32 x 64 / 2 + 256 + 64 A rows x 64 x 2) = 37888 bytes fits the 48 KiB,
+// two do not: the weights stay in registers (lds_bytes = 0). G32 keeps
+// 2 stages of 19456 bytes.
+// SM90-LABEL: func.func @small_batch_m64_g64
+// SM90: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 64, m_max = 64, tile_m = 64, tile_n = 128, tile_k = 64, {{.*}} lds_bytes = 0>
+func.func @small_batch_m64_g64(%x: tensor<64x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<64x4096xf16>, %i: tensor<64x4096xf16>) -> tensor<64x4096xf16> {
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 64, zero_point = symmetric> ins(%x, %w, %s : tensor<64x4096xf16>, tensor<512x4096xi32>, tensor<64x4096xf16>) outs(%i : tensor<64x4096xf16>) -> tensor<64x4096xf16>
+  return %0 : tensor<64x4096xf16>
+}
+// SM90-LABEL: func.func @small_batch_m64_g32
+// SM90: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 64, m_max = 64, tile_m = 64, tile_n = 128, tile_k = 32, {{.*}} lds_bytes = 38912>
+func.func @small_batch_m64_g32(%x: tensor<64x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<128x4096xf16>, %i: tensor<64x4096xf16>) -> tensor<64x4096xf16> {
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<64x4096xf16>, tensor<512x4096xi32>, tensor<128x4096xf16>) outs(%i : tensor<64x4096xf16>) -> tensor<64x4096xf16>
+  return %0 : tensor<64x4096xf16>
 }
 
 // M = 2048: prefill, A double-buffered in LDS (2 x 128 x 32 halves), no split.

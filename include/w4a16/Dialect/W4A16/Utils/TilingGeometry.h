@@ -72,6 +72,14 @@ int64_t getSegmentK(TilingAttr tiling, QuantSchemeAttr scheme, int64_t k,
 /// segments then never cross a slice or a group.
 LogicalResult verifySplitKGeometry(MatmulOp op, TilingAttr tiling);
 
+/// Workgroup memory of one stage of the small-batch operand pipeline
+/// (TargetInfo::operandCopyStages) for `waves` waves of 32 columns and
+/// `waveRows` rows walking K in steps of `stepRows` rows (tile_k): per wave,
+/// the packed weights of one step, one zero-point word and one pair of
+/// 2-byte scales per lane, and its A rows of the step (2-byte activations).
+/// The tiler sizes lds_bytes with it; the mma.sync kernels lay it out.
+int64_t getOperandStageBytes(int64_t waves, int64_t waveRows, int64_t stepRows);
+
 //===----------------------------------------------------------------------===//
 // M and N: row and column tiles
 //===----------------------------------------------------------------------===//
