@@ -29,16 +29,16 @@
 //
 // Operands. small_batch is bound by memory latency. With lds_bytes for
 // them (steps under 4 words, see TileMatmul.cpp) each warp copies its
-// steps' packed words, zero points, scales and A pieces into its own part of
-// shared memory with cp.async (nvgpu.device_async_copy), operandSlots() - 1
-// steps ahead of the MMAs, so the bytes in flight hold no registers (H100,
-// 34816x5120 G32 M = 16: 4.3 of 7.6 cycles per instruction waited on memory
-// with one step loaded ahead in registers). Step s lives in slot
-// s % operandSlots(): lane l's W words of B fragment j at (32 j + l) W, the
-// zero-point word of fragment l % 4 at 128 W + l, the scale pair of
-// fragment (l / 4) % 4, C columns 2 (l % 4) and + 1, at 2 l of the scales,
-// and the lane's own 16-byte A pieces (rows past M zero-filled, not read);
-// lanes read the factors other lanes copied after a warp barrier.
+// steps' packed words, zero points and scales into its own part of shared
+// memory, and the workgroup each step's A tile, with cp.async
+// (nvgpu.device_async_copy), operandSlots() - 1 steps ahead of the MMAs, so
+// the bytes in flight hold no registers (H100, 34816x5120 G32 M = 16: 4.3
+// of 7.6 cycles per instruction waited on memory with one step loaded ahead
+// in registers). Step s lives in slot s % operandSlots(): lane l's W words
+// of B fragment j at (32 j + l) W, the zero-point word of fragment l % 4 at
+// 128 W + l, the scale pair of fragment (l / 4) % 4, C columns 2 (l % 4)
+// and + 1, at 2 l of the scales, and the A tile in K order (rows past M
+// zero-filled, not read); threads read what others copied after a barrier.
 // Otherwise the words of stepsInFlight() steps load into registers ahead of
 // their use and a segment's zero points and scales one segment ahead; A
 // comes straight from global memory (small batch) or, in prefill, each 32-K
@@ -51,7 +51,6 @@
 
 #include "MatrixLowering.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -139,7 +138,7 @@ private:
     return std::clamp<int64_t>(steps, 1, stepsPerSplit());
   }
   int64_t getStageBytesPerWorkgroup() const {
-    return getOperandStageBytes(waves, waveRows(), stepRows());
+    return getOperandStageBytes(waves, tiling.getTileM(), stepRows());
   }
   /// The slots of the operand pipeline: what lds_bytes holds.
   int64_t operandSlots() const {
@@ -151,15 +150,25 @@ private:
     return (kWaveTilesN * wordsPerLane() + 1) * target.waveSize;
   }
 
-  /// 16-byte A pieces per lane and stage: rows g and g + 8 of each A
-  /// fragment, W words each.
-  int64_t stagePiecesPerLane() const { return tilesM() * 2 * wordsPerLane(); }
+  /// Activations of one thread's copies of a step's A tile (at most 16
+  /// bytes; the workgroup's threads share the tile_m x stepRows elements).
+  int64_t aCopyElements() const {
+    return std::min(kWordElements,
+                    tiling.getTileM() * stepRows() / tiling.getWorkgroupSize());
+  }
 
-  /// The small-batch stages (workgroup memory): i32 [slot, warp,
-  /// stageWordsPerWave()], the scales [slot, warp, 2 x lanes] and A [slot,
-  /// warp, stagePiecesPerLane() x lanes x 8] (activations).
+  /// The small-batch stages (workgroup memory): per warp i32 [slot, warp,
+  /// stageWordsPerWave()] and the scales [slot, warp, 2 x lanes]; the
+  /// workgroup's A tile [slot, tile_m, stepRows] (activations, K in order).
   struct OperandStage {
     Value words, scales, rows;
+  };
+  /// One of the thread's copies of the A tile of each step: its row in the
+  /// tile and in x (clamped), its K offset in the step, and the elements it
+  /// reads (none past M: the copy zero-fills those rows, whose results are
+  /// dropped, instead of reading row M - 1 many times).
+  struct ACopy {
+    Value tileRow, row, column, elements;
   };
 
   /// Per-lane values shared by the loop body builders.
@@ -169,10 +178,8 @@ private:
     Value group, quad;
     /// Rows g and g + 8 of each of the warp's A fragments (clamped).
     SmallVector<std::array<Value, 2>> aRows;
-    /// Per A row above, the elements of a 16-byte piece a staged copy reads:
-    /// all of them, none past M (the copy zero-fills those rows, whose
-    /// results are dropped, instead of many lanes reading row M - 1).
-    SmallVector<std::array<Value, 2>> aRowElements;
+    /// Small batch with stages: the thread's copies of the A tile.
+    SmallVector<ACopy> aCopies;
     /// The lane's B column in each fragment's tile, and its C columns.
     SmallVector<Value> bColumns, cColumns;
     /// Per B fragment: where its zero points lie, the first column of its
@@ -191,11 +198,6 @@ private:
     Value wave, scaleCopyColumn, zeroCopyWord;
   };
 
-  /// Where lane `lane` keeps A piece `piece` (i * 2 + half) * W + u of its
-  /// slot.
-  SmallVector<Value> getStagedPieceIndices(ImplicitLocOpBuilder &b,
-                                           const Lane &lane, Value slot,
-                                           int64_t piece);
   /// The 32-K chunk `chunk` (global, counted in 32-K units) of A in the
   /// permuted order: row r, element 8t + e is x[r, K] with K at step
   /// chunk / W, word chunk % W of lane t, element e.
@@ -276,10 +278,8 @@ SmallVector<Type> MmaSyncLowering::getWorkgroupBuffers(Builder &b) {
                                  b.getI32Type());
   auto scales = workgroupMemrefOf(
       {operandSlots(), waves, kScalesPerLane * target.waveSize}, activation);
-  auto rows = workgroupMemrefOf(
-      {operandSlots(), waves,
-       stagePiecesPerLane() * target.waveSize * kWordElements},
-      activation);
+  auto rows = workgroupMemrefOf({operandSlots(), tiling.getTileM(), stepRows()},
+                                activation);
   assert(words.getNumElements() * 4 +
                  (scales.getNumElements() + rows.getNumElements()) * 2 ==
              operandSlots() * getStageBytesPerWorkgroup() &&
@@ -416,20 +416,13 @@ Value MmaSyncLowering::copyStep(ImplicitLocOpBuilder &b, const Lane &lane,
       args.scales, ValueRange{group, lane.scaleCopyColumn},
       b.getIndexAttr(kScalesPerLane), /*srcElements=*/Value(),
       /*bypassL1=*/nullptr));
-  // The lane's A pieces of the step (rows past M read nothing).
-  Value kBase = arith::AddIOp::create(b, firstRow, lane.stepRow);
-  for (int64_t i = 0; i < tilesM(); ++i)
-    for (int64_t half = 0; half < 2; ++half)
-      for (int64_t u = 0; u < words; ++u)
-        copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
-            b, operands.rows,
-            getStagedPieceIndices(b, lane, slot, (i * 2 + half) * words + u),
-            args.x,
-            ValueRange{
-                lane.aRows[i][half],
-                arith::AddIOp::create(b, kBase, cIndex(b, u * kWordElements))},
-            b.getIndexAttr(kWordElements), lane.aRowElements[i][half],
-            b.getUnitAttr()));
+  UnitAttr bypassA =
+      aCopyElements() * 2 == kBypassL1Bytes ? b.getUnitAttr() : nullptr;
+  for (const ACopy &copy : lane.aCopies)
+    copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
+        b, operands.rows, ValueRange{slot, copy.tileRow, copy.column}, args.x,
+        ValueRange{copy.row, arith::AddIOp::create(b, firstRow, copy.column)},
+        b.getIndexAttr(aCopyElements()), copy.elements, bypassA));
   if (lane.zeroCopyWord)
     copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
         b, operands.words,
@@ -443,38 +436,21 @@ Value MmaSyncLowering::copyStep(ImplicitLocOpBuilder &b, const Lane &lane,
       b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), copies);
 }
 
-SmallVector<Value> MmaSyncLowering::getStagedPieceIndices(
-    ImplicitLocOpBuilder &b, const Lane &lane, Value slot, int64_t piece) {
-  return {slot, lane.wave,
-          arith::MulIOp::create(
-              b,
-              arith::AddIOp::create(b, lane.lane,
-                                    cIndex(b, piece * target.waveSize)),
-              cIndex(b, kWordElements))};
-}
-
-/// A barrier of the calling warp's lanes, which also orders their
-/// shared-memory accesses.
-static void createWarpBarrier(ImplicitLocOpBuilder &b) {
-  NVVM::SyncWarpOp::create(b,
-                           arith::ConstantIntOp::create(b, b.getI32Type(), -1));
-}
-
 Value MmaSyncLowering::advanceOperands(ImplicitLocOpBuilder &b,
                                        const Lane &lane,
                                        const MainKernelArgs &args,
                                        const OperandStage &operands,
                                        Value step) {
   int64_t stages = operandSlots();
-  // The slot of step + stages - 1 held step - 1, which every lane of the
-  // warp has read once it passes this barrier.
-  createWarpBarrier(b);
+  // The slot of step + stages - 1 held step - 1, which every thread of the
+  // workgroup has read once it passes this barrier.
+  gpu::BarrierOp::create(b);
   Value group = copyStep(b, lane, args, operands,
                          arith::AddIOp::create(b, step, cIndex(b, stages - 1)));
   // The newest stages - 1 groups (steps after `step`) may still be in
-  // flight; the barrier makes the other lanes' copies of `step` visible.
+  // flight; the barrier makes the other threads' copies of `step` visible.
   nvgpu::DeviceAsyncWaitOp::create(b, group, b.getI32IntegerAttr(stages - 1));
-  createWarpBarrier(b);
+  gpu::BarrierOp::create(b);
   return arith::RemUIOp::create(b, step, cIndex(b, stages));
 }
 
@@ -582,9 +558,15 @@ void MmaSyncLowering::buildStep(
               b, pieceType, stage, ValueRange{buffer, row, stageColumn},
               /*nontemporal=*/false, llvm::Align(kLoadAlignment));
         } else if (slot) {
+          Value row = arith::AddIOp::create(
+              b, lane.waveRow,
+              arith::AddIOp::create(b, lane.group,
+                                    cIndex(b, i * kMmaM + half * kRowHalf)));
           pieces[half] = vector::LoadOp::create(
               b, pieceType, operands.rows,
-              getStagedPieceIndices(b, lane, slot, (i * 2 + half) * words + u),
+              ValueRange{slot, row,
+                         arith::AddIOp::create(b, lane.stepRow,
+                                               cIndex(b, u * kWordElements))},
               /*nontemporal=*/false, llvm::Align(kLoadAlignment));
         } else {
           pieces[half] = vector::LoadOp::create(
@@ -622,19 +604,16 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   lane.group = arith::DivUIOp::create(b, lane.lane, cIndex(b, kLanesPerColumn));
   lane.quad = arith::RemUIOp::create(b, lane.lane, cIndex(b, kLanesPerColumn));
   for (int64_t i = 0; i < tilesM(); ++i) {
-    std::array<Value, 2> rows, elements;
-    for (int64_t half = 0; half < 2; ++half) {
-      Value row = arith::AddIOp::create(
-          b, lane.firstRow,
-          arith::AddIOp::create(b, lane.group,
-                                cIndex(b, i * kMmaM + half * kRowHalf)));
-      rows[half] = createClampedRow(b, row, lane.lastRow);
-      elements[half] = arith::SelectOp::create(
-          b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, args.m),
-          cIndex(b, kWordElements), cIndex(b, 0));
-    }
+    std::array<Value, 2> rows;
+    for (int64_t half = 0; half < 2; ++half)
+      rows[half] = createClampedRow(
+          b,
+          arith::AddIOp::create(
+              b, lane.firstRow,
+              arith::AddIOp::create(b, lane.group,
+                                    cIndex(b, i * kMmaM + half * kRowHalf))),
+          lane.lastRow);
     lane.aRows.push_back(rows);
-    lane.aRowElements.push_back(elements);
   }
 
   int64_t words = wordsPerLane();
@@ -717,6 +696,24 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
     if (lane.zeroLocations.front().word)
       lane.zeroCopyWord = arith::DivUIOp::create(b, fragmentColumn(lane.quad),
                                                  cIndex(b, kValuesPerWord));
+    // Thread tid copies units tid, tid + workgroup size, ... of the A tile
+    // (aCopyElements() each, row-major).
+    int64_t unitsPerRow = stepRows() / aCopyElements();
+    int64_t units = tiling.getTileM() * unitsPerRow;
+    for (int64_t first = 0; first < units; first += tiling.getWorkgroupSize()) {
+      Value unit = arith::AddIOp::create(b, lane.tid, cIndex(b, first));
+      ACopy copy;
+      copy.tileRow = arith::DivUIOp::create(b, unit, cIndex(b, unitsPerRow));
+      copy.column = arith::MulIOp::create(
+          b, arith::RemUIOp::create(b, unit, cIndex(b, unitsPerRow)),
+          cIndex(b, aCopyElements()));
+      Value row = arith::AddIOp::create(b, lane.workgroupRow, copy.tileRow);
+      copy.row = createClampedRow(b, row, lane.lastRow);
+      copy.elements = arith::SelectOp::create(
+          b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, args.m),
+          cIndex(b, aCopyElements()), cIndex(b, 0));
+      lane.aCopies.push_back(copy);
+    }
     for (int64_t s = 0; s + 1 < operandSlots(); ++s)
       copyStep(b, lane, args, operands,
                arith::AddIOp::create(b, firstStep, cIndex(b, s)));

@@ -132,54 +132,52 @@ func.func @bf16_g32(%x: tensor<?x1024xbf16>, %w: tensor<128x208xi32>, %s: tensor
 // -----
 
 // G = 32 on sm_90: steps of one word stage their operands (lds_bytes: 4
-// stages of 4 warps, TargetInfo::operandCopyStages). Per warp and stage:
-// 4 fragments x 32 lanes x 1 word then 32 zero-point words, 64 scales, and
-// 4 16-byte A pieces per lane (rows g, g + 8 of 2 A fragments); every
-// buffer 16-byte aligned.
+// slots, TargetInfo::operandCopyStages). Per warp and slot: 4 fragments x
+// 32 lanes x 1 word then 32 zero-point words, and 64 scales; per slot the
+// workgroup's 32 x 32 A tile; every buffer 16-byte aligned.
 // SB-LABEL: func.func @f16_g32_packed
 // SB: gpu.func @matmul_0_small_batch
-// SB-SAME: workgroup(%[[WORDS:.*]] : memref<4x4x160xi32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %[[SCALES:.*]] : memref<4x4x64xf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %[[ROWS:.*]] : memref<4x4x1024xf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
-// A rows past M read nothing: the copy zero-fills them (their results are
-// dropped) instead of many lanes reading row M - 1.
-// SB: %[[INSIDE:.*]] = arith.cmpi ult, %{{.*}}, %arg5 : index
-// SB: %[[ELEMENTS:.*]] = arith.select %[[INSIDE]], %c8{{.*}}, %c0{{.*}} : index
+// SB-SAME: workgroup(%[[WORDS:.*]] : memref<4x4x160xi32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %[[SCALES:.*]] : memref<4x4x64xf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %[[ROWS:.*]] : memref<4x32x32xf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
+// Each of the 128 threads copies 8 activations of the A tile per step; rows
+// past M read nothing: the copy zero-fills them (their results are dropped)
+// instead of reading row M - 1 many times.
 // Before the loops, 3 steps start copying, each one group: per fragment the
-// lane's word, its scale pair, its A pieces (16 bytes, past L1) and its
+// lane's word, its scale pair, its A piece (16 bytes, past L1) and its
 // zero-point word. Every step is clamped to the split's last one
 // (first + 7): copies ahead past the split re-read cached data.
 // SB: %[[BEGIN:.*]] = arith.muli %block_id_y, %c256{{.*}} : index
 // SB: %[[FIRST:.*]] = arith.divui %[[BEGIN]], %c32{{.*}} : index
 // SB: %[[LAST:.*]] = arith.addi %[[FIRST]], %c7{{.*}} : index
+// SB: %[[INSIDE:.*]] = arith.cmpi ult, %{{.*}}, %arg5 : index
+// SB: %[[ELEMENTS:.*]] = arith.select %[[INSIDE]], %c8{{.*}}, %c0{{.*}} : index
 // SB: arith.minui %{{.*}}, %[[LAST]] : index
 // SB-COUNT-4: nvgpu.device_async_copy %{{.*}}, %[[WORDS]][%{{.*}}], 1 : memref<32x13x64xi32> to memref<4x4x160xi32, #gpu.address_space<workgroup>>
 // SB: nvgpu.device_async_copy %{{.*}}, %[[SCALES]][%{{.*}}], 2 : memref<32x208xf16> to memref<4x4x64xf16, #gpu.address_space<workgroup>>
-// SB: nvgpu.device_async_copy %{{.*}}, %[[ROWS]][%{{.*}}], 8, %[[ELEMENTS]] {bypassL1} : memref<?x1024xf16> to memref<4x4x1024xf16, #gpu.address_space<workgroup>>
-// SB-COUNT-3: nvgpu.device_async_copy %{{.*}}, %[[ROWS]][%{{.*}}], 8, %{{.*}} {bypassL1} : memref<?x1024xf16> to memref<4x4x1024xf16, #gpu.address_space<workgroup>>
+// SB: nvgpu.device_async_copy %{{.*}}, %[[ROWS]][%{{.*}}], 8, %[[ELEMENTS]] {bypassL1} : memref<?x1024xf16> to memref<4x32x32xf16, #gpu.address_space<workgroup>>
 // SB: nvgpu.device_async_copy %{{.*}}, %[[WORDS]][%{{.*}}], 1 : memref<32x26xi32> to memref<4x4x160xi32, #gpu.address_space<workgroup>>
 // SB: nvgpu.device_async_create_group
 // SB-COUNT-2: nvgpu.device_async_create_group
 // SB-NOT: nvgpu.device_async_create_group
 // SB: scf.for
-// Per step: a warp barrier (every lane has read the slot of the step
-// before), the step 3 ahead starts copying into that slot, the wait leaves
-// 3 groups in flight, and a warp barrier shows each lane the factors other
-// lanes copied. Then the word and zero point of each fragment and the A
-// pieces from the slot, the exact dequant and the MMAs; no global loads of
-// weights, factors or A.
-// SB: nvvm.bar.warp.sync
+// Per step: a barrier (every thread has read the slot of the step before),
+// the step 3 ahead starts copying into that slot, the wait leaves 3 groups
+// in flight, and a barrier shows each thread what the others copied. Then
+// the word and zero point of each fragment and the A pieces from the slot,
+// the exact dequant and the MMAs; no global loads of weights, factors or A.
+// SB: gpu.barrier
 // SB: %[[AHEAD:.*]] = arith.addi %{{.*}}, %c3{{.*}} : index
 // SB: arith.remui %[[AHEAD]], %c4{{.*}} : index
 // SB: arith.minui %[[AHEAD]], %[[LAST]] : index
 // SB: %[[GROUP:.*]] = nvgpu.device_async_create_group
 // SB-NEXT: nvgpu.device_async_wait %[[GROUP]] {numGroups = 3 : i32}
-// SB: nvvm.bar.warp.sync
+// SB-NEXT: gpu.barrier
 // SB-NOT: memref<32x13x64xi32>, vector
 // SB-NOT: memref<32x26xi32>
 // SB-NOT: memref<?x1024xf16>, vector
 // SB: vector.load %[[WORDS]][{{.*}}] {alignment = 4 : i64} : memref<4x4x160xi32, #gpu.address_space<workgroup>>, vector<1xi32>
 // SB: memref.load %[[WORDS]][%{{.*}}, %{{.*}}, %c128{{.*}}]
 // SB: vector.fma
-// SB: vector.load %[[ROWS]][{{.*}}] {alignment = 16 : i64} : memref<4x4x1024xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// SB: vector.load %[[ROWS]][{{.*}}] {alignment = 16 : i64} : memref<4x32x32xf16, #gpu.address_space<workgroup>>, vector<8xf16>
 // SB: nvgpu.mma.sync
 // The group's f32 scale, from the slot of its (only) step, multiplies the
 // group's f32 partial.

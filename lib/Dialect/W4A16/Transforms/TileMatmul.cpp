@@ -103,10 +103,7 @@ int64_t ldsBytesFor(TilingStrategy strategy, const TileSizes &t,
   case TilingStrategy::SmallBatch: {
     if (t.tileK == kMaxMatrixBlocks * ::w4a16::kFragmentBlockK)
       return 0;
-    // 32-column waves across the tile, the rest down its rows.
-    int64_t wavesM = waves / (t.tileN / 32);
-    int64_t stageBytes = getOperandStageBytes(
-        waves, t.tileM / std::max<int64_t>(1, wavesM), t.tileK);
+    int64_t stageBytes = getOperandStageBytes(waves, t.tileM, t.tileK);
     int64_t stages = std::min(target.operandCopyStages,
                               target.ldsBytesPerWorkgroup / stageBytes);
     // A pipeline needs two stages; tiles whose stages do not fit keep

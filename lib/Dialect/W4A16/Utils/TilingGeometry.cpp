@@ -62,13 +62,13 @@ LogicalResult mlir::w4a16::verifySplitKGeometry(MatmulOp op,
   return success();
 }
 
-int64_t mlir::w4a16::getOperandStageBytes(int64_t waves, int64_t waveRows,
+int64_t mlir::w4a16::getOperandStageBytes(int64_t waves, int64_t tileM,
                                           int64_t stepRows) {
   constexpr int64_t kWaveColumns = 32, kLanes = 32, kActivationBytes = 2;
   int64_t weightBytes = kWaveColumns * stepRows * ::w4a16::kBitsPerValue / 8;
   int64_t factorBytes = kLanes * (4 + 2 * kActivationBytes);
-  int64_t aBytes = waveRows * stepRows * kActivationBytes;
-  return waves * (weightBytes + factorBytes + aBytes);
+  return waves * (weightBytes + factorBytes) +
+         tileM * stepRows * kActivationBytes;
 }
 
 int64_t mlir::w4a16::getColumnTileCount(TilingAttr tiling, int64_t n) {

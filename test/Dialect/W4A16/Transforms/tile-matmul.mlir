@@ -52,10 +52,10 @@ func.func @decode_m1_g32(%x: tensor<1x5120xf16>, %w: tensor<640x34816xi32>, %s: 
 
 // A 16-row small-batch tile on sm_90 splits for 4 waves per SIMD: 272
 // workgroups x 4 warps reach 2112 at split 2 (8 waves would take split 4).
-// Its operand pipeline takes the target's 4 stages of 4 warps x (32 columns
-// x 32 rows / 2 + 32 x 8 + 16 A rows x 32 x 2) = 7168 bytes.
+// Its operand pipeline takes the target's 4 slots of 4 warps x (32 columns
+// x 32 rows / 2 + 32 x 8) + 16 A rows x 32 x 2 = 4096 bytes.
 // SM90-LABEL: func.func @small_batch_m8_g32
-// SM90: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 8, m_max = 8, tile_m = 16, tile_n = 128, tile_k = 32, split_k = 2, workgroup_size = 128, lds_bytes = 28672>
+// SM90: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 8, m_max = 8, tile_m = 16, tile_n = 128, tile_k = 32, split_k = 2, workgroup_size = 128, lds_bytes = 16384>
 func.func @small_batch_m8_g32(%x: tensor<8x5120xf16>, %w: tensor<640x34816xi32>, %s: tensor<160x34816xf16>, %i: tensor<8x34816xf16>) -> tensor<8x34816xf16> {
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<8x5120xf16>, tensor<640x34816xi32>, tensor<160x34816xf16>) outs(%i : tensor<8x34816xf16>) -> tensor<8x34816xf16>
   return %0 : tensor<8x34816xf16>
@@ -87,18 +87,17 @@ func.func @small_batch_m32(%x: tensor<32x4096xf16>, %w: tensor<512x4096xi32>, %s
   return %0 : tensor<32x4096xf16>
 }
 
-// sm_90, M = 64, G64: steps of 2 words per lane; one stage of 4 warps x
-// (32 x 64 / 2 + 256 + 64 A rows x 64 x 2) = 37888 bytes fits the 48 KiB,
-// two do not: the weights stay in registers (lds_bytes = 0). G32 keeps
-// 2 stages of 19456 bytes.
+// sm_90, M = 64: G64 steps of 2 words per lane take 4 warps x (32 x 64 / 2 +
+// 256) + 64 A rows x 64 x 2 = 13312 bytes a slot, 3 in the 48 KiB; G32 4 of
+// 7168.
 // SM90-LABEL: func.func @small_batch_m64_g64
-// SM90: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 64, m_max = 64, tile_m = 64, tile_n = 128, tile_k = 64, {{.*}} lds_bytes = 0>
+// SM90: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 64, m_max = 64, tile_m = 64, tile_n = 128, tile_k = 64, {{.*}} lds_bytes = 39936>
 func.func @small_batch_m64_g64(%x: tensor<64x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<64x4096xf16>, %i: tensor<64x4096xf16>) -> tensor<64x4096xf16> {
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 64, zero_point = symmetric> ins(%x, %w, %s : tensor<64x4096xf16>, tensor<512x4096xi32>, tensor<64x4096xf16>) outs(%i : tensor<64x4096xf16>) -> tensor<64x4096xf16>
   return %0 : tensor<64x4096xf16>
 }
 // SM90-LABEL: func.func @small_batch_m64_g32
-// SM90: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 64, m_max = 64, tile_m = 64, tile_n = 128, tile_k = 32, {{.*}} lds_bytes = 38912>
+// SM90: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 64, m_max = 64, tile_m = 64, tile_n = 128, tile_k = 32, {{.*}} lds_bytes = 28672>
 func.func @small_batch_m64_g32(%x: tensor<64x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<128x4096xf16>, %i: tensor<64x4096xf16>) -> tensor<64x4096xf16> {
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<64x4096xf16>, tensor<512x4096xi32>, tensor<128x4096xf16>) outs(%i : tensor<64x4096xf16>) -> tensor<64x4096xf16>
   return %0 : tensor<64x4096xf16>

@@ -73,12 +73,13 @@ int64_t getSegmentK(TilingAttr tiling, QuantSchemeAttr scheme, int64_t k,
 LogicalResult verifySplitKGeometry(MatmulOp op, TilingAttr tiling);
 
 /// Workgroup memory of one stage of the small-batch operand pipeline
-/// (TargetInfo::operandCopyStages) for `waves` waves of 32 columns and
-/// `waveRows` rows walking K in steps of `stepRows` rows (tile_k): per wave,
+/// (TargetInfo::operandCopyStages) for `waves` waves of 32 columns and a
+/// `tileM`-row tile walking K in steps of `stepRows` rows (tile_k): per wave,
 /// the packed weights of one step, one zero-point word and one pair of
-/// 2-byte scales per lane, and its A rows of the step (2-byte activations).
-/// The tiler sizes lds_bytes with it; the mma.sync kernels lay it out.
-int64_t getOperandStageBytes(int64_t waves, int64_t waveRows, int64_t stepRows);
+/// 2-byte scales per lane; and the workgroup's A tile of the step (2-byte
+/// activations). The tiler sizes lds_bytes with it; the mma.sync kernels
+/// lay it out.
+int64_t getOperandStageBytes(int64_t waves, int64_t tileM, int64_t stepRows);
 
 //===----------------------------------------------------------------------===//
 // M and N: row and column tiles
