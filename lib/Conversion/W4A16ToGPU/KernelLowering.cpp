@@ -389,11 +389,6 @@ static gpu::GPUFuncOp buildElementwiseKernel(
     function_ref<void(ImplicitLocOpBuilder &, ValueRange, Value, Value)> body) {
   auto func =
       gpu::GPUFuncOp::create(b, symbol, b.getFunctionType(argTypes, {}));
-  // The kernels access workgroup memory in up to 16-byte pieces (vector
-  // loads, cp.async), so every buffer starts 16-byte aligned.
-  for (unsigned i = 0, e = func.getNumWorkgroupAttributions(); i < e; ++i)
-    func.setWorkgroupAttributionAttr(i, LLVM::LLVMDialect::getAlignAttrName(),
-                                     b.getI64IntegerAttr(kMaxAccessBytes));
   func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
   func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
       {static_cast<int32_t>(kElementwiseWorkgroupSize), 1, 1}));

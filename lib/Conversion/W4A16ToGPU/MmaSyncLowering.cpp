@@ -128,10 +128,13 @@ private:
            tiling.getLdsBytes() != 0;
   }
   /// Steps whose weights are loaded into registers before the current
-  /// step's MMAs, without stages: small batch kSmallBatchWordsInFlight per A
-  /// fragment, prefill one (its A tiles hold the registers).
+  /// step's MMAs, without stages: small batch with steps of 4 words
+  /// kSmallBatchWordsInFlight per A fragment; shorter steps one (their
+  /// queue's rotation cost more than it hid: 14336x5120 G32, M = 8, 45 -> 55
+  /// us), prefill too (its A tiles hold the registers).
   int64_t stepsInFlight() const {
-    if (tiling.getStrategy() != TilingStrategy::SmallBatch)
+    if (tiling.getStrategy() != TilingStrategy::SmallBatch ||
+        wordsPerLane() != kFragmentWordsPerColumn)
       return 1;
     int64_t steps =
         kSmallBatchWordsInFlight / (tilesM() * kWaveTilesN * wordsPerLane());
