@@ -103,6 +103,11 @@ MemRefType SplitKLowering::getOutType() {
                          op.getInit().getType().getElementType());
 }
 
+MemRefType SplitKLowering::getWorkspaceType() {
+  return MemRefType::get({tiling.getSplitK(), ShapedType::kDynamic, n},
+                         Float32Type::get(op.getContext()));
+}
+
 gpu::GPUFuncOp SplitKLowering::buildMainKernel() {
   ImplicitLocOpBuilder b(op.getLoc(), op.getContext());
   b.setInsertionPointToEnd(kernels.getBody());
@@ -112,8 +117,7 @@ gpu::GPUFuncOp SplitKLowering::buildMainKernel() {
   if (op.getZeros())
     argTypes.push_back(memrefOf(op.getZeros().getType()));
   if (hasSplit())
-    argTypes.push_back(MemRefType::get(
-        {tiling.getSplitK(), ShapedType::kDynamic, n}, b.getF32Type()));
+    argTypes.push_back(getWorkspaceType());
   else
     argTypes.append({getOutType(), getOutType()});
   argTypes.push_back(b.getIndexType());
@@ -428,11 +432,9 @@ getElementwiseLaunch(ImplicitLocOpBuilder &b, Value m, int64_t columns) {
 gpu::GPUFuncOp SplitKLowering::buildReduceKernel() {
   ImplicitLocOpBuilder b(op.getLoc(), op.getContext());
   b.setInsertionPointToEnd(kernels.getBody());
-  auto workspaceType = MemRefType::get(
-      {tiling.getSplitK(), ShapedType::kDynamic, n}, b.getF32Type());
   return buildElementwiseKernel(
       b, name + "_splitk_reduce",
-      {workspaceType, getOutType(), getOutType(), b.getIndexType()}, n,
+      {getWorkspaceType(), getOutType(), getOutType(), b.getIndexType()}, n,
       [&](ImplicitLocOpBuilder &lb, ValueRange args, Value row, Value column) {
         // A dependent launch starts before the main kernel has finished.
         if (target.hasDependentLaunch)
@@ -540,9 +542,7 @@ void SplitKLowering::buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce) {
   Value out = memref::AllocOp::create(b, getOutType(), ValueRange{m});
   Value workspace;
   if (hasSplit()) {
-    auto workspaceType =
-        cast<MemRefType>(main.getArgumentTypes()[mainArgs.size()]);
-    workspace = memref::AllocOp::create(b, workspaceType, ValueRange{m});
+    workspace = memref::AllocOp::create(b, getWorkspaceType(), ValueRange{m});
     mainArgs.push_back(workspace);
     mainNames.push_back("workspace");
   } else {

@@ -152,8 +152,10 @@ protected:
 
 private:
   bool hasSplit() const { return tiling.getSplitK() > 1; }
-  /// The [M, N] type of init and out.
+  /// The [M, N] type of init and out, and the [split_k, M, N] f32 type of
+  /// the workspace.
   MemRefType getOutType();
+  MemRefType getWorkspaceType();
   gpu::GPUFuncOp buildMainKernel();
   gpu::GPUFuncOp buildReduceKernel();
   /// The kernel gathering x[:, perm] for a w4a16.permute_k input (act-order).

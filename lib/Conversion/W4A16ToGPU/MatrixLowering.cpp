@@ -131,6 +131,15 @@ MatrixLowering::getWaveOrigin(ImplicitLocOpBuilder &b, Value m) {
   return origin;
 }
 
+std::pair<Value, Value> MatrixLowering::getStageUnit(ImplicitLocOpBuilder &b,
+                                                     Value tid, int64_t r,
+                                                     int64_t unitsPerRow) {
+  Value unit =
+      arith::AddIOp::create(b, tid, cIndex(b, r * tiling.getWorkgroupSize()));
+  return {arith::DivUIOp::create(b, unit, cIndex(b, unitsPerRow)),
+          arith::RemUIOp::create(b, unit, cIndex(b, unitsPerRow))};
+}
+
 SmallVector<Value> MatrixLowering::loadStage(
     ImplicitLocOpBuilder &b, Value tid, Value workgroupRow, Value lastRow,
     Value x, function_ref<Value(ImplicitLocOpBuilder &, Value)> unitColumn) {
@@ -139,14 +148,10 @@ SmallVector<Value> MatrixLowering::loadStage(
       tiling.getTileM() * kStageUnitsPerRow / tiling.getWorkgroupSize();
   SmallVector<Value> values;
   for (int64_t r = 0; r < perThread; ++r) {
-    Value unit =
-        arith::AddIOp::create(b, tid, cIndex(b, r * tiling.getWorkgroupSize()));
-    Value row = arith::AddIOp::create(
-        b, workgroupRow,
-        arith::DivUIOp::create(b, unit, cIndex(b, kStageUnitsPerRow)));
-    row = createClampedRow(b, row, lastRow);
-    Value column = unitColumn(
-        b, arith::RemUIOp::create(b, unit, cIndex(b, kStageUnitsPerRow)));
+    auto [tileRow, unitInRow] = getStageUnit(b, tid, r, kStageUnitsPerRow);
+    Value row = createClampedRow(
+        b, arith::AddIOp::create(b, workgroupRow, tileRow), lastRow);
+    Value column = unitColumn(b, unitInRow);
     values.push_back(vector::LoadOp::create(
         b, unitType, x, ValueRange{row, column},
         /*nontemporal=*/false, llvm::Align(kStageAlignment)));
@@ -157,12 +162,9 @@ SmallVector<Value> MatrixLowering::loadStage(
 void MatrixLowering::storeStage(ImplicitLocOpBuilder &b, Value tid, Value stage,
                                 Value buffer, ArrayRef<Value> values) {
   for (auto [r, value] : llvm::enumerate(values)) {
-    Value unit =
-        arith::AddIOp::create(b, tid, cIndex(b, r * tiling.getWorkgroupSize()));
-    Value row = arith::DivUIOp::create(b, unit, cIndex(b, kStageUnitsPerRow));
-    Value column = arith::MulIOp::create(
-        b, arith::RemUIOp::create(b, unit, cIndex(b, kStageUnitsPerRow)),
-        cIndex(b, kStageElements));
+    auto [row, unitInRow] = getStageUnit(b, tid, r, kStageUnitsPerRow);
+    Value column =
+        arith::MulIOp::create(b, unitInRow, cIndex(b, kStageElements));
     vector::StoreOp::create(b, value, stage, ValueRange{buffer, row, column},
                             /*nontemporal=*/false,
                             llvm::Align(kStageAlignment));

@@ -84,6 +84,12 @@ protected:
     return workgroupMemrefOf({2, tiling.getTileM(), kBlockK}, activation);
   }
 
+  /// Unit `r` of thread `tid` when the workgroup splits a tile of
+  /// `unitsPerRow` units per row: unit tid + r x workgroup size, as its row
+  /// in the tile and its index in that row.
+  std::pair<Value, Value> getStageUnit(ImplicitLocOpBuilder &b, Value tid,
+                                       int64_t r, int64_t unitsPerRow);
+
   /// Global 16-byte loads of thread `tid`'s share of a staged A chunk: unit
   /// u of row r (u < kStageUnitsPerRow) is x[r, unitColumn(u)] ..
   /// + kStageElements; rows past M re-read row M - 1 (`lastRow`).

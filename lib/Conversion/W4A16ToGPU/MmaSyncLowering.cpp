@@ -153,11 +153,20 @@ private:
     return (kWaveTilesN * wordsPerLane() + 1) * target.waveSize;
   }
 
-  /// Activations of one thread's copies of a step's A tile (at most 16
-  /// bytes; the workgroup's threads share the tile_m x stepRows elements).
+  /// Activations of a step's A tile (tile_m x stepRows) per thread, and
+  /// per copy: 8, 4 or 2 (16, 8 or 4 bytes), the most that divides the
+  /// thread's share; 0 when none does.
+  int64_t aElementsPerThread() const {
+    int64_t elements = tiling.getTileM() * stepRows();
+    return elements % tiling.getWorkgroupSize() == 0
+               ? elements / tiling.getWorkgroupSize()
+               : 0;
+  }
   int64_t aCopyElements() const {
-    return std::min(kWordElements,
-                    tiling.getTileM() * stepRows() / tiling.getWorkgroupSize());
+    for (int64_t elements = kWordElements; elements >= 2; elements /= 2)
+      if (aElementsPerThread() % elements == 0 && aElementsPerThread() != 0)
+        return elements;
+    return 0;
   }
 
   /// The small-batch stages (workgroup memory): per warp i32 [slot, warp,
@@ -264,6 +273,13 @@ LogicalResult MmaSyncLowering::checkSupported() {
 LogicalResult MmaSyncLowering::checkLdsBytes() {
   if (!stagesOperands())
     return MatrixLowering::checkLdsBytes();
+  if (aCopyElements() == 0)
+    return op.emitOpError()
+           << "small_batch lds_bytes = " << tiling.getLdsBytes()
+           << " stages A, but the " << tiling.getTileM() << " x " << stepRows()
+           << " A tile of a step does not split over "
+           << tiling.getWorkgroupSize()
+           << " threads in copies of 4, 8 or 16 bytes";
   int64_t stageBytes = getStageBytesPerWorkgroup();
   if (tiling.getLdsBytes() % stageBytes != 0 || operandSlots() < 2)
     return op.emitOpError()
@@ -699,17 +715,14 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
     if (lane.zeroLocations.front().word)
       lane.zeroCopyWord = arith::DivUIOp::create(b, fragmentColumn(lane.quad),
                                                  cIndex(b, kValuesPerWord));
-    // Thread tid copies units tid, tid + workgroup size, ... of the A tile
-    // (aCopyElements() each, row-major).
+    // The thread's units of aCopyElements() of the A tile.
     int64_t unitsPerRow = stepRows() / aCopyElements();
-    int64_t units = tiling.getTileM() * unitsPerRow;
-    for (int64_t first = 0; first < units; first += tiling.getWorkgroupSize()) {
-      Value unit = arith::AddIOp::create(b, lane.tid, cIndex(b, first));
+    for (int64_t r = 0; r < aElementsPerThread() / aCopyElements(); ++r) {
       ACopy copy;
-      copy.tileRow = arith::DivUIOp::create(b, unit, cIndex(b, unitsPerRow));
-      copy.column = arith::MulIOp::create(
-          b, arith::RemUIOp::create(b, unit, cIndex(b, unitsPerRow)),
-          cIndex(b, aCopyElements()));
+      auto [tileRow, unitInRow] = getStageUnit(b, lane.tid, r, unitsPerRow);
+      copy.tileRow = tileRow;
+      copy.column =
+          arith::MulIOp::create(b, unitInRow, cIndex(b, aCopyElements()));
       Value row = arith::AddIOp::create(b, lane.workgroupRow, copy.tileRow);
       copy.row = createClampedRow(b, row, lane.lastRow);
       copy.elements = arith::SelectOp::create(

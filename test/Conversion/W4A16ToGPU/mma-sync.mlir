@@ -2,6 +2,7 @@
 // RUN: w4a16-opt %s -split-input-file --w4a16-tile-matmul="chipset=sm_80 m-range=300,600" --w4a16-repack-weights --convert-w4a16-to-gpu | FileCheck %s --check-prefix=PF
 // RUN: w4a16-opt %s -split-input-file --w4a16-tile-matmul="chipset=gfx1100 m-range=17,32" --w4a16-repack-weights --convert-w4a16-to-gpu | FileCheck %s --check-prefix=GFX11
 // RUN: w4a16-opt %s -split-input-file --w4a16-tile-matmul="chipset=sm_90 m-range=17,32 split-k=1" --w4a16-repack-weights --convert-w4a16-to-gpu | FileCheck %s --check-prefix=SB1
+// RUN: w4a16-opt %s -split-input-file --w4a16-tile-matmul="chipset=sm_90 m-range=33,48 split-k=4" --w4a16-repack-weights --convert-w4a16-to-gpu | FileCheck %s --check-prefix=SB48
 
 // The small_batch (sm_90) and prefill (sm_80) kernels on NVIDIA chips use
 // mma.sync m16n8k16; gfx1100 keeps amdgpu.wmma. N = 208 is not a multiple
@@ -185,6 +186,14 @@ func.func @bf16_g32(%x: tensor<?x1024xbf16>, %w: tensor<128x208xi32>, %s: tensor
 // SB: arith.extf %{{.*}} : vector<2xf16> to vector<2xf32>
 // SB: vector.fma %{{.*}} : vector<2xf32>
 // SB: gpu.func @matmul_0_splitk_reduce
+// A 48-row tile: its 48 x 32 A tile is 12 activations a thread, copied as
+// 3 x 4 (8-activation copies would run past the tile).
+// SB48-LABEL: func.func @f16_g32_packed
+// SB48: gpu.func @matmul_0_small_batch
+// SB48-SAME: %[[ROWS:[a-z0-9]+]] : memref<4x48x32xf16, #gpu.address_space<workgroup>>
+// SB48-COUNT-3: nvgpu.device_async_copy %{{.*}}, %[[ROWS]][%{{.*}}], 4, %{{.*}} : memref<?x1024xf16> to memref<4x48x32xf16, #gpu.address_space<workgroup>>
+// SB48-NOT: memref<?x1024xf16> to
+// SB48: nvgpu.device_async_create_group
 func.func @f16_g32_packed(%x: tensor<?x1024xf16>, %w: tensor<128x208xi32>, %s: tensor<32x208xf16>, %z: tensor<32x26xi32>, %i: tensor<?x208xf16>) -> tensor<?x208xf16> {
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = packed> ins(%x, %w, %s : tensor<?x1024xf16>, tensor<128x208xi32>, tensor<32x208xf16>) zeros(%z : tensor<32x26xi32>) outs(%i : tensor<?x208xf16>) -> tensor<?x208xf16>
   return %0 : tensor<?x208xf16>
