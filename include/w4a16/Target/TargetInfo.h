@@ -88,23 +88,35 @@ struct TargetInfo {
   /// (Little's law: ~3 TB/s x ~0.8 us over 132 SMs is ~18 KiB per SM): 8
   /// rows take the H100's large shapes 6-10% closer to the floor than 4.
   int64_t decodeRowsInFlight;
-  /// At most this many slots in the small-batch operand pipeline, where the
-  /// packed weights, zero points, scales and A rows of each K step are
-  /// copied into workgroup memory asynchronously (PTX cp.async, sm_80 and
-  /// later) slots - 1 steps ahead of their use, so the bytes in flight hold
-  /// no registers; the tiler takes as many as fit the workgroup memory (at
-  /// least 2). H100: 4 (G32: 3-9% faster than 8 at M = 4 and 16, equal at
-  /// 32). 0: the kernels load them into registers (gfx11, whose WMMA kernels
-  /// do not stage them).
+  /// At most this many slots in the operand pipeline of the small-batch and
+  /// prefill kernels, where the packed weights, zero points, scales and A
+  /// rows of each K step are copied into workgroup memory asynchronously
+  /// (PTX cp.async, sm_80 and later) slots - 1 steps ahead of their use, so
+  /// the bytes in flight hold no registers; the tiler takes as many as fit
+  /// the workgroup memory (at least 2) for steps under 4 words. H100: 4 (G32:
+  /// 3-9% faster than 8 at M = 4 and 16, equal at 32). 0: the kernels load them
+  /// into registers (gfx11, whose WMMA kernels do not stage them).
   int64_t operandCopyStages;
+  /// Waves per compute unit the prefill kernels with staged operands are
+  /// built to hold at once (PTX .minnctapersm for their workgroup size),
+  /// which caps their registers; the prefill split model counts their slots
+  /// with it. H100: 12, three workgroups of 4 warps at 168 registers. Left
+  /// to itself ptxas took 172, two fitted, and G32 prefill ran 8-32% slower
+  /// (5120x3072 M = 512: 166 vs 113 us; bench/results/
+  /// decode-probe-H100-2026-11-24.md, "Session 8"). Small batch has no
+  /// bound: with it ptxas gave the 16-row tiles 99 registers instead of 88
+  /// (4 workgroups per SM instead of 5) and G32 M = 4..16 ran 2-5% slower.
+  /// 0: no bound.
+  int64_t stagedPrefillWavesPerCU;
   /// Rows of a prefill workgroup tile (128 columns; waves of 64 x 32) for
-  /// M > 256; smaller M keeps 128 rows and splits K. gfx11: 128, 8 waves
-  /// sharing A through LDS (the static report's 83.9% of the WMMA peak).
-  /// H100: 64, 4 warps; the 128-row tile's 8 warps need ~240 registers
-  /// each, one workgroup per SM, and the 64-row tile ran 11-24% faster at
-  /// M = 512 on 5 of 6 shapes, -16% to +12% at M = 2048, but slower at
-  /// M = 128 on 8 of 14 (bench/results/decode-probe-H100-2026-11-24.md,
-  /// "Session 5").
+  /// M > 256, and for every M when the operands are staged (steps under 4
+  /// words on a chip with operandCopyStages); smaller M otherwise keeps 128
+  /// rows and splits K. gfx11: 128, 8 waves sharing A through LDS (the static
+  /// report's 83.9% of the WMMA peak). H100: 64, 4 warps; the 128-row tile's 8
+  /// warps need ~240 registers each, one workgroup per SM, and the 64-row tile
+  /// ran 11-24% faster at M = 512 on 5 of 6 shapes, -16% to +12% at M = 2048,
+  /// but slower at M = 128 on 8 of 14
+  /// (bench/results/decode-probe-H100-2026-11-24.md, "Session 5").
   int64_t prefillTileM;
   /// Prefill waves one compute unit runs at once, for the prefill split-K
   /// model (one 128-row workgroup, or two 64-row ones, at 8). H100: 8, its

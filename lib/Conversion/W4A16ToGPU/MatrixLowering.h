@@ -55,10 +55,12 @@ protected:
   virtual LogicalResult checkLdsBytes();
   SmallVector<Type> getWorkgroupBuffers(Builder &b) override;
   StringRef getKernelSuffix() const override {
-    return stagesAInLds() ? "prefill" : "small_batch";
+    return stringifyTilingStrategy(tiling.getStrategy());
   }
 
-  bool stagesAInLds() const {
+  /// Whether the kernel double-buffers 32-K chunks of A in LDS: prefill,
+  /// unless the subclass stages all operands its own way.
+  virtual bool stagesAInLds() const {
     return tiling.getStrategy() == TilingStrategy::Prefill;
   }
   int64_t wavesN() const { return tiling.getTileN() / kWaveColumns; }

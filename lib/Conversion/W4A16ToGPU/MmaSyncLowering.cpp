@@ -28,13 +28,16 @@
 // f32 scale multiplies it into the total (never a rounded weight).
 //
 // Operands. small_batch is bound by memory latency. With lds_bytes for
-// them (steps under 4 words, see TileMatmul.cpp) each warp copies its
+// them (steps under 4 words, see TileMatmul.cpp), and in prefill for steps
+// under 4 words on chips with the pipeline, each warp copies its
 // steps' packed words, zero points and scales into its own part of shared
 // memory, and the workgroup each step's A tile, with cp.async
 // (nvgpu.device_async_copy), operandSlots() - 1 steps ahead of the MMAs, so
 // the bytes in flight hold no registers (H100, 34816x5120 G32 M = 16: 4.3
 // of 7.6 cycles per instruction waited on memory with one step loaded ahead
-// in registers). Step s lives in slot s % operandSlots(): lane l's W words
+// in registers). Staged prefill kernels are built for TargetInfo::
+// stagedPrefillWavesPerCU waves per SM (.minnctapersm), which caps their
+// registers. Step s lives in slot s % operandSlots(): lane l's W words
 // of B fragment j at (32 j + l) W, the zero-point word of fragment l % 4 at
 // 128 W + l, the scale pair of fragment (l / 4) % 4, C columns 2 (l % 4)
 // and + 1, at 2 l of the scales, and the A tile in K order (rows past M
@@ -51,6 +54,7 @@
 
 #include "MatrixLowering.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -121,11 +125,18 @@ private:
   }
   int64_t stepRows() const { return kFragmentBlockK * wordsPerLane(); }
   int64_t stepsPerSplit() const { return kPerSplit() / stepRows(); }
-  /// Whether the operands go through the cp.async stages: small batch with
-  /// lds_bytes for them (the tiler gives it to steps under 4 words).
+  /// Whether the operands go through the cp.async stages: prefill with
+  /// steps under 4 words on a target with the pipeline (instead of the A
+  /// chunk double buffer), small batch with lds_bytes for them (the tiler
+  /// gives it to steps under 4 words).
   bool stagesOperands() const {
-    return tiling.getStrategy() == TilingStrategy::SmallBatch &&
-           tiling.getLdsBytes() != 0;
+    if (tiling.getStrategy() == TilingStrategy::Prefill)
+      return target.operandCopyStages > 0 &&
+             wordsPerLane() < kFragmentWordsPerColumn;
+    return tiling.getLdsBytes() != 0;
+  }
+  bool stagesAInLds() const override {
+    return MatrixLowering::stagesAInLds() && !stagesOperands();
   }
   /// Steps whose weights are loaded into registers before the current
   /// step's MMAs, without stages: small batch with steps of 4 words
@@ -169,7 +180,7 @@ private:
     return 0;
   }
 
-  /// The small-batch stages (workgroup memory): per warp i32 [slot, warp,
+  /// The operand stages (workgroup memory): per warp i32 [slot, warp,
   /// stageWordsPerWave()] and the scales [slot, warp, 2 x lanes]; the
   /// workgroup's A tile [slot, tile_m, stepRows] (activations, K in order).
   struct OperandStage {
@@ -190,7 +201,7 @@ private:
     Value group, quad;
     /// Rows g and g + 8 of each of the warp's A fragments (clamped).
     SmallVector<std::array<Value, 2>> aRows;
-    /// Small batch with stages: the thread's copies of the A tile.
+    /// With stages: the thread's copies of the A tile.
     SmallVector<ACopy> aCopies;
     /// The lane's B column in each fragment's tile, and its C columns.
     SmallVector<Value> bColumns, cColumns;
@@ -203,7 +214,7 @@ private:
     Value stepBlock, wordInColumn, stepRow;
     /// The split's last step: loads ahead past it re-read that step.
     Value lastStep;
-    /// Small batch: the lane's warp, and what it copies of each step's
+    /// With stages: the lane's warp, and what it copies of each step's
     /// factors: the scale pair at scaleCopyColumn (C columns 2 (l % 4) and
     /// + 1 of fragment (l / 4) % 4) and the zero-point word zeroCopyWord (of
     /// fragment l % 4; null without packed zeros).
@@ -236,12 +247,12 @@ private:
   /// `group`.
   SmallVector<Value> loadGroupFactors(ImplicitLocOpBuilder &b, const Lane &lane,
                                       const MainKernelArgs &args, Value group);
-  /// Small batch: starts the lane's copies of `step` (clamped like
+  /// With stages: starts the lane's copies of `step` (clamped like
   /// getStepWordIndices) into its slot as one cp.async group.
   Value copyStep(ImplicitLocOpBuilder &b, const Lane &lane,
                  const MainKernelArgs &args, const OperandStage &operands,
                  Value step);
-  /// Small batch, at `step`: copies the step operandSlots() - 1 ahead, waits
+  /// With stages, at `step`: copies the step operandSlots() - 1 ahead, waits
   /// for `step`'s copies (and the warp's) and returns its slot.
   Value advanceOperands(ImplicitLocOpBuilder &b, const Lane &lane,
                         const MainKernelArgs &args,
@@ -273,9 +284,10 @@ LogicalResult MmaSyncLowering::checkSupported() {
 LogicalResult MmaSyncLowering::checkLdsBytes() {
   if (!stagesOperands())
     return MatrixLowering::checkLdsBytes();
+  StringRef strategy = stringifyTilingStrategy(tiling.getStrategy());
   if (aCopyElements() == 0)
     return op.emitOpError()
-           << "small_batch lds_bytes = " << tiling.getLdsBytes()
+           << strategy << " lds_bytes = " << tiling.getLdsBytes()
            << " stages A, but the " << tiling.getTileM() << " x " << stepRows()
            << " A tile of a step does not split over "
            << tiling.getWorkgroupSize()
@@ -283,7 +295,7 @@ LogicalResult MmaSyncLowering::checkLdsBytes() {
   int64_t stageBytes = getStageBytesPerWorkgroup();
   if (tiling.getLdsBytes() % stageBytes != 0 || operandSlots() < 2)
     return op.emitOpError()
-           << "small_batch lds_bytes = " << tiling.getLdsBytes()
+           << strategy << " lds_bytes = " << tiling.getLdsBytes()
            << " must hold whole stages of the operand pipeline, at least 2 of "
            << stageBytes << " bytes";
   return success();
@@ -619,6 +631,10 @@ void MmaSyncLowering::buildStep(
 void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                                           gpu::GPUFuncOp func,
                                           const MainKernelArgs &args) {
+  if (tiling.getStrategy() == TilingStrategy::Prefill && stagesOperands() &&
+      target.stagedPrefillWavesPerCU >= waves)
+    func->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+                  b.getI32IntegerAttr(target.stagedPrefillWavesPerCU / waves));
   Lane lane(getWaveOrigin(b, args.m));
   lane.group = arith::DivUIOp::create(b, lane.lane, cIndex(b, kLanesPerColumn));
   lane.quad = arith::RemUIOp::create(b, lane.lane, cIndex(b, kLanesPerColumn));
@@ -787,8 +803,8 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                         carried[1], carried[2]);
             });
 
-        // The group's scales (C columns 2t, 2t + 1 of each fragment): small
-        // batch from the segment's last step, still in its slot.
+        // The group's scales (C columns 2t, 2t + 1 of each fragment): with
+        // stages from the segment's last step, still in its slot.
         SmallVector<Value> scales;
         if (stagesOperands()) {
           Value slot = arith::RemUIOp::create(

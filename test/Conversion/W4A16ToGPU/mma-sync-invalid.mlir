@@ -43,9 +43,20 @@ func.func @split(%x: tensor<16x192xf16>, %w: tensor<6x2x64xi32>, %s: tensor<3x32
 
 // -----
 
-func.func @prefill_lds(%x: tensor<128x64xf16>, %w: tensor<2x2x64xi32>, %s: tensor<2x32xf16>, %i: tensor<128x32xf16>) -> tensor<128x32xf16> {
+func.func @prefill_lds(%x: tensor<128x128xf16>, %w: tensor<4x2x64xi32>, %s: tensor<1x32xf16>, %i: tensor<128x32xf16>) -> tensor<128x32xf16> {
   // expected-error @+1 {{prefill lds_bytes = 32768, the kernel's double-buffered A tile takes 16384}}
-  %0 = w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<128x64xf16>, tensor<2x2x64xi32>, tensor<2x32xf16>) outs(%i : tensor<128x32xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 128, m_max = 128, tile_m = 128, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 256, lds_bytes = 32768>]} -> tensor<128x32xf16>
+  %0 = w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<128x128xf16>, tensor<4x2x64xi32>, tensor<1x32xf16>) outs(%i : tensor<128x32xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 128, m_max = 128, tile_m = 128, tile_n = 128, tile_k = 128, split_k = 1, workgroup_size = 256, lds_bytes = 32768>]} -> tensor<128x32xf16>
+  return %0 : tensor<128x32xf16>
+}
+
+// -----
+
+// Prefill steps under 4 words stage all operands on sm_90, so lds_bytes is
+// whole stages: 8 warps x (32 columns x 32 rows / 2 + 32 x 8) + 128 A rows
+// x 32 x 2 = 14336 bytes each.
+func.func @prefill_stages(%x: tensor<128x64xf16>, %w: tensor<2x2x64xi32>, %s: tensor<2x32xf16>, %i: tensor<128x32xf16>) -> tensor<128x32xf16> {
+  // expected-error @+1 {{prefill lds_bytes = 16384 must hold whole stages of the operand pipeline, at least 2 of 14336 bytes}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<128x64xf16>, tensor<2x2x64xi32>, tensor<2x32xf16>) outs(%i : tensor<128x32xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 128, m_max = 128, tile_m = 128, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 256, lds_bytes = 16384>]} -> tensor<128x32xf16>
   return %0 : tensor<128x32xf16>
 }
 

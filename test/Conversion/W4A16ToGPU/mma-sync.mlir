@@ -86,7 +86,7 @@
 // PF-LABEL: func.func @f16_g128
 // PF: gpu.func @matmul_0_prefill
 // PF-SAME: workgroup(%{{.*}} : memref<2x64x32xf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
-// PF-SAME: known_block_size = array<i32: 128, 1, 1>
+// PF-SAME: known_block_size = array<i32: 128, 1, 1>} {
 // PF: gpu.barrier
 // PF: scf.for
 // PF: scf.for
@@ -118,9 +118,18 @@ func.func @f16_g128(%x: tensor<?x1024xf16>, %w: tensor<128x208xi32>, %s: tensor<
 // SB: vector.bitcast %{{.*}} : vector<1xi32> to vector<2xbf16>
 // SB: nvgpu.mma.sync(%{{.*}}, %{{.*}}, %{{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xbf16>, vector<2x2xbf16>, vector<2x2xf32>) -> vector<2x2xf32>
 
+// Prefill steps of one word stage all operands as small batch does (4
+// slots; the A tile of a step is 64 x 32) instead of double-buffering A
+// chunks, and the kernel is built for 3 workgroups per SM
+// (TargetInfo::stagedPrefillWavesPerCU), which caps its registers.
 // PF-LABEL: func.func @bf16_g32
 // PF: gpu.func @matmul_0_prefill
-// PF-SAME: workgroup(%{{.*}} : memref<2x64x32xbf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
+// PF-SAME: workgroup(%{{.*}} : memref<4x4x160xi32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %{{.*}} : memref<4x4x64xbf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %[[PF_ROWS:.*]] : memref<4x64x32xbf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
+// PF-SAME: nvvm.minctasm = 3 : i32
+// PF-NOT: memref<2x64x32xbf16
+// PF-COUNT-2: nvgpu.device_async_copy %{{.*}}, %[[PF_ROWS]][%{{.*}}], 8, %{{.*}} {bypassL1} : memref<?x1024xbf16> to memref<4x64x32xbf16, #gpu.address_space<workgroup>>
+// PF: nvgpu.device_async_create_group
+// PF-NOT: memref<2x64x32xbf16
 // PF: nvgpu.mma.sync(%{{.*}}, %{{.*}}, %{{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xbf16>, vector<2x2xbf16>, vector<2x2xf32>) -> vector<2x2xf32>
 
 // GFX11-LABEL: func.func @bf16_g32
@@ -139,6 +148,8 @@ func.func @bf16_g32(%x: tensor<?x1024xbf16>, %w: tensor<128x208xi32>, %s: tensor
 // SB-LABEL: func.func @f16_g32_packed
 // SB: gpu.func @matmul_0_small_batch
 // SB-SAME: workgroup(%[[WORDS:.*]] : memref<4x4x160xi32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %[[SCALES:.*]] : memref<4x4x64xf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %[[ROWS:.*]] : memref<4x32x32xf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
+// Small batch has no register bound (TargetInfo::stagedPrefillWavesPerCU).
+// SB-SAME: known_block_size = array<i32: 128, 1, 1>} {
 // Each of the 128 threads copies 8 activations of the A tile per step; rows
 // past M read nothing: the copy zero-fills them (their results are dropped)
 // instead of reading row M - 1 many times.

@@ -85,35 +85,37 @@ struct TileSizes {
   int64_t tileM, tileN, tileK, splitK, workgroupSize, ldsBytes;
 };
 
+/// Whether the matrix kernels copy their operands through the target's
+/// pipeline (TargetInfo::operandCopyStages): steps of fewer than
+/// kMaxMatrixBlocks blocks. Steps of 4 blocks (16-byte loads) keep their
+/// loads in registers: in small batch on the H100 their stages ran 1.1-2.2x
+/// slower (the shared memory they take leaves the A re-reads less L1),
+/// while steps of one block gained 4-20% (G32, M = 4..64;
+/// bench/results/decode-probe-H100-2026-11-24.md, "Session 7").
+bool stagesOperands(const TileSizes &t, const TargetInfo &target) {
+  return target.operandCopyStages > 0 &&
+         t.tileK < kMaxMatrixBlocks * ::w4a16::kFragmentBlockK;
+}
+
 /// LDS a strategy needs for given tiles: decode reduces f32 partials of all
-/// waves; prefill double-buffers the A tile of one fragment-layout block of
-/// K (2-byte elements); small batch holds the target's operand pipeline, as
-/// many stages as fit (none on targets without one, or where two do not
-/// fit), for steps of fewer than kMaxMatrixBlocks blocks. Steps of 4 blocks
-/// (16-byte loads) keep several steps of loads in registers instead: on the
-/// H100 their stages ran 1.1-2.2x slower (the shared memory they take leaves
-/// the A re-reads less L1), while steps of one block gained 4-20% (G32, M
-/// = 4..64; bench/results/decode-probe-H100-2026-11-24.md, "Session 7").
+/// waves; with staged operands, as many stages of the pipeline as fit (none
+/// where two do not fit: small batch then loads into registers); otherwise
+/// prefill double-buffers the A tile of one fragment-layout block of K
+/// (2-byte elements) and small batch needs none.
 int64_t ldsBytesFor(TilingStrategy strategy, const TileSizes &t,
                     const TargetInfo &target) {
   int64_t waves = t.workgroupSize / target.waveSize;
-  switch (strategy) {
-  case TilingStrategy::Decode:
+  if (strategy == TilingStrategy::Decode)
     return waves * t.tileN * t.tileM * 4;
-  case TilingStrategy::SmallBatch: {
-    if (t.tileK == kMaxMatrixBlocks * ::w4a16::kFragmentBlockK)
-      return 0;
+  if (stagesOperands(t, target)) {
     int64_t stageBytes = getOperandStageBytes(waves, t.tileM, t.tileK);
     int64_t stages = std::min(target.operandCopyStages,
                               target.ldsBytesPerWorkgroup / stageBytes);
-    // A pipeline needs two stages; tiles whose stages do not fit keep
-    // their loads in registers.
     return stages >= 2 ? stages * stageBytes : 0;
   }
-  case TilingStrategy::Prefill:
+  if (strategy == TilingStrategy::Prefill)
     return 2 * t.tileM * ::w4a16::kFragmentBlockK * 2;
-  }
-  llvm_unreachable("unknown strategy");
+  return 0;
 }
 
 /// The splits of K into whole units, ascending, each keeping
@@ -151,16 +153,16 @@ int64_t chooseSplitK(const Problem &problem, const TargetInfo &target,
   return chosen;
 }
 
-/// Prefill's slots are the workgroups TargetInfo::prefillWavesPerCU waves
-/// per compute unit make. A grid that fills these slots keeps split 1
+/// Prefill's slots are the workgroups `wavesPerCU` waves per compute unit
+/// make. A grid that fills these slots keeps split 1
 /// (workspace traffic grows with split x M x N); a smaller one takes, among
 /// the splits up to the first that fills them, the one with the fewest
 /// rounds of workgroups per unit of K, the smaller split on ties.
 int64_t choosePrefillSplitK(const Problem &problem, const TargetInfo &target,
-                            int64_t workgroups, int64_t wavesPerWorkgroup) {
-  int64_t slots =
-      target.computeUnits *
-      std::max<int64_t>(1, target.prefillWavesPerCU / wavesPerWorkgroup);
+                            int64_t workgroups, int64_t wavesPerWorkgroup,
+                            int64_t wavesPerCU) {
+  int64_t slots = target.computeUnits *
+                  std::max<int64_t>(1, wavesPerCU / wavesPerWorkgroup);
   int64_t best = 1, bestRounds = llvm::divideCeil(workgroups, slots);
   for (int64_t split : candidateSplits(problem)) {
     int64_t rounds = llvm::divideCeil(workgroups * split, slots);
@@ -203,7 +205,8 @@ int64_t chooseDecodeRowsInFlight(const Problem &problem, int64_t splitK,
 }
 
 TileSizes chooseTiles(TilingStrategy strategy, MRange range,
-                      const Problem &problem, const TargetInfo &target) {
+                      const Problem &problem, const TargetInfo &target,
+                      bool stagedPrefill = false) {
   TileSizes t{};
   switch (strategy) {
   case TilingStrategy::Decode:
@@ -224,11 +227,12 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
   case TilingStrategy::Prefill:
     // Waves of 64 x 32 (8 accumulator tiles each), 4 across the columns and
     // as many down as the tile rows take: the target's rows in the last
-    // (unbounded) prefill range, 128 in the ranges that split K to fill the
-    // chip (TargetInfo::prefillTileM).
-    t.tileM = range.min >= std::end(kStrategyRanges)[-1].second.min
-                  ? target.prefillTileM
-                  : 128;
+    // (unbounded) prefill range and with staged operands, 128 in the
+    // ranges that split K to fill the chip (TargetInfo::prefillTileM).
+    t.tileM =
+        stagedPrefill || range.min >= std::end(kStrategyRanges)[-1].second.min
+            ? target.prefillTileM
+            : 128;
     t.tileN = 128;
     t.tileK = 2 * target.mmaK;
     t.workgroupSize = t.tileM / 64 * 4 * target.waveSize;
@@ -248,13 +252,23 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
   else if (range.max == kUnbounded)
     t.splitK = 1;
   else
-    t.splitK = choosePrefillSplitK(problem, target, workgroups,
-                                   t.workgroupSize / target.waveSize);
+    t.splitK = choosePrefillSplitK(
+        problem, target, workgroups, t.workgroupSize / target.waveSize,
+        stagedPrefill ? target.stagedPrefillWavesPerCU
+                      : target.prefillWavesPerCU);
   if (strategy == TilingStrategy::Decode)
     t.tileK *= chooseDecodeRowsInFlight(
         problem, t.splitK, t.workgroupSize / target.waveSize, target);
   else
     t.tileK = chooseMatrixTileK(problem, t.splitK);
+  // Steps that stage their operands take the target's prefill tile in every
+  // prefill range (H100, G32, M = 128: 64 rows staged ran 8-41% faster than
+  // 128 rows with A double-buffered; "Session 8" of
+  // bench/results/decode-probe-H100-2026-11-24.md).
+  if (strategy == TilingStrategy::Prefill && !stagedPrefill &&
+      stagesOperands(t, target))
+    return chooseTiles(strategy, range, problem, target,
+                       /*stagedPrefill=*/true);
   return t;
 }
 

@@ -146,9 +146,27 @@ func.func @small_batch_g32_bf16(%x: tensor<64x5120xbf16>, %w: tensor<640x17408xi
 // GFX1100-LABEL: func.func @prefill_g64
 // GFX1100: #w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 512, m_max = 512, tile_m = 128, tile_n = 128, tile_k = 64, split_k = 1, workgroup_size = 256, lds_bytes = 16384>
 // GFX1102: #w4a16.tiling<strategy = prefill, chip = "gfx1102", m_min = 512, m_max = 512, tile_m = 128, tile_n = 128, tile_k = 64,
+// sm_90: prefill steps under 4 words stage their operands (G64: 3 slots of
+// 4 warps x (32 x 64 / 2 + 32 x 8) + 64 x 64 x 2 = 13312 bytes).
+// SM90-LABEL: func.func @prefill_g64
+// SM90: #w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 512, m_max = 512, tile_m = 64, tile_n = 128, tile_k = 64, split_k = 1, workgroup_size = 128, lds_bytes = 39936>
 func.func @prefill_g64(%x: tensor<512x4096xf16>, %w: tensor<512x6144xi32>, %s: tensor<64x6144xf16>, %i: tensor<512x6144xf16>) -> tensor<512x6144xf16> {
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 64, zero_point = symmetric> ins(%x, %w, %s : tensor<512x4096xf16>, tensor<512x6144xi32>, tensor<64x6144xf16>) outs(%i : tensor<512x6144xf16>) -> tensor<512x6144xf16>
   return %0 : tensor<512x6144xf16>
+}
+
+// G32 prefill at M = 128 on sm_90: staged operands take 64-row tiles
+// (TargetInfo::prefillTileM; 4 slots of 7168 bytes), and the split fills 3
+// workgroups per SM (TargetInfo::stagedPrefillWavesPerCU): 80 workgroups x
+// 4 = 320 of 396 slots in one round. gfx1100 keeps 128 rows and its A
+// double buffer.
+// GFX1100-LABEL: func.func @prefill_m128_g32
+// GFX1100: #w4a16.tiling<strategy = prefill, chip = "gfx1100", m_min = 128, m_max = 128, tile_m = 128, tile_n = 128, tile_k = 32, {{.*}} workgroup_size = 256, lds_bytes = 16384>
+// SM90-LABEL: func.func @prefill_m128_g32
+// SM90: #w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 128, m_max = 128, tile_m = 64, tile_n = 128, tile_k = 32, split_k = 4, workgroup_size = 128, lds_bytes = 28672>
+func.func @prefill_m128_g32(%x: tensor<128x3072xf16>, %w: tensor<384x5120xi32>, %s: tensor<96x5120xf16>, %i: tensor<128x5120xf16>) -> tensor<128x5120xf16> {
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<128x3072xf16>, tensor<384x5120xi32>, tensor<96x5120xf16>) outs(%i : tensor<128x5120xf16>) -> tensor<128x5120xf16>
+  return %0 : tensor<128x5120xf16>
 }
 
 // Dynamic M: one kernel per M range (cut where tile_m steps up), covering all
