@@ -66,6 +66,13 @@ LogicalResult MatrixLowering::checkSupported() {
            << "multiple of " << kBlockK << ", got " << group;
   if (failed(verifySplitKGeometry(op, tiling)))
     return failure();
+  if (tiling.getTileK() % kBlockK != 0 ||
+      segmentRows() % tiling.getTileK() != 0)
+    return op.emitOpError()
+           << strategy << " tile_k = " << tiling.getTileK()
+           << " must be a multiple of " << kBlockK
+           << " (fragment-layout blocks) dividing the " << segmentRows()
+           << " rows between two scale applications";
   if (stagesAInLds() &&
       tileM * kStageUnitsPerRow % tiling.getWorkgroupSize() != 0)
     return op.emitOpError()

@@ -116,13 +116,9 @@ protected:
 
 private:
   int64_t tilesM() const { return waveRows() / kMmaM; }
-  /// W: words of its column a lane loads per step (of 32W K rows).
-  int64_t wordsPerLane() const {
-    int64_t words = kFragmentWordsPerColumn;
-    while (words > 1 && segmentRows() % (kFragmentBlockK * words) != 0)
-      words /= 2;
-    return words;
-  }
+  /// W: words of its column a lane loads per step (of 32W K rows, the
+  /// tiling's tile_k).
+  int64_t wordsPerLane() const { return tiling.getTileK() / kFragmentBlockK; }
   int64_t stepRows() const { return kFragmentBlockK * wordsPerLane(); }
   int64_t stepsPerSplit() const { return kPerSplit() / stepRows(); }
   /// Whether the operands go through the cp.async stages: prefill with
@@ -278,6 +274,12 @@ LogicalResult MmaSyncLowering::checkSupported() {
            << "the " << stringifyTilingStrategy(tiling.getStrategy())
            << " mma.sync kernels need m16n8k16, which " << target.chip
            << " does not have";
+  if (tiling.getTileK() > kFragmentBlockK * kFragmentWordsPerColumn)
+    return op.emitOpError()
+           << "the " << stringifyTilingStrategy(tiling.getStrategy())
+           << " mma.sync kernels take steps of at most "
+           << kFragmentBlockK * kFragmentWordsPerColumn
+           << " K rows (4 words per lane), got tile_k = " << tiling.getTileK();
   return MatrixLowering::checkSupported();
 }
 

@@ -102,16 +102,7 @@ LogicalResult WmmaLowering::checkSupported() {
     return op.emitOpError() << "the " << strategy
                             << " kernels need the gfx11 16x16x16 WMMA, which "
                             << target.chip << " does not have";
-  if (failed(MatrixLowering::checkSupported()))
-    return failure();
-  if (tiling.getTileK() % kBlockK != 0 ||
-      segmentRows() % tiling.getTileK() != 0)
-    return op.emitOpError()
-           << strategy << " tile_k = " << tiling.getTileK()
-           << " must be a multiple of " << kBlockK
-           << " (fragment-layout blocks) dividing the " << segmentRows()
-           << " rows between two scale applications";
-  return success();
+  return MatrixLowering::checkSupported();
 }
 
 Value WmmaLowering::wmma(ImplicitLocOpBuilder &b, Value a, Value bFragment,

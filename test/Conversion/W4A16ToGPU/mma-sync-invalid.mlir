@@ -87,3 +87,20 @@ func.func @a_tile_split(%x: tensor<16x64xf16>, %w: tensor<2x32x64xi32>, %s: tens
   %0 = w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<16x64xf16>, tensor<2x32x64xi32>, tensor<2x512xf16>) outs(%i : tensor<16x512xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 16, m_max = 16, tile_m = 16, tile_n = 512, tile_k = 32, split_k = 1, workgroup_size = 512, lds_bytes = 26624>]} -> tensor<16x512xf16>
   return %0 : tensor<16x512xf16>
 }
+
+// -----
+
+// A step is tile_k K rows; a lane loads at most one 16-byte word group.
+func.func @tile_k_long(%x: tensor<16x256xf16>, %w: tensor<8x2x64xi32>, %s: tensor<1x32xf16>, %i: tensor<16x32xf16>) -> tensor<16x32xf16> {
+  // expected-error @+1 {{the small_batch mma.sync kernels take steps of at most 128 K rows (4 words per lane), got tile_k = 256}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 256, zero_point = symmetric> ins(%x, %w, %s : tensor<16x256xf16>, tensor<8x2x64xi32>, tensor<1x32xf16>) outs(%i : tensor<16x32xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 16, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 256, split_k = 1, workgroup_size = 128, lds_bytes = 0>]} -> tensor<16x32xf16>
+  return %0 : tensor<16x32xf16>
+}
+
+// -----
+
+func.func @tile_k_segment(%x: tensor<16x64xf16>, %w: tensor<2x2x64xi32>, %s: tensor<2x32xf16>, %i: tensor<16x32xf16>) -> tensor<16x32xf16> {
+  // expected-error @+1 {{small_batch tile_k = 64 must be a multiple of 32 (fragment-layout blocks) dividing the 32 rows between two scale applications}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<16x64xf16>, tensor<2x2x64xi32>, tensor<2x32xf16>) outs(%i : tensor<16x32xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 16, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 64, split_k = 1, workgroup_size = 128, lds_bytes = 0>]} -> tensor<16x32xf16>
+  return %0 : tensor<16x32xf16>
+}
