@@ -101,12 +101,12 @@ struct TargetInfo {
   /// built to hold at once (PTX .minnctapersm for their workgroup size),
   /// which caps their registers; the prefill split model counts their slots
   /// with it. H100: 12, three workgroups of 4 warps at 168 registers. Left
-  /// to itself ptxas took 172, two fitted, and G32 prefill ran 8-32% slower
-  /// (5120x3072 M = 512: 166 vs 113 us; bench/results/
-  /// decode-probe-H100-2026-11-24.md, "Session 8"). Small batch has no
-  /// bound: with it ptxas gave the 16-row tiles 99 registers instead of 88
-  /// (4 workgroups per SM instead of 5) and G32 M = 4..16 ran 2-5% slower.
-  /// 0: no bound.
+  /// to itself ptxas took 172, two fitted, and G32 prefill ran 1.13-1.17x
+  /// slower at M = 2048, up to 1.48x at M = 512 (5120x3072: 166 vs 113 us;
+  /// bench/results/decode-probe-H100-2026-11-24.md, "Session 8"). Small
+  /// batch has no bound: with it ptxas gave the 16-row tiles 99 registers
+  /// instead of 88 (4 workgroups per SM instead of 5) and G32 M = 4..16 ran
+  /// 2-5% slower. 0: no bound.
   int64_t stagedPrefillWavesPerCU;
   /// Rows of a prefill workgroup tile (128 columns; waves of 64 x 32) for
   /// M > 256, and for every M when the operands are staged (steps under 4

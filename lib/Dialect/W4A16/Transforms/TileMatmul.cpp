@@ -262,7 +262,7 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
   else
     t.tileK = chooseMatrixTileK(problem, t.splitK);
   // Steps that stage their operands take the target's prefill tile in every
-  // prefill range (H100, G32, M = 128: 64 rows staged ran 8-41% faster than
+  // prefill range (H100, G32, M = 128: 64 rows staged ran 7-41% faster than
   // 128 rows with A double-buffered; "Session 8" of
   // bench/results/decode-probe-H100-2026-11-24.md).
   if (strategy == TilingStrategy::Prefill && !stagedPrefill &&
