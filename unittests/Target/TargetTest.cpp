@@ -49,6 +49,11 @@ static void checkTargets() {
               nvidia.mmaN == 8 && nvidia.mmaK == 16,
           ("lookupTarget(" + chip + ") is mma.sync m16n8k16").str());
   }
+  const TargetInfo &sm90 = *lookupTarget("sm_90");
+  check(sm90.stagesOperandSteps(32) && sm90.stagesOperandSteps(64) &&
+            !sm90.stagesOperandSteps(128) && !gfx1100.stagesOperandSteps(32),
+        "sm_90 stages the operands of 32- and 64-row steps, not 128; gfx1100 "
+        "none");
 
   for (llvm::StringRef chip : {"gfx1200", "gfx90a"}) {
     auto target = lookupTarget(chip);

@@ -93,10 +93,20 @@ struct TargetInfo {
   /// rows of each K step are copied into workgroup memory asynchronously
   /// (PTX cp.async, sm_80 and later) slots - 1 steps ahead of their use, so
   /// the bytes in flight hold no registers; the tiler takes as many as fit
-  /// the workgroup memory (at least 2) for steps under 4 words. H100: 4 (G32:
-  /// 3-9% faster than 8 at M = 4 and 16, equal at 32). 0: the kernels load them
-  /// into registers (gfx11, whose WMMA kernels do not stage them).
+  /// the workgroup memory (at least 2) for steps of at most
+  /// maxStagedStepRows. H100: 4 (G32: 3-9% faster than 8 at M = 4 and 16,
+  /// equal at 32). 0: the kernels load them into registers (gfx11, whose
+  /// WMMA kernels do not stage them).
   int64_t operandCopyStages;
+  /// The longest K step (tile_k) whose operands go through that pipeline;
+  /// longer steps keep their loads in registers. H100: 64 (steps under 4
+  /// words per lane). In small batch, 4-word (128-row) steps in stages ran
+  /// 1.1-2.2x slower (the shared memory they take leaves the A re-reads
+  /// less L1), 1-word steps gained 4-20% (G32, M = 4..64;
+  /// bench/results/decode-probe-H100-2026-11-24.md, "Session 7"); G128
+  /// prefill in 32- and 64-row stages ran 1.04-1.28x slower at M = 512 and
+  /// 2048 ("Session 8").
+  int64_t maxStagedStepRows;
   /// Waves per compute unit the prefill kernels with staged operands are
   /// built to hold at once (PTX .minnctapersm for their workgroup size),
   /// which caps their registers; the prefill split model counts their slots
@@ -147,6 +157,11 @@ struct TargetInfo {
   bool hasDependentLaunch;
 
   int64_t numSimds() const { return computeUnits * simdsPerCU; }
+  /// Whether the matrix kernels copy the operands of K steps of `stepRows`
+  /// rows through the operand pipeline (operandCopyStages).
+  bool stagesOperandSteps(int64_t stepRows) const {
+    return operandCopyStages > 0 && stepRows <= maxStagedStepRows;
+  }
   /// Waves one SIMD can hold when each wave uses `vgprs` registers.
   int64_t wavesPerSimd(int64_t vgprs) const;
 };

@@ -5,8 +5,9 @@
 // gfx11 WMMA (WmmaLowering.cpp) or NVIDIA mma.sync (MmaSyncLowering.cpp).
 // Both read fragment-layout weights (Repack.h), give each wave 32 columns
 // and waveRows rows of the workgroup tile, scale each group's f32 partial
-// once, and (prefill) stage 32-K chunks of the workgroup's A rows in LDS,
-// double buffered. This class holds that geometry, the checks and the
+// once, and (prefill, unless mma.sync stages all operands of short steps)
+// stage 32-K chunks of the workgroup's A rows in LDS, double buffered.
+// This class holds that geometry, the checks and the
 // staging; the subclasses own the lane mapping and the inner loop.
 //
 //===----------------------------------------------------------------------===//

@@ -122,13 +122,12 @@ private:
   int64_t stepRows() const { return kFragmentBlockK * wordsPerLane(); }
   int64_t stepsPerSplit() const { return kPerSplit() / stepRows(); }
   /// Whether the operands go through the cp.async stages: prefill with
-  /// steps under 4 words on a target with the pipeline (instead of the A
-  /// chunk double buffer), small batch with lds_bytes for them (the tiler
-  /// gives it to steps under 4 words).
+  /// steps the target stages (TargetInfo::stagesOperandSteps; instead of
+  /// the A chunk double buffer), small batch with lds_bytes for them (the
+  /// tiler gives it to the same steps where two stages fit).
   bool stagesOperands() const {
     if (tiling.getStrategy() == TilingStrategy::Prefill)
-      return target.operandCopyStages > 0 &&
-             wordsPerLane() < kFragmentWordsPerColumn;
+      return target.stagesOperandSteps(stepRows());
     return tiling.getLdsBytes() != 0;
   }
   bool stagesAInLds() const override {

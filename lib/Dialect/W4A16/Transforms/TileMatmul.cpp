@@ -85,18 +85,6 @@ struct TileSizes {
   int64_t tileM, tileN, tileK, splitK, workgroupSize, ldsBytes;
 };
 
-/// Whether the matrix kernels copy their operands through the target's
-/// pipeline (TargetInfo::operandCopyStages): steps of fewer than
-/// kMaxMatrixBlocks blocks. Steps of 4 blocks (16-byte loads) keep their
-/// loads in registers: in small batch on the H100 their stages ran 1.1-2.2x
-/// slower (the shared memory they take leaves the A re-reads less L1),
-/// while steps of one block gained 4-20% (G32, M = 4..64;
-/// bench/results/decode-probe-H100-2026-11-24.md, "Session 7").
-bool stagesOperands(const TileSizes &t, const TargetInfo &target) {
-  return target.operandCopyStages > 0 &&
-         t.tileK < kMaxMatrixBlocks * ::w4a16::kFragmentBlockK;
-}
-
 /// LDS a strategy needs for given tiles: decode reduces f32 partials of all
 /// waves; with staged operands, as many stages of the pipeline as fit (none
 /// where two do not fit: small batch then loads into registers); otherwise
@@ -107,7 +95,7 @@ int64_t ldsBytesFor(TilingStrategy strategy, const TileSizes &t,
   int64_t waves = t.workgroupSize / target.waveSize;
   if (strategy == TilingStrategy::Decode)
     return waves * t.tileN * t.tileM * 4;
-  if (stagesOperands(t, target)) {
+  if (target.stagesOperandSteps(t.tileK)) {
     int64_t stageBytes = getOperandStageBytes(waves, t.tileM, t.tileK);
     int64_t stages = std::min(target.operandCopyStages,
                               target.ldsBytesPerWorkgroup / stageBytes);
@@ -266,7 +254,7 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
   // 128 rows with A double-buffered; "Session 8" of
   // bench/results/decode-probe-H100-2026-11-24.md).
   if (strategy == TilingStrategy::Prefill && !stagedPrefill &&
-      stagesOperands(t, target))
+      target.stagesOperandSteps(t.tileK))
     return chooseTiles(strategy, range, problem, target,
                        /*stagedPrefill=*/true);
   return t;

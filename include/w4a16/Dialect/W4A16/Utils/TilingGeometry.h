@@ -72,7 +72,7 @@ int64_t getSegmentK(TilingAttr tiling, QuantSchemeAttr scheme, int64_t k,
 /// segments then never cross a slice or a group.
 LogicalResult verifySplitKGeometry(MatmulOp op, TilingAttr tiling);
 
-/// Workgroup memory of one stage of the small-batch operand pipeline
+/// Workgroup memory of one stage of the matrix kernels' operand pipeline
 /// (TargetInfo::operandCopyStages) for `waves` waves of 32 columns and a
 /// `tileM`-row tile walking K in steps of `stepRows` rows (tile_k): per wave,
 /// the packed weights of one step, one zero-point word and one pair of
