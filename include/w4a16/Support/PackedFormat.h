@@ -80,7 +80,6 @@ constexpr PackedPosition zeroPosition(PackedLayout layout, int64_t g,
 /// low mantissa bits of these 16-bit patterns gives the float bias + q
 /// exactly, in f16 (1024 + q) and in bf16 (128 + q).
 inline constexpr uint32_t kF16MagicBits = 0x6400;
-inline constexpr uint32_t kF16SignBit = 0x8000;
 inline constexpr int64_t kF16MagicBias = 1024;
 /// The f16 variant for a q in bits 4..7, read in place: 0x5400 is the
 /// exponent of 64, whose mantissa unit is 1/16, so 0x5400 | 16q is 64 + q.
@@ -88,6 +87,8 @@ inline constexpr uint32_t kF16HighNibbleMagicBits = 0x5400;
 inline constexpr int64_t kF16HighNibbleMagicBias = 64;
 inline constexpr uint32_t kBf16MagicBits = 0x4300;
 inline constexpr int64_t kBf16MagicBias = 128;
+/// The sign bit of an f16 and of a bf16.
+inline constexpr uint32_t kHalfSignBit = 0x8000;
 
 /// A 16-bit pattern repeated in both halves of a 32-bit word (a packed pair).
 constexpr uint32_t pairOf(uint32_t bits16) { return bits16 | bits16 << 16; }

@@ -247,13 +247,29 @@ private:
   Value copyStep(ImplicitLocOpBuilder &b, const Lane &lane,
                  const MainKernelArgs &args, const OperandStage &operands,
                  Value step);
-  /// With stages, at `step`: copies the step operandSlots() - 1 ahead, waits
-  /// for `step`'s copies (and the warp's) and returns its slot.
-  Value advanceOperands(ImplicitLocOpBuilder &b, const Lane &lane,
-                        const MainKernelArgs &args,
-                        const OperandStage &operands, Value step);
+  /// Whether a staged step waits for the next step's copies at its end and
+  /// meets the workgroup at one barrier, at its start (small batch: H100,
+  /// G32 M = 4..32 1-5% faster), or waits for its own copies at its start
+  /// between two barriers (prefill: one barrier was 4-7% slower at M = 512
+  /// and 2048).
+  bool waitsAtStepEnd() const {
+    return tiling.getStrategy() == TilingStrategy::SmallBatch;
+  }
+  /// With stages, at `step`: once the workgroup has read step - 1, copies
+  /// the step operandSlots() - 1 ahead into its slot. Returns `step`'s slot,
+  /// whose copies have landed (with waitsAtStepEnd(), at the end of the
+  /// step before: then also the copy's group, for waitForStep).
+  std::pair<Value, Value> advanceOperands(ImplicitLocOpBuilder &b,
+                                          const Lane &lane,
+                                          const MainKernelArgs &args,
+                                          const OperandStage &operands,
+                                          Value step);
+  /// With stages and waitsAtStepEnd(): waits until all copy groups but the
+  /// newest operandSlots() - 2 (the last of them `group`) have landed: after
+  /// the prologue the first step's, at the end of a step the next one's.
+  void waitForStep(ImplicitLocOpBuilder &b, Value group);
   /// The -(bias + z) term of each B fragment, splat over a dequantized pair,
-  /// from its zero points.
+  /// from its zero points (exact bits, createNegatedZeroPair).
   SmallVector<Value> getZeroTerms(ImplicitLocOpBuilder &b,
                                   ValueRange zeroPoints);
   void buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
@@ -468,38 +484,42 @@ Value MmaSyncLowering::copyStep(ImplicitLocOpBuilder &b, const Lane &lane,
       b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), copies);
 }
 
-Value MmaSyncLowering::advanceOperands(ImplicitLocOpBuilder &b,
-                                       const Lane &lane,
-                                       const MainKernelArgs &args,
-                                       const OperandStage &operands,
-                                       Value step) {
+std::pair<Value, Value>
+MmaSyncLowering::advanceOperands(ImplicitLocOpBuilder &b, const Lane &lane,
+                                 const MainKernelArgs &args,
+                                 const OperandStage &operands, Value step) {
   int64_t stages = operandSlots();
-  // The slot of step + stages - 1 held step - 1, which every thread of the
-  // workgroup has read once it passes this barrier.
+  // Past this barrier every thread has read step - 1, whose slot the copy
+  // of step + stages - 1 reuses (and, with waitsAtStepEnd(), every
+  // thread's copies of `step` are visible).
   gpu::BarrierOp::create(b);
   Value group = copyStep(b, lane, args, operands,
                          arith::AddIOp::create(b, step, cIndex(b, stages - 1)));
+  Value slot = arith::RemUIOp::create(b, step, cIndex(b, stages));
+  if (waitsAtStepEnd())
+    return {slot, group};
   // The newest stages - 1 groups (steps after `step`) may still be in
   // flight; the barrier makes the other threads' copies of `step` visible.
   nvgpu::DeviceAsyncWaitOp::create(b, group, b.getI32IntegerAttr(stages - 1));
   gpu::BarrierOp::create(b);
-  return arith::RemUIOp::create(b, step, cIndex(b, stages));
+  return {slot, Value()};
+}
+
+void MmaSyncLowering::waitForStep(ImplicitLocOpBuilder &b, Value group) {
+  nvgpu::DeviceAsyncWaitOp::create(b, group,
+                                   b.getI32IntegerAttr(operandSlots() - 2));
 }
 
 SmallVector<Value> MmaSyncLowering::getZeroTerms(ImplicitLocOpBuilder &b,
                                                  ValueRange zeroPoints) {
-  auto halvesType = VectorType::get({2}, activation);
   SmallVector<Value> terms;
-  for (Value points : zeroPoints) {
-    Value biased = arith::AddIOp::create(
-        b, vector::ExtractOp::create(b, points, 0),
-        arith::ConstantIntOp::create(b, b.getI32Type(),
-                                     getMagicBias(activation).bias));
-    terms.push_back(vector::BroadcastOp::create(
-        b, halvesType,
-        arith::NegFOp::create(b,
-                              arith::UIToFPOp::create(b, activation, biased))));
-  }
+  for (Value points : zeroPoints)
+    terms.push_back(vector::BitCastOp::create(
+        b, VectorType::get({2}, activation),
+        vector::BroadcastOp::create(
+            b, VectorType::get({1}, b.getI32Type()),
+            createNegatedZeroPair(b, vector::ExtractOp::create(b, points, 0),
+                                  activation, /*inPlaceHigh=*/false))));
   return terms;
 }
 
@@ -520,9 +540,9 @@ void MmaSyncLowering::buildStep(
   auto aType = VectorType::get({4, 2}, activation);
   auto bType = VectorType::get({2, 2}, activation);
   SmallVector<Value> current, terms(zeroTerms);
-  Value slot;
+  Value slot, copies;
   if (operands.words) {
-    slot = advanceOperands(b, lane, args, operands, step);
+    std::tie(slot, copies) = advanceOperands(b, lane, args, operands, step);
     SmallVector<Value> zeroPoints;
     for (int64_t j = 0; j < kWaveTilesN; ++j) {
       current.push_back(vector::LoadOp::create(
@@ -627,6 +647,8 @@ void MmaSyncLowering::buildStep(
     if (stage)
       gpu::BarrierOp::create(b);
   }
+  if (copies)
+    waitForStep(b, copies);
 }
 
 void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
@@ -747,9 +769,12 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
           cIndex(b, aCopyElements()), cIndex(b, 0));
       lane.aCopies.push_back(copy);
     }
+    Value copies;
     for (int64_t s = 0; s + 1 < operandSlots(); ++s)
-      copyStep(b, lane, args, operands,
-               arith::AddIOp::create(b, firstStep, cIndex(b, s)));
+      copies = copyStep(b, lane, args, operands,
+                        arith::AddIOp::create(b, firstStep, cIndex(b, s)));
+    if (waitsAtStepEnd())
+      waitForStep(b, copies);
   } else {
     for (int64_t s = 0; s < stepsInFlight(); ++s)
       llvm::append_range(

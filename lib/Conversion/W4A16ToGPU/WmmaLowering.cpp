@@ -125,25 +125,16 @@ std::pair<Value, Value> WmmaLowering::getZeroTerms(ImplicitLocOpBuilder &b,
         b, zero, arith::ConstantIntOp::create(b, i32, magic.bias));
     return {arith::UIToFPOp::create(b, b.getF32Type(), biased), Value()};
   }
-  // Exact f16 bit patterns, in both halves of a word so that the addition
-  // stays one packed instruction: 0xE400 | z = -(1024 + z) and
-  // 0xD400 | 16z = -(64 + z).
-  auto pairOf = [&](Value bits, uint32_t pattern) -> Value {
-    auto wordsType = VectorType::get({::w4a16::kFragmentWordsPerColumn}, i32);
-    Value pair = arith::OrIOp::create(
-        b,
-        arith::MulIOp::create(b, bits,
-                              arith::ConstantIntOp::create(b, i32, 0x10001)),
-        arith::ConstantIntOp::create(b, i32, ::w4a16::pairOf(pattern)));
+  // Splat over the 8 halves of a 4-word load, so that the addition stays one
+  // packed instruction.
+  auto splat = [&](bool inPlaceHigh) -> Value {
+    Value pair = createNegatedZeroPair(b, zero, activation, inPlaceHigh);
     return vector::BitCastOp::create(
         b, VectorType::get({2 * ::w4a16::kFragmentWordsPerColumn}, activation),
-        vector::BroadcastOp::create(b, wordsType, pair));
+        vector::BroadcastOp::create(
+            b, VectorType::get({::w4a16::kFragmentWordsPerColumn}, i32), pair));
   };
-  Value sixteenZ = arith::ShLIOp::create(
-      b, zero, arith::ConstantIntOp::create(b, i32, ::w4a16::kBitsPerValue));
-  return {pairOf(zero, ::w4a16::kF16MagicBits | ::w4a16::kF16SignBit),
-          pairOf(sixteenZ,
-                 ::w4a16::kF16HighNibbleMagicBits | ::w4a16::kF16SignBit)};
+  return {splat(/*inPlaceHigh=*/false), splat(/*inPlaceHigh=*/true)};
 }
 
 /// Dequantizes the 4 words of a lane's 32-K block into the B fragments of

@@ -201,3 +201,24 @@ SmallVector<Value> mlir::w4a16::createBiasedNibblePairs(ImplicitLocOpBuilder &b,
   }
   return pairs;
 }
+
+Value mlir::w4a16::createNegatedZeroPair(ImplicitLocOpBuilder &b, Value zero,
+                                         Type activation, bool inPlaceHigh) {
+  using namespace ::w4a16;
+  assert((!inPlaceHigh || activation.isF16()) &&
+         "only f16 reads nibbles in place");
+  Type i32 = b.getI32Type();
+  uint32_t pattern =
+      kHalfSignBit |
+      (inPlaceHigh ? kF16HighNibbleMagicBits
+                   : getMagicBias(activation).pairBits & 0xFFFFu);
+  if (inPlaceHigh)
+    zero = arith::ShLIOp::create(
+        b, zero, arith::ConstantIntOp::create(b, i32, kBitsPerValue));
+  // z * 0x10001 puts z in both halves; OR-ing the pattern adds it exactly.
+  return arith::OrIOp::create(
+      b,
+      arith::MulIOp::create(b, zero,
+                            arith::ConstantIntOp::create(b, i32, pairOf(1))),
+      arith::ConstantIntOp::create(b, i32, pairOf(pattern)));
+}
