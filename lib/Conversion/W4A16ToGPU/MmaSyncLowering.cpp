@@ -269,7 +269,7 @@ private:
   /// the prologue the first step's, at the end of a step the next one's.
   void waitForStep(ImplicitLocOpBuilder &b, Value group);
   /// The -(bias + z) term of each B fragment, splat over a dequantized pair,
-  /// from its zero points (exact bits, createNegatedZeroPair).
+  /// from its zero points (exact bits, createNegatedZeroTerm).
   SmallVector<Value> getZeroTerms(ImplicitLocOpBuilder &b,
                                   ValueRange zeroPoints);
   void buildStep(ImplicitLocOpBuilder &b, const Lane &lane,
@@ -514,12 +514,9 @@ SmallVector<Value> MmaSyncLowering::getZeroTerms(ImplicitLocOpBuilder &b,
                                                  ValueRange zeroPoints) {
   SmallVector<Value> terms;
   for (Value points : zeroPoints)
-    terms.push_back(vector::BitCastOp::create(
-        b, VectorType::get({2}, activation),
-        vector::BroadcastOp::create(
-            b, VectorType::get({1}, b.getI32Type()),
-            createNegatedZeroPair(b, vector::ExtractOp::create(b, points, 0),
-                                  activation, /*inPlaceHigh=*/false))));
+    terms.push_back(createNegatedZeroTerm(
+        b, vector::ExtractOp::create(b, points, 0), activation,
+        /*inPlaceHigh=*/false, /*words=*/1));
   return terms;
 }
 

@@ -127,14 +127,11 @@ std::pair<Value, Value> WmmaLowering::getZeroTerms(ImplicitLocOpBuilder &b,
   }
   // Splat over the 8 halves of a 4-word load, so that the addition stays one
   // packed instruction.
-  auto splat = [&](bool inPlaceHigh) -> Value {
-    Value pair = createNegatedZeroPair(b, zero, activation, inPlaceHigh);
-    return vector::BitCastOp::create(
-        b, VectorType::get({2 * ::w4a16::kFragmentWordsPerColumn}, activation),
-        vector::BroadcastOp::create(
-            b, VectorType::get({::w4a16::kFragmentWordsPerColumn}, i32), pair));
+  auto term = [&](bool inPlaceHigh) {
+    return createNegatedZeroTerm(b, zero, activation, inPlaceHigh,
+                                 ::w4a16::kFragmentWordsPerColumn);
   };
-  return {splat(/*inPlaceHigh=*/false), splat(/*inPlaceHigh=*/true)};
+  return {term(/*inPlaceHigh=*/false), term(/*inPlaceHigh=*/true)};
 }
 
 /// Dequantizes the 4 words of a lane's 32-K block into the B fragments of

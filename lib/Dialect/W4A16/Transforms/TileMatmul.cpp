@@ -30,9 +30,6 @@ namespace {
 constexpr int64_t kUnbounded = TilingAttr::kUnboundedM;
 /// Fewest K rows a split keeps, so its main loop amortizes the reduction.
 constexpr int64_t kMinRowsPerSplit = 256;
-/// Fragment blocks of K (32 rows) in one step of the matrix kernels, at
-/// most: one 16-byte load of 4 words per lane and column.
-constexpr int64_t kMaxMatrixBlocks = 4;
 
 /// An inclusive range of M; `max == kUnbounded` has no upper end.
 struct MRange {
@@ -171,7 +168,8 @@ int64_t choosePrefillSplitK(const Problem &problem, const TargetInfo &target,
 int64_t chooseMatrixTileK(const Problem &problem, int64_t splitK) {
   int64_t block = ::w4a16::kFragmentBlockK;
   int64_t segment = getGroupSpanK(problem.groupRows, problem.k / splitK);
-  int64_t blocks = kMaxMatrixBlocks;
+  // At most one 16-byte load of a column's words per lane and step.
+  int64_t blocks = ::w4a16::kFragmentWordsPerColumn;
   while (blocks > 1 && segment % (blocks * block) != 0)
     blocks /= 2;
   return blocks * block;

@@ -202,8 +202,9 @@ SmallVector<Value> mlir::w4a16::createBiasedNibblePairs(ImplicitLocOpBuilder &b,
   return pairs;
 }
 
-Value mlir::w4a16::createNegatedZeroPair(ImplicitLocOpBuilder &b, Value zero,
-                                         Type activation, bool inPlaceHigh) {
+Value mlir::w4a16::createNegatedZeroTerm(ImplicitLocOpBuilder &b, Value zero,
+                                         Type activation, bool inPlaceHigh,
+                                         int64_t words) {
   using namespace ::w4a16;
   assert((!inPlaceHigh || activation.isF16()) &&
          "only f16 reads nibbles in place");
@@ -216,9 +217,12 @@ Value mlir::w4a16::createNegatedZeroPair(ImplicitLocOpBuilder &b, Value zero,
     zero = arith::ShLIOp::create(
         b, zero, arith::ConstantIntOp::create(b, i32, kBitsPerValue));
   // z * 0x10001 puts z in both halves; OR-ing the pattern adds it exactly.
-  return arith::OrIOp::create(
+  Value pair = arith::OrIOp::create(
       b,
       arith::MulIOp::create(b, zero,
                             arith::ConstantIntOp::create(b, i32, pairOf(1))),
       arith::ConstantIntOp::create(b, i32, pairOf(pattern)));
+  return vector::BitCastOp::create(
+      b, VectorType::get({2 * words}, activation),
+      vector::BroadcastOp::create(b, VectorType::get({words}, i32), pair));
 }

@@ -48,14 +48,15 @@ static_assert(::w4a16::nibbleShift(::w4a16::PackedLayout::Gptq,
 SmallVector<Value> createBiasedNibblePairs(ImplicitLocOpBuilder &b, Value words,
                                            Type activation,
                                            bool oddPairsInPlace);
-/// The addend -(bias + z) that turns a pair of createBiasedNibblePairs into
-/// q - z, for an i32 zero point z (at most 16), in both halves of an i32, as
-/// exact bit patterns (no int-to-float conversion): the sign bit and the
-/// magic bits OR-ed with z, whose bits lie below the pattern's. With
-/// `inPlaceHigh` (f16 only) it is -(64 + z), the addend of a pair read in
-/// place as bias + 16 q once scaled by 1/16.
-Value createNegatedZeroPair(ImplicitLocOpBuilder &b, Value zero,
-                            Type activation, bool inPlaceHigh);
+/// The addend -(bias + z) that turns the pairs of createBiasedNibblePairs
+/// into q - z, for an i32 zero point z (at most 16), splat over the
+/// 2 x `words` halves of a vector of `activation`, built from exact bit
+/// patterns (no int-to-float conversion): the sign bit and the magic bits
+/// OR-ed with z, whose bits lie below the pattern's. With `inPlaceHigh` (f16
+/// only) it is -(64 + z), the addend of a pair read in place as bias + 16 q
+/// once scaled by 1/16.
+Value createNegatedZeroTerm(ImplicitLocOpBuilder &b, Value zero,
+                            Type activation, bool inPlaceHigh, int64_t words);
 
 //===----------------------------------------------------------------------===//
 // K: split-K slices and the segments between two scale applications
