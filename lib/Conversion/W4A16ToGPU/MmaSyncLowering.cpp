@@ -37,8 +37,10 @@
 // of 7.6 cycles per instruction waited on memory with one step loaded ahead
 // in registers). Staged prefill kernels are built for TargetInfo::
 // stagedPrefillWavesPerCU waves per SM (.minnctapersm), which caps their
-// registers. Step s lives in slot s % operandSlots(): lane l's W words
-// of B fragment j at (32 j + l) W, the zero-point word of fragment l % 4 at
+// registers. Step s lives in slot s % operandSlots(): the warp's words as
+// qweight holds them, a 64-word run per word block and 16-column tile
+// (block-major, copied 16 bytes per lane: H100 G32 3-7% faster than a
+// 4-byte copy per fragment), the zero-point word of fragment l % 4 at
 // 128 W + l, the scale pair of fragment (l / 4) % 4, C columns 2 (l % 4)
 // and + 1, at 2 l of the scales, and the A tile in K order (rows past M
 // zero-filled, not read); threads read what others copied after a barrier.
@@ -91,6 +93,10 @@ constexpr uint64_t kLoadAlignment = 16;
 constexpr int64_t kBypassL1Bytes = 16;
 /// Scales per lane in an operand stage: one C column pair.
 constexpr int64_t kScalesPerLane = 2;
+/// Words of one K block of a 16-column tile in the fragment layout: the
+/// run a warp's stage holds per tile and word block of a step, as qweight
+/// holds it.
+constexpr int64_t kTileRunWords = kFragmentBlockN * kFragmentWordsPerColumn;
 /// Weight words per lane and 16-row A fragment the small-batch kernel keeps
 /// loading into registers ahead of its MMAs when it does not stage them
 /// (whole steps of W = 4 words per fragment): with one step in flight a
@@ -214,6 +220,9 @@ private:
     /// + 1 of fragment (l / 4) % 4) and the zero-point word zeroCopyWord (of
     /// fragment l % 4; null without packed zeros).
     Value wave, scaleCopyColumn, zeroCopyWord;
+    /// With stages: the tile and the first word of its run that the lane
+    /// copies of each word block of a step.
+    Value wordCopyTile, wordCopyOffset;
   };
 
   /// The 32-K chunk `chunk` (global, counted in 32-K units) of A in the
@@ -441,19 +450,21 @@ Value MmaSyncLowering::copyStep(ImplicitLocOpBuilder &b, const Lane &lane,
                                 const OperandStage &operands, Value step) {
   int64_t words = wordsPerLane();
   Value slot = arith::RemUIOp::create(b, step, cIndex(b, operandSlots()));
-  UnitAttr bypassL1 = 4 * words == kBypassL1Bytes ? b.getUnitAttr() : nullptr;
   SmallVector<Value> copies;
-  for (int64_t j = 0; j < kWaveTilesN; ++j) {
+  Value clamped = arith::MinUIOp::create(b, step, lane.lastStep);
+  for (int64_t r = 0; r < words; ++r) {
     Value at = arith::MulIOp::create(
-        b, arith::AddIOp::create(b, lane.lane, cIndex(b, j * target.waveSize)),
-        cIndex(b, words));
+        b, arith::AddIOp::create(b, lane.lane, cIndex(b, r * target.waveSize)),
+        cIndex(b, kFragmentWordsPerColumn));
+    Value block = arith::AddIOp::create(
+        b, arith::MulIOp::create(b, clamped, cIndex(b, words)), cIndex(b, r));
     copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
         b, operands.words, ValueRange{slot, lane.wave, at}, args.qweight,
-        getStepWordIndices(b, lane, step, j), b.getIndexAttr(words),
-        /*srcElements=*/Value(), bypassL1));
+        ValueRange{block, lane.wordCopyTile, lane.wordCopyOffset},
+        b.getIndexAttr(kFragmentWordsPerColumn), /*srcElements=*/Value(),
+        b.getUnitAttr()));
   }
-  Value firstRow = arith::MulIOp::create(
-      b, arith::MinUIOp::create(b, step, lane.lastStep), cIndex(b, stepRows()));
+  Value firstRow = arith::MulIOp::create(b, clamped, cIndex(b, stepRows()));
   Value group = arith::DivUIOp::create(
       b, firstRow, cIndex(b, scheme.getEffectiveGroupSize(k)));
   copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
@@ -542,14 +553,22 @@ void MmaSyncLowering::buildStep(
     std::tie(slot, copies) = advanceOperands(b, lane, args, operands, step);
     SmallVector<Value> zeroPoints;
     for (int64_t j = 0; j < kWaveTilesN; ++j) {
+      // Tile run (stepBlock, j / 2), at the lane's column and word.
+      Value run = arith::AddIOp::create(
+          b,
+          arith::MulIOp::create(b, lane.stepBlock,
+                                cIndex(b, kWaveTilesN / kFragmentsPerTile)),
+          cIndex(b, j / kFragmentsPerTile));
+      Value at = arith::AddIOp::create(
+          b, arith::MulIOp::create(b, run, cIndex(b, kTileRunWords)),
+          arith::AddIOp::create(
+              b,
+              arith::MulIOp::create(b, lane.bColumns[j],
+                                    cIndex(b, kFragmentWordsPerColumn)),
+              lane.wordInColumn));
       current.push_back(vector::LoadOp::create(
           b, VectorType::get({words}, b.getI32Type()), operands.words,
-          ValueRange{slot, lane.wave,
-                     arith::MulIOp::create(
-                         b,
-                         arith::AddIOp::create(b, lane.lane,
-                                               cIndex(b, j * target.waveSize)),
-                         cIndex(b, words))},
+          ValueRange{slot, lane.wave, at},
           /*nontemporal=*/false, llvm::Align(4 * words)));
       Value zeroWord =
           lane.zeroCopyWord
@@ -726,9 +745,10 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
     ValueRange buffers = func.getWorkgroupAttributions().take_back(3);
     operands = {buffers[0], buffers[1], buffers[2]};
     lane.wave = arith::DivUIOp::create(b, lane.tid, cIndex(b, target.waveSize));
-    // Lane l copies the scale pair of fragment (l / 4) % 4 and the
-    // zero-point word of fragment l % 4 (the word of all 8 columns).
-    auto fragmentColumn = [&](Value fragment) {
+    // Lane l copies 16 bytes of each word block of a step (tile
+    // l / 16, words from 4 (l % 16)), the scale pair of fragment (l / 4) % 4
+    // and the zero-point word of fragment l % 4 (the word of all 8 columns).
+    auto selectTile = [&](Value fragment) {
       Value tile = lane.nTiles.back();
       for (int64_t t = lane.nTiles.size() - 1; t-- > 0;)
         tile = arith::SelectOp::create(
@@ -736,13 +756,27 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
             arith::CmpIOp::create(b, arith::CmpIPredicate::ult, fragment,
                                   cIndex(b, (t + 1) * kFragmentsPerTile)),
             lane.nTiles[t], tile);
+      return tile;
+    };
+    auto fragmentColumn = [&](Value fragment) {
       Value inTile = arith::MulIOp::create(
           b, arith::RemUIOp::create(b, fragment, cIndex(b, kFragmentsPerTile)),
           cIndex(b, kMmaN));
       return arith::AddIOp::create(
-          b, arith::MulIOp::create(b, tile, cIndex(b, kFragmentBlockN)),
+          b,
+          arith::MulIOp::create(b, selectTile(fragment),
+                                cIndex(b, kFragmentBlockN)),
           inTile);
     };
+    int64_t lanesPerRun = kTileRunWords / kFragmentWordsPerColumn;
+    assert(lanesPerRun * (kWaveTilesN / kFragmentsPerTile) == target.waveSize &&
+           "a warp's 16-byte copies cover its tiles' runs of a word block");
+    lane.wordCopyTile = selectTile(arith::MulIOp::create(
+        b, arith::DivUIOp::create(b, lane.lane, cIndex(b, lanesPerRun)),
+        cIndex(b, kFragmentsPerTile)));
+    lane.wordCopyOffset = arith::MulIOp::create(
+        b, arith::RemUIOp::create(b, lane.lane, cIndex(b, lanesPerRun)),
+        cIndex(b, kFragmentWordsPerColumn));
     Value scaleFragment =
         arith::RemUIOp::create(b, lane.group, cIndex(b, kWaveTilesN));
     lane.scaleCopyColumn = arith::AddIOp::create(

@@ -116,7 +116,7 @@ func.func @f16_g128(%x: tensor<?x1024xf16>, %w: tensor<128x208xi32>, %s: tensor<
 // SB: gpu.func @matmul_0_small_batch
 // SB: scf.for
 // SB: scf.for
-// SB: nvgpu.device_async_copy %{{.*}}, %{{.*}}, 1 : memref<32x13x64xi32> to memref<4x4x160xi32, #gpu.address_space<workgroup>>
+// SB: nvgpu.device_async_copy %{{.*}}, %{{.*}}, 4 {bypassL1} : memref<32x13x64xi32> to memref<4x4x160xi32, #gpu.address_space<workgroup>>
 // SB-NOT: memref<8x13xi32>
 // SB: vector.load %{{.*}} {alignment = 4 : i64} : memref<4x4x160xi32, #gpu.address_space<workgroup>>, vector<1xi32>
 // SB: vector.bitcast %{{.*}} : vector<1xi32> to vector<2xbf16>
@@ -165,17 +165,29 @@ func.func @bf16_g32(%x: tensor<?x1024xbf16>, %w: tensor<128x208xi32>, %s: tensor
 // Each of the 128 threads copies 8 activations of the A tile per step; rows
 // past M read nothing: the copy zero-fills them (their results are dropped)
 // instead of reading row M - 1 many times.
-// Before the loops, 3 steps start copying, each one group: per fragment the
-// lane's word, its scale pair, its A piece (16 bytes, past L1) and its
-// zero-point word. Every step is clamped to the split's last one
-// (first + 7): copies ahead past the split re-read cached data.
+// Before the loops, 3 steps start copying, each one group: 16 bytes of
+// the warp's words (past L1), the lane's scale pair, its A piece (16 bytes,
+// past L1) and its zero-point word. The words of a step are the 64-word runs
+// of the warp's two 16-column tiles as qweight holds them: lane l copies
+// words 4 (l % 16) of tile l / 16 to words 4 l of the warp's stage. Every
+// step is clamped to the split's last one (first + 7): copies ahead past
+// the split re-read cached data.
 // SB: %[[BEGIN:.*]] = arith.muli %block_id_y, %c256{{.*}} : index
 // SB: %[[FIRST:.*]] = arith.divui %[[BEGIN]], %c32{{.*}} : index
 // SB: %[[LAST:.*]] = arith.addi %[[FIRST]], %c7{{.*}} : index
+// SB: %[[COPY_RUN_INDEX:.*]] = arith.divui %[[LANE:.*]], %c16{{.*}} : index
+// SB: %[[RUN_FRAGMENT:.*]] = arith.muli %[[COPY_RUN_INDEX]], %c2{{.*}} : index
+// SB: %[[FIRST_TILE:.*]] = arith.cmpi ult, %[[RUN_FRAGMENT]], %c2{{.*}} : index
+// SB: %[[TILE:.*]] = arith.select %[[FIRST_TILE]], %{{.*}}, %{{.*}} : index
+// SB: %[[RUN_WORD:.*]] = arith.remui %[[LANE]], %c16{{.*}} : index
+// SB: %[[OFFSET:.*]] = arith.muli %[[RUN_WORD]], %c4{{.*}} : index
 // SB: %[[INSIDE:.*]] = arith.cmpi ult, %{{.*}}, %arg5 : index
 // SB: %[[ELEMENTS:.*]] = arith.select %[[INSIDE]], %c8{{.*}}, %c0{{.*}} : index
 // SB: arith.minui %{{.*}}, %[[LAST]] : index
-// SB-COUNT-4: nvgpu.device_async_copy %{{.*}}, %[[WORDS]][%{{.*}}], 1 : memref<32x13x64xi32> to memref<4x4x160xi32, #gpu.address_space<workgroup>>
+// SB: %[[AT_LANE:.*]] = arith.addi %[[LANE]], %c0{{.*}} : index
+// SB: %[[AT:.*]] = arith.muli %[[AT_LANE]], %c4{{.*}} : index
+// SB: nvgpu.device_async_copy %{{.*}}[%{{.*}}, %[[TILE]], %[[OFFSET]]], %[[WORDS]][%{{.*}}, %{{.*}}, %[[AT]]], 4 {bypassL1} : memref<32x13x64xi32> to memref<4x4x160xi32, #gpu.address_space<workgroup>>
+// SB-NOT: memref<32x13x64xi32> to
 // SB: nvgpu.device_async_copy %{{.*}}, %[[SCALES]][%{{.*}}], 2 : memref<32x208xf16> to memref<4x4x64xf16, #gpu.address_space<workgroup>>
 // SB: nvgpu.device_async_copy %{{.*}}, %[[ROWS]][%{{.*}}], 8, %[[ELEMENTS]] {bypassL1} : memref<?x1024xf16> to memref<4x32x32xf16, #gpu.address_space<workgroup>>
 // SB: nvgpu.device_async_copy %{{.*}}, %[[WORDS]][%{{.*}}], 1 : memref<32x26xi32> to memref<4x4x160xi32, #gpu.address_space<workgroup>>
@@ -203,7 +215,12 @@ func.func @bf16_g32(%x: tensor<?x1024xbf16>, %w: tensor<128x208xi32>, %s: tensor
 // SB-NOT: memref<32x26xi32>
 // SB-NOT: memref<?x1024xf16>, vector
 // SB-NOT: arith.uitofp
-// SB: vector.load %[[WORDS]][{{.*}}] {alignment = 4 : i64} : memref<4x4x160xi32, #gpu.address_space<workgroup>>, vector<1xi32>
+// Fragment j's word of lane 4g + t: run j / 2, column g + 8 (j % 2), word t.
+// SB: %[[READ_RUN_AT:.*]] = arith.muli %{{.*}}, %c64 : index
+// SB: %[[READ_COLUMN:.*]] = arith.muli %{{.*}}, %c4{{.*}} : index
+// SB: %[[READ_WORD:.*]] = arith.addi %[[READ_COLUMN]], %{{.*}} : index
+// SB: %[[READ_AT:.*]] = arith.addi %[[READ_RUN_AT]], %[[READ_WORD]] : index
+// SB: vector.load %[[WORDS]][%{{.*}}, %{{.*}}, %[[READ_AT]]] {alignment = 4 : i64} : memref<4x4x160xi32, #gpu.address_space<workgroup>>, vector<1xi32>
 // SB: memref.load %[[WORDS]][%{{.*}}, %{{.*}}, %c128{{.*}}]
 // SB: %[[Z:.*]] = arith.muli %{{.*}}, %c65537_i32{{.*}} : i32
 // SB: arith.ori %[[Z]], %c-469703680_i32{{.*}} : i32
