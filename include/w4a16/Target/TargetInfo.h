@@ -99,13 +99,15 @@ struct TargetInfo {
   /// WMMA kernels do not stage them).
   int64_t operandCopyStages;
   /// The longest K step (tile_k) whose operands go through that pipeline;
-  /// longer steps keep their loads in registers. H100: 64 (steps under 4
-  /// words per lane). In small batch, 4-word (128-row) steps in stages ran
-  /// 1.1-2.2x slower (the shared memory they take leaves the A re-reads
-  /// less L1), 1-word steps gained 4-20% (G32, M = 4..64;
-  /// bench/results/decode-probe-H100-2026-11-24.md, "Session 7"); G128
+  /// longer steps keep their loads in registers. The tiler gives small
+  /// batch no longer steps, so all of its steps stage. H100: 64 (steps
+  /// under 4 words per lane). In small batch, 1-word steps gained 4-20%
+  /// (G32, M = 4..64; bench/results/decode-probe-H100-2026-11-24.md,
+  /// "Session 7"), and G128 in 64-row stages, with each lane copying 16
+  /// bytes, ran 0.74-1.0x the time of 128-row steps loaded into registers
+  /// (M = 64 0.74, 32 0.82, 16 0.91, 4 and 8 ~1.0; "Session 10"); G128
   /// prefill in 32- and 64-row stages ran 1.04-1.28x slower at M = 512 and
-  /// 2048 ("Session 8").
+  /// 2048 ("Session 8"), so prefill keeps 128-row steps in registers.
   int64_t maxStagedStepRows;
   /// Waves per compute unit the prefill kernels with staged operands are
   /// built to hold at once (PTX .minnctapersm for their workgroup size),

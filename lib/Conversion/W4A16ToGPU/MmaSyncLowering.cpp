@@ -28,8 +28,9 @@
 // f32 scale multiplies it into the total (never a rounded weight).
 //
 // Operands. small_batch is bound by memory latency. With lds_bytes for
-// them (steps under 4 words, see TileMatmul.cpp), and in prefill for steps
-// under 4 words on chips with the pipeline, each warp copies its
+// them (steps under 4 words: the tiler gives small batch such steps on chips
+// with the pipeline, TileMatmul.cpp), and in prefill for steps under 4 words
+// on chips with the pipeline, each warp copies its
 // steps' packed words, zero points and scales into its own part of shared
 // memory, and the workgroup each step's A tile, with cp.async
 // (nvgpu.device_async_copy), operandSlots() - 1 steps ahead of the MMAs, so
@@ -39,8 +40,9 @@
 // stagedPrefillWavesPerCU waves per SM (.minnctapersm), which caps their
 // registers. Step s lives in slot s % operandSlots(): the warp's words as
 // qweight holds them, a 64-word run per word block and 16-column tile
-// (block-major, copied 16 bytes per lane: H100 G32 3-7% faster than a
-// 4-byte copy per fragment), the zero-point word of fragment l % 4 at
+// (block-major, copied 16 bytes per lane: on the H100 G32 3-7% faster than
+// a 4-byte copy per fragment at M = 4..32 and 512, but 11-19% slower with
+// 64-row tiles on grids under one workgroup per SM), the zero-point word of fragment l % 4 at
 // 128 W + l, the scale pair of fragment (l / 4) % 4, C columns 2 (l % 4)
 // and + 1, at 2 l of the scales, and the A tile in K order (rows past M
 // zero-filled, not read); threads read what others copied after a barrier.
@@ -99,7 +101,8 @@ constexpr int64_t kScalesPerLane = 2;
 constexpr int64_t kTileRunWords = kFragmentBlockN * kFragmentWordsPerColumn;
 /// Weight words per lane and 16-row A fragment the small-batch kernel keeps
 /// loading into registers ahead of its MMAs when it does not stage them
-/// (whole steps of W = 4 words per fragment): with one step in flight a
+/// (steps of W = 4 words per fragment: tilings without lds_bytes, as on
+/// chips without the pipeline): with one step in flight a
 /// warp waits a DRAM latency per step when split-K leaves few warps per SM
 /// (H100: 28672x4096, M = 8: 45 -> 38 us). Per A fragment, because the
 /// accumulators share the registers (M = 32 with 64 words in flight lost

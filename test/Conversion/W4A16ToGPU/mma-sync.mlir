@@ -9,9 +9,14 @@
 // of the 128-column tile (13 fragment tiles, the last clamped); G = 128
 // gives 4 words per lane and step (one 16-byte load per B fragment).
 
+// G = 128 on sm_90 steps 64 K rows (2 words per lane and fragment) through
+// the operand stages (TileMatmul.cpp; the 128-row steps that load into
+// registers are in mma-sync-registers.mlir): per step each lane copies 16
+// bytes of each of the two word blocks, to stage words 4 l and 4 (32 + l).
 // SB-LABEL: func.func @f16_g128
 // SB: gpu.launch_func @w4a16_kernels::@matmul_0_small_batch
-// SB-SAME: w4a16.loop_weights_per_lane = 128
+// SB-SAME: w4a16.loop_weights_per_lane = 64
+// SB-SAME: tile_k = 64, split_k = 4, workgroup_size = 128, lds_bytes = 36864
 // SB-SAME: w4a16.weight_layout = "fragment"
 // sm_90: the reduce is a dependent launch (TargetInfo::hasDependentLaunch):
 // the main kernel lets it be scheduled from its start, and it waits for the
@@ -19,54 +24,34 @@
 // SB: gpu.launch_func @w4a16_kernels::@matmul_0_splitk_reduce
 // SB-SAME: w4a16.waits_for_previous
 // SB: gpu.func @matmul_0_small_batch
+// SB-SAME: workgroup(%[[WORDS:.*]] : memref<4x4x288xi32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}
 // SB-SAME: known_block_size = array<i32: 128, 1, 1>
 // SB-NEXT: nvvm.griddepcontrol launch_dependents
-// Column tiles past N re-read the last one (12).
-// SB: arith.minui %{{.*}}, %c12 : index
-// Before the loops: the weights of the steps in flight (both 128-K steps
-// of a 256-K split: 2 x 4 fragments) and the first group's zero points and
-// scales; the next group's at the top of the group loop. Every weight step
-// is clamped to the split's last one (first + 1), not to K's (31): loads
-// ahead past the split re-read cached words.
-// SB: %[[FIRST:.*]] = arith.divui %{{.*}}, %c128 : index
-// SB: %[[LAST:.*]] = arith.addi %[[FIRST]], %c1{{.*}} : index
-// SB: arith.minui %{{.*}}, %[[LAST]] : index
-// SB-COUNT-8: vector.load %{{.*}} {alignment = 16 : i64} : memref<32x13x64xi32>, vector<4xi32>
-// SB: memref.load %{{.*}} : memref<8x26xi32>
-// SB: vector.load %{{.*}} : memref<8x208xf16>, vector<2xf16>
+// SB: %[[COPY_TILE_INDEX:.*]] = arith.divui %[[LANE:.*]], %c16{{.*}} : index
+// SB: %[[AT0_LANE:.*]] = arith.addi %[[LANE]], %c0{{.*}} : index
+// SB: %[[AT0:.*]] = arith.muli %[[AT0_LANE]], %c4{{.*}} : index
+// SB: %[[FIRST_BLOCK:.*]] = arith.muli %{{.*}}, %c2{{.*}} : index
+// SB: %[[BLOCK0:.*]] = arith.addi %[[FIRST_BLOCK]], %c0{{.*}} : index
+// SB: nvgpu.device_async_copy %{{.*}}[%[[BLOCK0]], %{{.*}}, %{{.*}}], %[[WORDS]][%{{.*}}, %{{.*}}, %[[AT0]]], 4 {bypassL1} : memref<32x13x64xi32> to memref<4x4x288xi32, #gpu.address_space<workgroup>>
+// SB: %[[AT1_LANE:.*]] = arith.addi %[[LANE]], %c32{{.*}} : index
+// SB: %[[AT1:.*]] = arith.muli %[[AT1_LANE]], %c4{{.*}} : index
+// SB: %[[BLOCK1:.*]] = arith.addi %{{.*}}, %c1{{.*}} : index
+// SB: nvgpu.device_async_copy %{{.*}}[%[[BLOCK1]], %{{.*}}, %{{.*}}], %[[WORDS]][%{{.*}}, %{{.*}}, %[[AT1]]], 4 {bypassL1} : memref<32x13x64xi32> to memref<4x4x288xi32, #gpu.address_space<workgroup>>
+// SB-NOT: memref<32x13x64xi32> to
+// SB: nvgpu.device_async_create_group
+// In the loop, lane 4g + t reads its 2 words of fragment j from run
+// 2 (2t / 4) + j / 2, column g + 8 (j % 2), word 2t % 4.
 // SB: scf.for
-// SB: memref.load %{{.*}} : memref<8x26xi32>
-// Per group the zero terms -(1024 + z) as exact bits, 0xE400 | z in both
-// halves: no int-to-float conversion.
-// SB-COUNT-4: arith.ori %{{.*}}, %c-469703680_i32{{.*}} : i32
-// SB-NOT: arith.uitofp
-// SB: scf.for
-// Per step: the weights two steps ahead load first, then per word the
-// exact dequant ((1024 + q) * 1 - (1024 + z)), A from global in 16-byte
-// pieces and the MMAs: 4 B fragments per A fragment.
-// SB: arith.minui %{{.*}}, %[[LAST]] : index
-// SB: vector.load %{{.*}} {alignment = 16 : i64} : memref<32x13x64xi32>, vector<4xi32>
-// SB: arith.andi %{{.*}}, %[[MASK:.*]] : vector<1xi32>
-// SB: vector.bitcast %{{.*}} : vector<1xi32> to vector<2xf16>
-// SB: vector.fma
-// SB: vector.load %{{.*}} {alignment = 16 : i64} : memref<?x1024xf16>, vector<8xf16>
-// SB-COUNT-4: nvgpu.mma.sync(%{{.*}}, %{{.*}}, %{{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
-// SB-NOT: amdgpu.wmma
-// SB: scf.yield
-// The group's f32 scale multiplies the group's f32 partial.
-// SB: arith.extf %{{.*}} : vector<2xf16> to vector<2xf32>
-// SB: vector.fma %{{.*}} : vector<2xf32>
-// Rows past M and column tiles past N are dropped at the store.
-// SB: arith.cmpi ult, %{{.*}}, %c13 : index
-// SB: scf.if
-// SB: vector.store %{{.*}} : memref<4x?x208xf32>, vector<2xf32>
+// SB: gpu.barrier
+// SB: nvgpu.device_async_create_group
+// SB: %[[READ_BLOCK_RUNS:.*]] = arith.muli %{{.*}}, %c2{{.*}} : index
+// SB: %[[READ_RUN_INDEX:.*]] = arith.addi %[[READ_BLOCK_RUNS]], %c0{{.*}} : index
+// SB: arith.muli %[[READ_RUN_INDEX]], %c64{{.*}} : index
+// SB: vector.load %[[WORDS]][{{.*}}] {alignment = 8 : i64} : memref<4x4x288xi32, #gpu.address_space<workgroup>>, vector<2xi32>
+// SB: nvgpu.mma.sync(%{{.*}}, %{{.*}}, %{{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
 // SB: gpu.func @matmul_0_splitk_reduce
 // SB-NOT: memref.load
 // SB: nvvm.griddepcontrol wait
-// SB-NEXT: arith.constant 0 : index
-// SB-NEXT: memref.load %{{.*}} : memref<4x?x208xf32>
-// SB: memref.load %{{.*}} : memref<?x208xf16>
-// SB-NEXT: arith.extf
 
 // Without a split each lane adds its two init columns and rounds once into
 // out; no workspace, no reduce kernel.

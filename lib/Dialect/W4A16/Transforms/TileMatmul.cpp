@@ -161,15 +161,16 @@ int64_t choosePrefillSplitK(const Problem &problem, const TargetInfo &target,
   return best;
 }
 
-/// K rows per main-loop iteration of the matrix kernels: up to 4 fragment
-/// blocks, unrolled, dividing the rows between two scale applications (a
-/// group, or the split when it lies inside one group), so that one
-/// iteration is the hot loop the static report reads.
-int64_t chooseMatrixTileK(const Problem &problem, int64_t splitK) {
+/// K rows per main-loop iteration of the matrix kernels: up to `maxRows`
+/// (at most 4 fragment blocks), unrolled, dividing the rows between two
+/// scale applications (a group, or the split when it lies inside one group),
+/// so that one iteration is the hot loop the static report reads.
+int64_t chooseMatrixTileK(const Problem &problem, int64_t splitK,
+                          int64_t maxRows) {
   int64_t block = ::w4a16::kFragmentBlockK;
   int64_t segment = getGroupSpanK(problem.groupRows, problem.k / splitK);
   // At most one 16-byte load of a column's words per lane and step.
-  int64_t blocks = ::w4a16::kFragmentWordsPerColumn;
+  int64_t blocks = std::min(::w4a16::kFragmentWordsPerColumn, maxRows / block);
   while (blocks > 1 && segment % (blocks * block) != 0)
     blocks /= 2;
   return blocks * block;
@@ -246,7 +247,14 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
     t.tileK *= chooseDecodeRowsInFlight(
         problem, t.splitK, t.workgroupSize / target.waveSize, target);
   else
-    t.tileK = chooseMatrixTileK(problem, t.splitK);
+    // Small-batch steps all go through the operand pipeline where the
+    // target has one (H100, G128: 64-row steps in stages ran 8-29% faster
+    // than 128-row steps loaded into registers at M = 16 and 32).
+    t.tileK = chooseMatrixTileK(
+        problem, t.splitK,
+        strategy == TilingStrategy::SmallBatch && target.operandCopyStages > 0
+            ? target.maxStagedStepRows
+            : ::w4a16::kFragmentBlockK * ::w4a16::kFragmentWordsPerColumn);
   // Steps that stage their operands take the target's prefill tile in every
   // prefill range (H100, G32, M = 128: 64 rows staged ran 7-41% faster than
   // 128 rows with A double-buffered; "Session 8" of

@@ -74,14 +74,16 @@ func.func @decode_m8_bf16_awq(%x: tensor<2x4x17408xbf16>, %w: tensor<17408x640xi
 }
 
 // M = 32: small batch, tile_m rounded up to the 16 rows of the instruction;
-// tile_k = one G128 group (4 fragment blocks, unrolled) per iteration.
-// sm_90 would want split 33 for its waves; the partials cap it at
-// 4096 / (16 x 32) = 8. Its steps of 4 words per lane keep their weights in
-// registers: no LDS.
+// gfx1100: tile_k = one G128 group (4 fragment blocks, unrolled) per
+// iteration, the weights loaded into registers: no LDS. sm_90 would want
+// split 33 for its waves; the partials cap it at 4096 / (16 x 32) = 8. Its
+// small-batch steps all go through the operand stages, so they take 2
+// blocks (TargetInfo::maxStagedStepRows): 4 warps x (32 x 64 / 2 + 256) + 32
+// A rows x 64 x 2 = 9216 bytes a slot, 4 slots.
 // GFX1100-LABEL: func.func @small_batch_m32
 // GFX1100: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 32, m_max = 32, tile_m = 32, tile_n = 128, tile_k = 128, split_k = 8, workgroup_size = 128, lds_bytes = 0>
 // SM90-LABEL: func.func @small_batch_m32
-// SM90: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 32, m_max = 32, tile_m = 32, tile_n = 128, tile_k = 128, split_k = 8, workgroup_size = 128, lds_bytes = 0>
+// SM90: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 32, m_max = 32, tile_m = 32, tile_n = 128, tile_k = 64, split_k = 8, workgroup_size = 128, lds_bytes = 36864>
 func.func @small_batch_m32(%x: tensor<32x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<32x4096xf16>) -> tensor<32x4096xf16> {
   %0 = w4a16.matmul #sym128 ins(%x, %w, %s : tensor<32x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<32x4096xf16>) -> tensor<32x4096xf16>
   return %0 : tensor<32x4096xf16>
@@ -191,9 +193,9 @@ func.func @prefill_m128_g32(%x: tensor<128x3072xf16>, %w: tensor<384x5120xi32>, 
 // SM90: w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 1, m_max = 1, tile_m = 1,
 // SM90-SAME: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 2, m_max = 2, tile_m = 2,
 // The small-batch splits fall with the range's largest M (K / (16 M_max)).
-// SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 3, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 128, split_k = 16,
-// SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 17, m_max = 32, tile_m = 32, tile_n = 128, tile_k = 128, split_k = 8,
-// SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 33, m_max = 64, tile_m = 64, tile_n = 128, tile_k = 128, split_k = 4,
+// SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 3, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 64, split_k = 16, workgroup_size = 128, lds_bytes = 28672>
+// SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 17, m_max = 32, tile_m = 32, tile_n = 128, tile_k = 64, split_k = 8, workgroup_size = 128, lds_bytes = 36864>
+// SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 33, m_max = 64, tile_m = 64, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 128, lds_bytes = 39936>
 // 132 SMs: 4 x 32 and 2 x 64 workgroups fill one round. Past M = 256
 // sm_90 takes 64 x 128 tiles with 4 warps (TargetInfo::prefillTileM), two
 // per SM in the split model.
