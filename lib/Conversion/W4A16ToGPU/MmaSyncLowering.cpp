@@ -42,13 +42,13 @@
 // qweight holds them, a 64-word run per word block and 16-column tile
 // (block-major, copied 16 bytes per lane: on the H100 G32 3-7% faster than
 // a 4-byte copy per fragment at M = 4..32 and 512, but 11-19% slower with
-// 64-row tiles on grids under one workgroup per SM), the zero-point word of fragment l % 4 at
-// 128 W + l, the scale pair of fragment (l / 4) % 4, C columns 2 (l % 4)
-// and + 1, at 2 l of the scales, and the A tile in K order (rows past M
-// zero-filled, not read); threads read what others copied after a barrier.
-// Otherwise the words of stepsInFlight() steps load into registers ahead of
-// their use and a segment's zero points and scales one segment ahead; A
-// comes straight from global memory (small batch) or, in prefill, each 32-K
+// 64-row tiles on grids under one workgroup per SM), the zero-point word of
+// fragment l % 4 at 128 W + l, the scale pair of fragment (l / 4) % 4, C
+// columns 2 (l % 4) and + 1, at 2 l of the scales, and the A tile in K order
+// (rows past M zero-filled, not read); threads read what others copied after a
+// barrier. Otherwise the words of stepsInFlight() steps load into registers
+// ahead of their use and a segment's zero points and scales one segment ahead;
+// A comes straight from global memory (small batch) or, in prefill, each 32-K
 // chunk of the workgroup's A rows (in the permuted order above) is staged
 // in shared memory, double buffered, the next chunk's global loads in
 // flight during the MMAs. Rows past M re-read row M - 1 and column tiles
