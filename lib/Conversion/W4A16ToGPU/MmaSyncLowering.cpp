@@ -224,10 +224,22 @@ private:
     /// fragment l % 4; null without packed zeros).
     Value wave, scaleCopyColumn, zeroCopyWord;
     /// With stages: the tile and the first word of its run that the lane
-    /// copies of each word block of a step.
+    /// copies of each word block of a step, and where in the warp's stage
+    /// of a step its words of each B fragment lie.
     Value wordCopyTile, wordCopyOffset;
+    SmallVector<Value> stageWords;
   };
 
+  /// Row g (half 0) or g + 8 (half 1) of the warp's A fragment i in the
+  /// workgroup tile. Built where it is used: in the 255-register G128
+  /// prefill, rows kept live across the loop made ptxas spill.
+  Value getTileRow(ImplicitLocOpBuilder &b, const Lane &lane, int64_t i,
+                   int64_t half) {
+    return arith::AddIOp::create(
+        b, lane.waveRow,
+        arith::AddIOp::create(b, lane.group,
+                              cIndex(b, i * kMmaM + half * kRowHalf)));
+  }
   /// The 32-K chunk `chunk` (global, counted in 32-K units) of A in the
   /// permuted order: row r, element 8t + e is x[r, K] with K at step
   /// chunk / W, word chunk % W of lane t, element e.
@@ -556,22 +568,9 @@ void MmaSyncLowering::buildStep(
     std::tie(slot, copies) = advanceOperands(b, lane, args, operands, step);
     SmallVector<Value> zeroPoints;
     for (int64_t j = 0; j < kWaveTilesN; ++j) {
-      // Tile run (stepBlock, j / 2), at the lane's column and word.
-      Value run = arith::AddIOp::create(
-          b,
-          arith::MulIOp::create(b, lane.stepBlock,
-                                cIndex(b, kWaveTilesN / kFragmentsPerTile)),
-          cIndex(b, j / kFragmentsPerTile));
-      Value at = arith::AddIOp::create(
-          b, arith::MulIOp::create(b, run, cIndex(b, kTileRunWords)),
-          arith::AddIOp::create(
-              b,
-              arith::MulIOp::create(b, lane.bColumns[j],
-                                    cIndex(b, kFragmentWordsPerColumn)),
-              lane.wordInColumn));
       current.push_back(vector::LoadOp::create(
           b, VectorType::get({words}, b.getI32Type()), operands.words,
-          ValueRange{slot, lane.wave, at},
+          ValueRange{slot, lane.wave, lane.stageWords[j]},
           /*nontemporal=*/false, llvm::Align(4 * words)));
       Value zeroWord =
           lane.zeroCopyWord
@@ -621,21 +620,14 @@ void MmaSyncLowering::buildStep(
       std::array<Value, 2> pieces;
       for (int64_t half = 0; half < 2; ++half) {
         if (stage) {
-          Value row = arith::AddIOp::create(
-              b, lane.waveRow,
-              arith::AddIOp::create(b, lane.group,
-                                    cIndex(b, i * kMmaM + half * kRowHalf)));
           pieces[half] = vector::LoadOp::create(
-              b, pieceType, stage, ValueRange{buffer, row, stageColumn},
+              b, pieceType, stage,
+              ValueRange{buffer, getTileRow(b, lane, i, half), stageColumn},
               /*nontemporal=*/false, llvm::Align(kLoadAlignment));
         } else if (slot) {
-          Value row = arith::AddIOp::create(
-              b, lane.waveRow,
-              arith::AddIOp::create(b, lane.group,
-                                    cIndex(b, i * kMmaM + half * kRowHalf)));
           pieces[half] = vector::LoadOp::create(
               b, pieceType, operands.rows,
-              ValueRange{slot, row,
+              ValueRange{slot, getTileRow(b, lane, i, half),
                          arith::AddIOp::create(b, lane.stepRow,
                                                cIndex(b, u * kWordElements))},
               /*nontemporal=*/false, llvm::Align(kLoadAlignment));
@@ -683,13 +675,11 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   for (int64_t i = 0; i < tilesM(); ++i) {
     std::array<Value, 2> rows;
     for (int64_t half = 0; half < 2; ++half)
-      rows[half] = createClampedRow(
-          b,
-          arith::AddIOp::create(
-              b, lane.firstRow,
-              arith::AddIOp::create(b, lane.group,
-                                    cIndex(b, i * kMmaM + half * kRowHalf))),
-          lane.lastRow);
+      rows[half] =
+          createClampedRow(b,
+                           arith::AddIOp::create(b, lane.workgroupRow,
+                                                 getTileRow(b, lane, i, half)),
+                           lane.lastRow);
     lane.aRows.push_back(rows);
   }
 
@@ -780,6 +770,22 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
     lane.wordCopyOffset = arith::MulIOp::create(
         b, arith::RemUIOp::create(b, lane.lane, cIndex(b, lanesPerRun)),
         cIndex(b, kFragmentWordsPerColumn));
+    // Fragment j's words: run (stepBlock, j / 2), at the lane's column and
+    // word.
+    for (int64_t j = 0; j < kWaveTilesN; ++j) {
+      Value run = arith::AddIOp::create(
+          b,
+          arith::MulIOp::create(b, lane.stepBlock,
+                                cIndex(b, kWaveTilesN / kFragmentsPerTile)),
+          cIndex(b, j / kFragmentsPerTile));
+      lane.stageWords.push_back(arith::AddIOp::create(
+          b, arith::MulIOp::create(b, run, cIndex(b, kTileRunWords)),
+          arith::AddIOp::create(
+              b,
+              arith::MulIOp::create(b, lane.bColumns[j],
+                                    cIndex(b, kFragmentWordsPerColumn)),
+              lane.wordInColumn)));
+    }
     Value scaleFragment =
         arith::RemUIOp::create(b, lane.group, cIndex(b, kWaveTilesN));
     lane.scaleCopyColumn = arith::AddIOp::create(

@@ -28,6 +28,14 @@
 // SB-SAME: known_block_size = array<i32: 128, 1, 1>
 // SB-NEXT: nvvm.griddepcontrol launch_dependents
 // SB: %[[COPY_TILE_INDEX:.*]] = arith.divui %[[LANE:.*]], %c16{{.*}} : index
+// SB: %[[COPY_WORD:.*]] = arith.remui %[[LANE]], %c16{{.*}} : index
+// SB: arith.muli %[[COPY_WORD]], %c4{{.*}} : index
+// Lane 4g + t reads its 2 words of fragment j (first fragment here) from run
+// 2 (2t / 4) + j / 2, column g + 8 (j % 2), word 2t % 4.
+// SB: %[[READ_BLOCK_RUNS:.*]] = arith.muli %{{.*}}, %c2{{.*}} : index
+// SB: %[[READ_RUN_INDEX:.*]] = arith.addi %[[READ_BLOCK_RUNS]], %c0{{.*}} : index
+// SB: %[[READ_RUN_AT:.*]] = arith.muli %[[READ_RUN_INDEX]], %c64{{.*}} : index
+// SB: %[[READ_AT:.*]] = arith.addi %[[READ_RUN_AT]], %{{.*}} : index
 // SB: %[[AT0_LANE:.*]] = arith.addi %[[LANE]], %c0{{.*}} : index
 // SB: %[[AT0:.*]] = arith.muli %[[AT0_LANE]], %c4{{.*}} : index
 // SB: %[[FIRST_BLOCK:.*]] = arith.muli %{{.*}}, %c2{{.*}} : index
@@ -39,15 +47,10 @@
 // SB: nvgpu.device_async_copy %{{.*}}[%[[BLOCK1]], %{{.*}}, %{{.*}}], %[[WORDS]][%{{.*}}, %{{.*}}, %[[AT1]]], 4 {bypassL1} : memref<32x13x64xi32> to memref<4x4x288xi32, #gpu.address_space<workgroup>>
 // SB-NOT: memref<32x13x64xi32> to
 // SB: nvgpu.device_async_create_group
-// In the loop, lane 4g + t reads its 2 words of fragment j from run
-// 2 (2t / 4) + j / 2, column g + 8 (j % 2), word 2t % 4.
 // SB: scf.for
 // SB: gpu.barrier
 // SB: nvgpu.device_async_create_group
-// SB: %[[READ_BLOCK_RUNS:.*]] = arith.muli %{{.*}}, %c2{{.*}} : index
-// SB: %[[READ_RUN_INDEX:.*]] = arith.addi %[[READ_BLOCK_RUNS]], %c0{{.*}} : index
-// SB: arith.muli %[[READ_RUN_INDEX]], %c64{{.*}} : index
-// SB: vector.load %[[WORDS]][{{.*}}] {alignment = 8 : i64} : memref<4x4x288xi32, #gpu.address_space<workgroup>>, vector<2xi32>
+// SB: vector.load %[[WORDS]][%{{.*}}, %{{.*}}, %[[READ_AT]]] {alignment = 8 : i64} : memref<4x4x288xi32, #gpu.address_space<workgroup>>, vector<2xi32>
 // SB: nvgpu.mma.sync(%{{.*}}, %{{.*}}, %{{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
 // SB: gpu.func @matmul_0_splitk_reduce
 // SB-NOT: memref.load
@@ -166,6 +169,12 @@ func.func @bf16_g32(%x: tensor<?x1024xbf16>, %w: tensor<128x208xi32>, %s: tensor
 // SB: %[[TILE:.*]] = arith.select %[[FIRST_TILE]], %{{.*}}, %{{.*}} : index
 // SB: %[[RUN_WORD:.*]] = arith.remui %[[LANE]], %c16{{.*}} : index
 // SB: %[[OFFSET:.*]] = arith.muli %[[RUN_WORD]], %c4{{.*}} : index
+// Fragment j's word of lane 4g + t, read in the loop (first fragment here):
+// run j / 2, column g + 8 (j % 2), word t.
+// SB: %[[READ_RUN_AT:.*]] = arith.muli %{{.*}}, %c64 : index
+// SB: %[[READ_COLUMN:.*]] = arith.muli %{{.*}}, %c4{{.*}} : index
+// SB: %[[READ_WORD:.*]] = arith.addi %[[READ_COLUMN]], %{{.*}} : index
+// SB: %[[READ_AT:.*]] = arith.addi %[[READ_RUN_AT]], %[[READ_WORD]] : index
 // SB: %[[INSIDE:.*]] = arith.cmpi ult, %{{.*}}, %arg5 : index
 // SB: %[[ELEMENTS:.*]] = arith.select %[[INSIDE]], %c8{{.*}}, %c0{{.*}} : index
 // SB: arith.minui %{{.*}}, %[[LAST]] : index
@@ -200,11 +209,6 @@ func.func @bf16_g32(%x: tensor<?x1024xbf16>, %w: tensor<128x208xi32>, %s: tensor
 // SB-NOT: memref<32x26xi32>
 // SB-NOT: memref<?x1024xf16>, vector
 // SB-NOT: arith.uitofp
-// Fragment j's word of lane 4g + t: run j / 2, column g + 8 (j % 2), word t.
-// SB: %[[READ_RUN_AT:.*]] = arith.muli %{{.*}}, %c64 : index
-// SB: %[[READ_COLUMN:.*]] = arith.muli %{{.*}}, %c4{{.*}} : index
-// SB: %[[READ_WORD:.*]] = arith.addi %[[READ_COLUMN]], %{{.*}} : index
-// SB: %[[READ_AT:.*]] = arith.addi %[[READ_RUN_AT]], %[[READ_WORD]] : index
 // SB: vector.load %[[WORDS]][%{{.*}}, %{{.*}}, %[[READ_AT]]] {alignment = 4 : i64} : memref<4x4x160xi32, #gpu.address_space<workgroup>>, vector<1xi32>
 // SB: memref.load %[[WORDS]][%{{.*}}, %{{.*}}, %c128{{.*}}]
 // SB: %[[Z:.*]] = arith.muli %{{.*}}, %c65537_i32{{.*}} : i32

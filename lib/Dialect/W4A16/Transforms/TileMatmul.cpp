@@ -170,7 +170,8 @@ int64_t chooseMatrixTileK(const Problem &problem, int64_t splitK,
   int64_t block = ::w4a16::kFragmentBlockK;
   int64_t segment = getGroupSpanK(problem.groupRows, problem.k / splitK);
   // At most one 16-byte load of a column's words per lane and step.
-  int64_t blocks = std::min(::w4a16::kFragmentWordsPerColumn, maxRows / block);
+  int64_t blocks =
+      std::clamp<int64_t>(maxRows / block, 1, ::w4a16::kFragmentWordsPerColumn);
   while (blocks > 1 && segment % (blocks * block) != 0)
     blocks /= 2;
   return blocks * block;
