@@ -83,13 +83,17 @@ def build(args):
                 text = tiled.replace(attr, "#w4a16.tiling<" + ", ".join(
                     f"{name} = {value}" for name, value in chosen.items())
                     + ">")
-                cases.append((n, k, g, m, chosen, text))
+                stem = (f"{n}x{k}_g{g}_m{m}_{chosen['strategy']}"
+                        f"_s{chosen['split_k']}_m{chosen['tile_m']}"
+                        f"_n{chosen['tile_n']}_k{chosen['tile_k']}"
+                        f"_w{chosen['workgroup_size']}"
+                        f"_l{chosen['lds_bytes']}")
+                cases.append((n, k, g, m, chosen, text, stem))
+    # Variants that name the same tiling build and run once.
+    cases = list({case[-1]: case for case in cases}.values())
 
     def compile_case(case):
-        n, k, g, m, fields, tiled = case
-        stem = (f"{n}x{k}_g{g}_m{m}_{fields['strategy']}_s{fields['split_k']}"
-                f"_m{fields['tile_m']}_n{fields['tile_n']}_k{fields['tile_k']}"
-                f"_w{fields['workgroup_size']}_l{fields['lds_bytes']}")
+        n, k, g, m, fields, tiled, stem = case
         base = os.path.join(args.out, stem)
         with open(base + ".mlir", "w") as f:
             f.write(tiled)
@@ -108,8 +112,6 @@ def build(args):
 
     with ThreadPoolExecutor(2) as pool:
         built = [c for c in pool.map(compile_case, cases) if c]
-    # Variants that name the same tiling run once.
-    built = list({c["stem"]: c for c in built}.values())
     shutil.copy(os.path.join(args.build, "lib", "libw4a16_runtime.so"),
                 args.out)
     write_index(args.out, "variants", built)
@@ -210,16 +212,20 @@ def run(args):
             x = torch.randn((m, k), device="cuda", generator=gen).to(tdt)
             out = torch.empty((m, n), dtype=tdt, device="cuda")
             floor = bench.floor_bytes(w, m) / info["copy_bw"] * 1e6
-            states = [tiny.prepare(c) for c in weights]
-            sec = bench.time_backend(tiny, states, x, out, 0.01)[0]
-            del states
+            tiny_text = "n/a"
+            # tinygemm takes only some shapes (K in whole tiles).
+            if tiny.supports(w, m)[0]:
+                states = [tiny.prepare(c) for c in weights]
+                sec = bench.time_backend(tiny, states, x, out, 0.01)[0]
+                del states
+                tiny_text = f"{sec * 1e6:.2f} us"
+                results.append(dict(n=n, k=k, group=g, m=m, backend="tiny",
+                                    us=sec * 1e6, floor_us=floor))
             read_sec = bench.time_backend(
                 read, [read.prepare(c) for c in weights], x, out, 0.01)[0]
             print(f"{n}x{k} G{g} M={m} floor {floor:.2f} us  "
-                  f"tinygemm {sec * 1e6:.2f} us  read-once "
+                  f"tinygemm {tiny_text}  read-once "
                   f"{read_sec * 1e6:.2f} us")
-            results.append(dict(n=n, k=k, group=g, m=m, backend="tiny",
-                                us=sec * 1e6, floor_us=floor))
             results.append(dict(n=n, k=k, group=g, m=m, backend="read",
                                 us=read_sec * 1e6, floor_us=floor))
             for v, kernels in measured:

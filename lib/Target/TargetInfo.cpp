@@ -47,7 +47,7 @@ constexpr TargetInfo gfx11(llvm::StringLiteral chip, int64_t cus,
                     /*stagedPrefillWavesPerCU=*/0,
                     /*prefillTileM=*/128,
                     /*prefillWavesPerCU=*/8,
-                    /*decodeMaxRows=*/8,
+                    /*matrixDecodeMinRows=*/0,
                     /*preferredBackend=*/KernelBackend::Ukernel,
                     /*hasDependentLaunch=*/false};
 }
@@ -88,7 +88,7 @@ constexpr TargetInfo nvidia(llvm::StringLiteral chip, int64_t sms,
                     /*stagedPrefillWavesPerCU=*/12,
                     /*prefillTileM=*/64,
                     /*prefillWavesPerCU=*/8,
-                    /*decodeMaxRows=*/2,
+                    /*matrixDecodeMinRows=*/2,
                     /*preferredBackend=*/KernelBackend::Mlir,
                     hasDependentLaunch};
 }

@@ -48,13 +48,6 @@ constexpr bool isFragmentLayoutShape(int64_t k, int64_t n) {
   return k > 0 && n > 0 && k % kFragmentBlockK == 0 && n % kFragmentBlockN == 0;
 }
 
-/// True when the matrix-instruction kernels can run a K x N matrix quantized
-/// in groups of `groupRows` rows (K for per-channel scales): it has the
-/// fragment layout's shape and a block of K never straddles two groups.
-constexpr bool fitsFragmentBlocks(int64_t k, int64_t n, int64_t groupRows) {
-  return isFragmentLayoutShape(k, n) && groupRows % kFragmentBlockK == 0;
-}
-
 /// Index of the first of the kFragmentWordsPerColumn words that hold column n
 /// for the block of rows that contains k.
 constexpr int64_t fragmentColumnWord(int64_t k, int64_t n, int64_t numCols) {

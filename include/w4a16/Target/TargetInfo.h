@@ -40,10 +40,11 @@ enum class KernelBackend { Auto, Mlir, Ukernel };
 struct TargetInfo {
   llvm::StringRef chip;
   GpuVendor vendor;
-  /// The matrix instruction the small_batch and prefill kernels use. On
-  /// NVIDIA chips the decode kernels are the gfx11 ones with dot2 rewritten
-  /// by --w4a16-emulate-amdgpu, so the dot2 facts below describe the
-  /// kernels, not native instructions.
+  /// The matrix instruction the small_batch and prefill kernels use (and
+  /// decode from matrixDecodeMinRows rows). On NVIDIA chips the dot2 decode
+  /// kernels are the gfx11 ones with dot2 rewritten by
+  /// --w4a16-emulate-amdgpu, so the dot2 facts below describe the kernels,
+  /// not native instructions.
   MmaFamily mmaFamily;
   /// The one matrix instruction shape (M x N x K).
   int64_t mmaM, mmaN, mmaK;
@@ -135,15 +136,15 @@ struct TargetInfo {
   /// prefill warps hold ~240 registers; gfx11: 8, the value the model had
   /// before it was a per-chip fact (not measured on hardware).
   int64_t prefillWavesPerCU;
-  /// The largest M the dot2 decode kernels serve; larger M goes to the
-  /// matrix-instruction kernels. gfx11 has native dot2 and a 16-row WMMA
-  /// that wastes half its rows below 8; NVIDIA runs dot2 as FMAs, and on the
-  /// H100 (2026-11-24) the mma.sync kernel with 16-row tiles beats the
-  /// decode kernel from M = 3 (M = 4: 4096x14336 25 vs 35 us, 28672x4096 36
-  /// vs 59) and loses at M = 2 on 10 of the 14 benchmark shapes (full runs
-  /// in bench/README.md, "Latest results"; kernel-level probe in
-  /// bench/results/decode-probe-H100-2026-11-24.md, "Session 4").
-  int64_t decodeMaxRows;
+  /// The smallest M (a kernel's m_min) whose decode kernel runs on the
+  /// matrix instruction with the weights as A (NVIDIA mma.sync:
+  /// MmaSyncDecodeLowering.cpp); smaller M, and chips with 0, take the dot2
+  /// decode kernel. gfx11: 0, its native dot2 and 16-row WMMA.
+  /// H100 (2026-11-25, bench/results/decode-probe-H100-2026-11-24.md,
+  /// "Session 11"): 2; against the dot2 kernel (dot2 emulated as f32 FMAs)
+  /// at M = 2 and the 16-row mma.sync kernel at M = 4 and 8 it ran 0.84,
+  /// 0.92 and 0.89 of their time (geo-mean of 14 shapes), but 1.10 at M = 1.
+  int64_t matrixDecodeMinRows;
   /// The faster backend for kernels built for this chip, which `backend=auto`
   /// picks. gfx11: the microkernels, ahead at decode and small-batch M on the
   /// gfx1100 static report (prefill ties within 1%) (M = 1 f16: 29 VALU per 32
@@ -163,6 +164,11 @@ struct TargetInfo {
   /// rows through the operand pipeline (operandCopyStages).
   bool stagesOperandSteps(int64_t stepRows) const {
     return operandCopyStages > 0 && stepRows <= maxStagedStepRows;
+  }
+  /// Whether a decode kernel serving M >= `mMin` runs on the matrix
+  /// instruction (matrixDecodeMinRows).
+  bool decodesWithMatrixInstruction(int64_t mMin) const {
+    return matrixDecodeMinRows > 0 && mMin >= matrixDecodeMinRows;
   }
   /// Waves one SIMD can hold when each wave uses `vgprs` registers.
   int64_t wavesPerSimd(int64_t vgprs) const;

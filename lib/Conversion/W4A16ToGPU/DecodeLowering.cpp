@@ -261,19 +261,8 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
               scf::YieldOp::create(lb, sums);
             });
 
-        // One iteration's rows per loop trip, as the report's accounting
-        // (tile_k) assumes: short segments would otherwise unroll into their
-        // epilogue.
-        auto noUnroll = LLVM::LoopAnnotationAttr::get(
-            sb.getContext(), {}, {}, {},
-            LLVM::LoopUnrollAttr::get(sb.getContext(), sb.getBoolAttr(true), {},
-                                      {}, {}, {}, {}, {}),
-            {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});
-        // Named as llvm.br's own attribute: scf-to-cf copies it onto the
-        // back edge, and the LLVM lowering of cf.br keeps it.
-        rowLoop->setAttr(LLVM::BrOp::getLoopAnnotationAttrName(OperationName(
-                             LLVM::BrOp::getOperationName(), sb.getContext())),
-                         noUnroll);
+        // Short segments would otherwise unroll into their epilogue.
+        disableUnrolling(rowLoop);
 
         // s (sum (bias + q) x - sum (bias + z) x), in f32; the bias + 16 q
         // class is scaled back by 1/16 (exact).

@@ -319,11 +319,18 @@ void SplitKLowering::storeWorkgroupSum(ImplicitLocOpBuilder &b, Value lds,
                                        Value laneColumn, Value tileColumn,
                                        Value tileRowBegin, Value split,
                                        const MainKernelArgs &args) {
-  int64_t tileM = tiling.getTileM(), tileN = tiling.getTileN();
   for (auto [mi, partial] : llvm::enumerate(rowPartials))
     vector::StoreOp::create(
         b, partial, lds,
         ValueRange{wave, cIndex(b, static_cast<int64_t>(mi)), laneColumn});
+  sumWorkgroupPartials(b, lds, tileColumn, tileRowBegin, split, args);
+}
+
+void SplitKLowering::sumWorkgroupPartials(ImplicitLocOpBuilder &b, Value lds,
+                                          Value tileColumn, Value tileRowBegin,
+                                          Value split,
+                                          const MainKernelArgs &args) {
+  int64_t tileM = tiling.getTileM(), tileN = tiling.getTileN();
   gpu::BarrierOp::create(b);
   // One thread per output of the tile.
   Value tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
@@ -592,6 +599,8 @@ gpukernels::createLowering(MatmulOp op, TilingAttr tiling,
                            const TargetInfo &target) {
   switch (tiling.getStrategy()) {
   case TilingStrategy::Decode:
+    if (mmaSyncDecodeApplies(op, tiling, target))
+      return createMmaSyncDecodeLowering(op, tiling, kernels, name, target);
     return createDecodeLowering(op, tiling, kernels, name, target);
   case TilingStrategy::SmallBatch:
   case TilingStrategy::Prefill:
@@ -600,4 +609,18 @@ gpukernels::createLowering(MatmulOp op, TilingAttr tiling,
     return createWmmaLowering(op, tiling, kernels, name, target);
   }
   llvm_unreachable("unknown tiling strategy");
+}
+
+void gpukernels::disableUnrolling(scf::ForOp loop) {
+  MLIRContext *context = loop.getContext();
+  auto noUnroll = LLVM::LoopAnnotationAttr::get(
+      context, {}, {}, {},
+      LLVM::LoopUnrollAttr::get(context, BoolAttr::get(context, true), {}, {},
+                                {}, {}, {}, {}),
+      {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});
+  // Named as llvm.br's own attribute: scf-to-cf copies it onto the back edge,
+  // and the LLVM lowering of cf.br keeps it.
+  loop->setAttr(LLVM::BrOp::getLoopAnnotationAttrName(
+                    OperationName(LLVM::BrOp::getOperationName(), context)),
+                noUnroll);
 }

@@ -16,6 +16,7 @@
 #define W4A16_LIB_CONVERSION_W4A16TOGPU_KERNELLOWERING_H
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "w4a16/Dialect/W4A16/IR/W4A16Ops.h"
 #include "w4a16/Dialect/W4A16/Utils/TilingGeometry.h"
@@ -103,6 +104,12 @@ protected:
                          ValueRange rowPartials, Value wave, Value laneColumn,
                          Value tileColumn, Value tileRowBegin, Value split,
                          const MainKernelArgs &args);
+  /// The second half of storeWorkgroupSum, for kernels that lay their
+  /// partials out in `lds` themselves: after a barrier, sums the waves'
+  /// partials and stores the rows < M and columns < N.
+  void sumWorkgroupPartials(ImplicitLocOpBuilder &b, Value lds,
+                            Value tileColumn, Value tileRowBegin, Value split,
+                            const MainKernelArgs &args);
 
   /// Writes the 16 x 16 output tile at (row0, column0) of a gfx11 f32
   /// accumulator (values firstValue .. firstValue + 7 of the lane's `acc`)
@@ -164,6 +171,10 @@ private:
   void buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce);
 };
 
+/// Keeps LLVM from unrolling `loop` (an scf.for): one iteration's rows per
+/// loop trip, as the static report's accounting (tile_k) assumes.
+void disableUnrolling(scf::ForOp loop);
+
 /// The lowering of `tiling`'s strategy, or null after a diagnostic on `op`
 /// when the strategy has no GPU lowering.
 std::unique_ptr<SplitKLowering> createLowering(MatmulOp op, TilingAttr tiling,
@@ -175,6 +186,17 @@ std::unique_ptr<SplitKLowering> createLowering(MatmulOp op, TilingAttr tiling,
 std::unique_ptr<SplitKLowering>
 createDecodeLowering(MatmulOp op, TilingAttr tiling, gpu::GPUModuleOp kernels,
                      StringRef name, const TargetInfo &target);
+/// Whether the decode tiling `tiling` of `op` runs on mma.sync with the
+/// weights as A (MmaSyncDecodeLowering.cpp): NVIDIA mma.sync chips from
+/// TargetInfo::matrixDecodeMinRows rows (the tiling's m_min), packed or
+/// implicit zero points, whole 4-row chunks per wave; other decode tilings
+/// take the dot2 kernel.
+bool mmaSyncDecodeApplies(MatmulOp op, TilingAttr tiling,
+                          const TargetInfo &target);
+std::unique_ptr<SplitKLowering>
+createMmaSyncDecodeLowering(MatmulOp op, TilingAttr tiling,
+                            gpu::GPUModuleOp kernels, StringRef name,
+                            const TargetInfo &target);
 /// small_batch and prefill, on the gfx11 WMMA (WmmaLowering.cpp).
 std::unique_ptr<SplitKLowering>
 createWmmaLowering(MatmulOp op, TilingAttr tiling, gpu::GPUModuleOp kernels,

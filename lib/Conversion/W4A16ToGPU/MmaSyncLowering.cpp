@@ -8,19 +8,15 @@
 // fragments), so every A fragment feeds four MMAs and every B fragment all
 // of the warp's A fragments.
 //
-// Lane mapping. In an m16n8k16 (PTX ISA, "mma.m16n8k16" fragments) lane
-// 4g + t holds B column g at K pairs (2t, 2t+1) and (2t+8, 2t+9), A rows g
-// and g + 8 at the same K, and C rows g, g + 8 at columns 2t, 2t+1. K is
-// contracted, so a permutation of K applied to A and B alike is free. The
-// kernel walks K in steps of 32W (W words per lane: 4, or 2 / 1 when the
-// rows between two scale applications are fewer): lane t takes K rows
-// [8Wt, 8Wt + 8W) of a step, which are W consecutive words of its column in
-// the fragment layout (Repack.h): one 16-byte load for W = 4. The nibble
-// pairs p = 0..3 of word u are K rows 8Wt + 8u + 2p and + 1
-// (kFragmentNibbleOfRow), so MMA (u, h) takes pairs 2h and 2h + 1 of word
-// u as its B fragment and A elements 8Wt + 8u + 4h + {0, 1} and {2, 3}: one
-// 16-byte A load per row and word feeds the two MMAs of that word for all
-// four B fragments.
+// Lane mapping (lane 4g + t; MmaSync.h). The kernel walks K in steps of 32W (W
+// words per lane: 4, or 2 / 1 when the rows between two scale applications are
+// fewer): lane t takes K rows [8Wt, 8Wt + 8W) of a step, which are W
+// consecutive words of its column in the fragment layout (Repack.h): one
+// 16-byte load for W = 4. The nibble pairs p = 0..3 of word u are K rows 8Wt +
+// 8u + 2p and + 1 (kFragmentNibbleOfRow), so MMA (u, h) takes pairs 2h and 2h +
+// 1 of word u as its B fragment and A elements 8Wt + 8u + 4h + {0, 1} and {2,
+// 3}: one 16-byte A load per row and word feeds the two MMAs of that word for
+// all four B fragments.
 //
 // Dequant in registers, exact: (0x6400 | q) - (1024 + z) in f16 and
 // (0x4300 | q) - (128 + z) in bf16, one packed FMA per pair. Each group (or
@@ -57,6 +53,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "MatrixLowering.h"
+#include "MmaSync.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -70,12 +67,6 @@ using namespace mlir::w4a16::gpukernels;
 
 namespace {
 
-/// The m16n8k16 shape.
-constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 16;
-/// Lanes sharing one B column (t = 0..3) and the rows apart of a lane's two
-/// A rows (g and g + 8).
-constexpr int64_t kLanesPerColumn = 4;
-constexpr int64_t kRowHalf = kMmaM / 2;
 /// 8-column B fragments per warp (its 32 columns).
 constexpr int64_t kWaveTilesN = 4;
 using ::w4a16::kBitsPerValue;
@@ -248,10 +239,6 @@ private:
   /// is lane t's word of the chunk.
   SmallVector<Value> loadChunk(ImplicitLocOpBuilder &b, const Lane &lane,
                                Value x, Value chunk);
-  /// The dequantized nibble pairs p = 0..3 of one word (K rows 2p, 2p + 1
-  /// of the word): (bias + q) - (bias + z), exact.
-  SmallVector<Value> dequantWord(ImplicitLocOpBuilder &b, Value word,
-                                 Value zeroTerm);
   /// The qweight indices of the lane's W words of B fragment j at `step`
   /// (clamped to the split's last step: loads ahead past the split's end
   /// re-read cached words instead of the next split's).
@@ -381,8 +368,24 @@ SmallVector<Value> MmaSyncLowering::loadChunk(ImplicitLocOpBuilder &b,
                    });
 }
 
-SmallVector<Value> MmaSyncLowering::dequantWord(ImplicitLocOpBuilder &b,
-                                                Value word, Value zeroTerm) {
+Value gpukernels::slicePair(ImplicitLocOpBuilder &b, Value vector,
+                            int64_t first) {
+  return vector::ShuffleOp::create(b, vector, vector,
+                                   ArrayRef<int64_t>{first, first + 1});
+}
+
+Value gpukernels::buildFragment(ImplicitLocOpBuilder &b, VectorType type,
+                                ArrayRef<Value> rows) {
+  Value fragment = arith::ConstantOp::create(
+      b, DenseElementsAttr::get(type, b.getZeroAttr(type.getElementType())));
+  for (auto [r, row] : llvm::enumerate(rows))
+    fragment =
+        vector::InsertOp::create(b, row, fragment, static_cast<int64_t>(r));
+  return fragment;
+}
+
+SmallVector<Value> gpukernels::dequantWord(ImplicitLocOpBuilder &b, Value word,
+                                           Value zeroTerm, Type activation) {
   auto halvesType = VectorType::get({2}, activation);
   Value words = vector::BroadcastOp::create(
       b, VectorType::get({1}, b.getI32Type()), word);
@@ -396,22 +399,13 @@ SmallVector<Value> MmaSyncLowering::dequantWord(ImplicitLocOpBuilder &b,
   return pairs;
 }
 
-/// Elements `first` and `first` + 1 of a 1-D vector.
-static Value slicePair(ImplicitLocOpBuilder &b, Value vector, int64_t first) {
-  return vector::ShuffleOp::create(b, vector, vector,
-                                   ArrayRef<int64_t>{first, first + 1});
-}
-
-/// An mma.sync operand (vector<R x 2>) from its R pairs, row by row (the
-/// NVVM lowering takes n-D vectors as arrays of rows, not shape casts).
-static Value buildFragment(ImplicitLocOpBuilder &b, VectorType type,
-                           ArrayRef<Value> rows) {
-  Value fragment = arith::ConstantOp::create(
-      b, DenseElementsAttr::get(type, b.getZeroAttr(type.getElementType())));
-  for (auto [r, row] : llvm::enumerate(rows))
-    fragment =
-        vector::InsertOp::create(b, row, fragment, static_cast<int64_t>(r));
-  return fragment;
+Value gpukernels::addScaledRow(ImplicitLocOpBuilder &b, Value total,
+                               Value partial, int64_t row, Value scale) {
+  return vector::InsertOp::create(
+      b,
+      vector::FMAOp::create(b, vector::ExtractOp::create(b, partial, row),
+                            scale, vector::ExtractOp::create(b, total, row)),
+      total, row);
 }
 
 SmallVector<Value> MmaSyncLowering::getStepWordIndices(ImplicitLocOpBuilder &b,
@@ -614,8 +608,9 @@ void MmaSyncLowering::buildStep(
     // The B pairs of word u, dequantized next to their MMAs.
     SmallVector<SmallVector<Value>> pairs;
     for (int64_t j = 0; j < kWaveTilesN; ++j)
-      pairs.push_back(dequantWord(
-          b, vector::ExtractOp::create(b, current[j], u), terms[j]));
+      pairs.push_back(dequantWord(b,
+                                  vector::ExtractOp::create(b, current[j], u),
+                                  terms[j], activation));
     for (int64_t i = 0; i < tilesM(); ++i) {
       std::array<Value, 2> pieces;
       for (int64_t half = 0; half < 2; ++half) {
@@ -901,12 +896,7 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
             Value &total = totals[i * kWaveTilesN + j];
             Value partial = stepLoop.getResult(i * kWaveTilesN + j);
             for (int64_t half = 0; half < 2; ++half)
-              total = vector::InsertOp::create(
-                  sb,
-                  vector::FMAOp::create(
-                      sb, vector::ExtractOp::create(sb, partial, half), scale,
-                      vector::ExtractOp::create(sb, total, half)),
-                  total, half);
+              total = addScaledRow(sb, total, partial, half, scale);
           }
         }
         llvm::append_range(totals, stepLoop.getResults().drop_front(numAcc));

@@ -1,8 +1,9 @@
 //===- TileMatmul.cpp - Choose the GPU kernels of each w4a16.matmul -------===//
 //
 // The strategy follows shared/notes/rdna3.md: below ~8 rows the matrix
-// instruction wastes most of its rows, so decode uses dot2; up to 64 rows
-// B fragments are dequantized in registers and fed straight to the matrix
+// instruction wastes most of its rows, so decode uses dot2 (NVIDIA, from
+// 2 rows: mma.sync with the weights as A, whose rows are columns); up to 64
+// rows B fragments are dequantized in registers and fed straight to the matrix
 // instruction; beyond that A is shared through LDS. Decode and small batch
 // are bound by reading the weights once, so they split K until the chip
 // holds enough waves to saturate DRAM. Prefill is bound by arithmetic and
@@ -192,15 +193,35 @@ int64_t chooseDecodeRowsInFlight(const Problem &problem, int64_t splitK,
   return rows;
 }
 
+/// K rows of one chunk of the matrix decode kernel (MmaSyncDecodeLowering.cpp):
+/// a packed row per lane of an MMA row, two MMAs deep.
+int64_t getMatrixDecodeChunkK(const TargetInfo &target) {
+  return 2 * target.mmaK;
+}
+
+/// `matrixDecode`: whether a decode range runs on the matrix instruction
+/// (TargetInfo::decodesWithMatrixInstruction, packed zero points); it falls
+/// back to dot2 when a split's group span does not hold whole chunks.
 TileSizes chooseTiles(TilingStrategy strategy, MRange range,
                       const Problem &problem, const TargetInfo &target,
-                      bool stagedPrefill = false) {
+                      bool matrixDecode, bool stagedPrefill = false) {
   TileSizes t{};
+  matrixDecode &= strategy == TilingStrategy::Decode;
   switch (strategy) {
   case TilingStrategy::Decode:
+    t.tileM = range.max;
+    if (matrixDecode) {
+      // 4 warps of 64 columns, one chunk per warp and iteration (H100, M
+      // = 2..8: 8 warps per workgroup ran 1.04x the time on geo-mean, up
+      // to 1.25x).
+      t.tileN = 64;
+      t.workgroupSize = 128;
+      t.tileK =
+          t.workgroupSize / target.waveSize * getMatrixDecodeChunkK(target);
+      break;
+    }
     // 32 lanes x 16-byte loads = 128 contiguous columns of one packed row;
     // the 8 waves of a workgroup take consecutive packed rows.
-    t.tileM = range.max;
     t.tileN = 128;
     t.workgroupSize = 256;
     t.tileK = t.workgroupSize / target.waveSize * ::w4a16::kValuesPerWord;
@@ -244,10 +265,15 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
         problem, target, workgroups, t.workgroupSize / target.waveSize,
         stagedPrefill ? target.stagedPrefillWavesPerCU
                       : target.prefillWavesPerCU);
-  if (strategy == TilingStrategy::Decode)
+  if (matrixDecode && getGroupSpanK(problem.groupRows, problem.k / t.splitK) %
+                              getMatrixDecodeChunkK(target) !=
+                          0)
+    return chooseTiles(strategy, range, problem, target,
+                       /*matrixDecode=*/false);
+  if (strategy == TilingStrategy::Decode && !matrixDecode)
     t.tileK *= chooseDecodeRowsInFlight(
         problem, t.splitK, t.workgroupSize / target.waveSize, target);
-  else
+  else if (strategy != TilingStrategy::Decode)
     // Small-batch steps all go through the operand pipeline where the
     // target has one (H100, G128: 64-row steps in stages ran 8-29% faster
     // than 128-row steps loaded into registers at M = 16 and 32).
@@ -262,7 +288,7 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
   // bench/results/decode-probe-H100-2026-11-24.md).
   if (strategy == TilingStrategy::Prefill && !stagedPrefill &&
       target.stagesOperandSteps(t.tileK))
-    return chooseTiles(strategy, range, problem, target,
+    return chooseTiles(strategy, range, problem, target, matrixDecode,
                        /*stagedPrefill=*/true);
   return t;
 }
@@ -335,23 +361,14 @@ struct TileMatmulPass
     if (failed(mRange))
       return failure();
     SmallVector<Attribute> tilings;
-    // Decode ranges above the target's dot2 limit join the first matrix
-    // range, when the matrix kernels' fragment blocks fit the shape.
-    bool matrixBlocksFit =
-        ::w4a16::fitsFragmentBlocks(problem.k, problem.n, problem.groupRows);
-    std::optional<int64_t> joinedMin;
     for (auto [strategy, strategyRange] : kStrategyRanges) {
-      if (strategy == TilingStrategy::Decode && matrixBlocksFit &&
-          strategyRange.min > target->decodeMaxRows) {
-        joinedMin = joinedMin.value_or(strategyRange.min);
-        continue;
-      }
-      if (strategy != TilingStrategy::Decode && joinedMin)
-        strategyRange.min = *std::exchange(joinedMin, std::nullopt);
       std::optional<MRange> range = mRange->intersect(strategyRange);
       if (!range)
         continue;
-      TileSizes t = chooseTiles(strategy, *range, problem, *target);
+      TileSizes t =
+          chooseTiles(strategy, *range, problem, *target,
+                      scheme.getZeroPoint() != ZeroPointKind::Float &&
+                          target->decodesWithMatrixInstruction(range->min));
       for (auto [override, size] :
            {std::make_pair(tileM.getValue(), &t.tileM),
             std::make_pair(tileN.getValue(), &t.tileN),

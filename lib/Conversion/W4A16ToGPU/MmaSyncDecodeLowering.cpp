@@ -1,0 +1,298 @@
+//===- MmaSyncDecodeLowering.cpp - Decode on NVIDIA mma.sync, weights as A ===//
+//
+// The decode tilings (M <= 8) on chips whose matrix instruction is PTX
+// mma.sync m16n8k16. The weights are the A operand: 16 output columns per
+// MMA, and the M <= 8 activation rows are B's 8 columns, so no MMA row is
+// wasted on rows past M. On the H100 the dot2 decode kernel (DecodeLowering,
+// dot2 emulated as f32 FMAs) spends about 3 instructions per weight at M = 1
+// and one more per extra row; here a word of 8 weights costs 4 shifts and
+// masks, 4 packed FMAs and half an MMA, whatever M.
+//
+// Lane mapping (lane 4g + t; MmaSync.h). Each warp walks K in chunks of 4
+// packed rows (32 K): lane t reads packed row 4c + t of chunk c, so its A
+// elements are the nibbles of its own words and its B elements its own
+// activations (the K permutation is free). A warp's columns come in blocks
+// of 64: A rows g and g + 8 of MMA (block, a) are columns 4g + a and
+// 32 + 4g + a of the block, so a lane reads its words of both rows with two
+// 16-byte loads (4 columns each) per block and chunk, as qweight holds them
+// (gptq layout, no repacking). Of word w's nibble pairs j (K rows j, j + 4),
+// MMA half h takes pairs 2h (K slots 2t, 2t + 1) and 2h + 1 (2t + 8, 2t + 9);
+// B holds the same rows of activation row g. C row g / g + 8 of column 2t + e
+// is output column 4g + a / 32 + 4g + a of row 2t + e.
+//
+// Dequant and scaling as in the small-batch kernel: A is (bias + q) - (bias +
+// z), exact; each segment (DecodeLowering's: a group, or part of one, walked
+// by one warp) accumulates in f32 from zero and its f32 scale multiplies it
+// into the total. The waves' totals are summed through LDS into the split-K
+// partials, as in DecodeLowering.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelLowering.h"
+#include "MmaSync.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::w4a16;
+using namespace mlir::w4a16::gpukernels;
+
+namespace {
+
+using ::w4a16::kValuesPerWord;
+/// Columns (packed words) of one 16-byte weight load.
+constexpr int64_t kColumnsPerLoad = 4;
+/// Columns of a block: A rows g and g + 8 of its MMAs, 4 columns apart per g.
+constexpr int64_t kBlockColumns = 2 * kRowHalf * kColumnsPerLoad;
+/// Packed rows of a chunk: one per lane t.
+constexpr int64_t kChunkRows = kLanesPerColumn;
+
+class MmaSyncDecodeLowering : public SplitKLowering {
+public:
+  using SplitKLowering::SplitKLowering;
+
+protected:
+  LogicalResult checkSupported() override;
+  SmallVector<Type> getWorkgroupBuffers(Builder &b) override {
+    return {getWorkgroupSumType(b)};
+  }
+  StringRef getKernelSuffix() const override { return "decode"; }
+  void buildMainKernelBody(ImplicitLocOpBuilder &b, gpu::GPUFuncOp func,
+                           const MainKernelArgs &args) override;
+
+private:
+  int64_t blocks() const { return tiling.getTileN() / kBlockColumns; }
+  /// Packed rows a wave loads per iteration of its row loop, all before the
+  /// first is used (tile_k spread over the waves, as in DecodeLowering).
+  int64_t rowsPerIteration() const {
+    return tiling.getTileK() / (waves * kValuesPerWord);
+  }
+  int64_t segmentRows() const {
+    return getSegmentK(tiling, scheme, k, waves) / kValuesPerWord;
+  }
+};
+
+} // namespace
+
+bool gpukernels::mmaSyncDecodeApplies(MatmulOp op, TilingAttr tiling,
+                                      const TargetInfo &target) {
+  int64_t waves = tiling.getWorkgroupSize() / target.waveSize;
+  int64_t rows = tiling.getTileK() / (waves * kValuesPerWord);
+  return target.mmaFamily == MmaFamily::NvidiaMmaSync &&
+         target.decodesWithMatrixInstruction(tiling.getMMin()) &&
+         target.mmaM == kMmaM && target.mmaN == kMmaN && target.mmaK == kMmaK &&
+         tiling.getTileM() <= kMmaN &&
+         op.getScheme().getZeroPoint() != ZeroPointKind::Float &&
+         tiling.getTileN() % kBlockColumns == 0 && rows % kChunkRows == 0 &&
+         (getSegmentK(tiling, op.getScheme(), op.getK(), waves) /
+          kValuesPerWord) %
+                 rows ==
+             0;
+}
+
+/// createLowering picks this kernel only where mmaSyncDecodeApplies.
+LogicalResult MmaSyncDecodeLowering::checkSupported() {
+  if (failed(SplitKLowering::checkSupported()))
+    return failure();
+  return verifySplitKGeometry(op, tiling);
+}
+
+void MmaSyncDecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
+                                                gpu::GPUFuncOp func,
+                                                const MainKernelArgs &args) {
+  int64_t tileM = tiling.getTileM();
+  Value lds = func.getWorkgroupAttributions().front();
+  Value tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+  Value lane = arith::RemUIOp::create(b, tid, cIndex(b, target.waveSize));
+  Value wave = arith::DivUIOp::create(b, tid, cIndex(b, target.waveSize));
+  Value group = arith::DivUIOp::create(b, lane, cIndex(b, kLanesPerColumn));
+  Value quad = arith::RemUIOp::create(b, lane, cIndex(b, kLanesPerColumn));
+  Value tileColumn =
+      arith::MulIOp::create(b, gpu::BlockIdOp::create(b, gpu::Dimension::x),
+                            cIndex(b, tiling.getTileN()));
+  Value split = gpu::BlockIdOp::create(b, gpu::Dimension::y);
+  Value tileRowBegin = getTileRowBegin(b);
+  // B column g is activation row g of the tile.
+  Value xRow =
+      createClampedRow(b, arith::AddIOp::create(b, tileRowBegin, group),
+                       arith::SubIOp::create(b, args.m, cIndex(b, 1)));
+
+  // The lane's loads, block-major: block c, A rows g (half 0) and g + 8.
+  SmallVector<Value> laneColumns, columns;
+  SmallVector<ZeroPointLocation> zeroLocations;
+  Value groupColumn =
+      arith::MulIOp::create(b, group, cIndex(b, kColumnsPerLoad));
+  for (int64_t c = 0; c < blocks(); ++c) {
+    for (int64_t half = 0; half < 2; ++half) {
+      Value laneColumn = arith::AddIOp::create(
+          b, groupColumn,
+          cIndex(b, c * kBlockColumns + half * kRowHalf * kColumnsPerLoad));
+      laneColumns.push_back(laneColumn);
+      columns.push_back(arith::AddIOp::create(b, tileColumn, laneColumn));
+      zeroLocations.push_back(
+          locateZeroPoints(b, columns.back(), kColumnsPerLoad));
+    }
+  }
+
+  int64_t rowsPerSplit = getKPerSplit(tiling, k) / kValuesPerWord;
+  int64_t groupRows = scheme.getEffectiveGroupSize(k) / kValuesPerWord;
+  Value splitBegin = arith::MulIOp::create(b, split, cIndex(b, rowsPerSplit));
+  Type f32 = b.getF32Type();
+  auto accType = VectorType::get({2, 2}, f32);
+  auto aType = VectorType::get({4, 2}, activation);
+  auto bType = VectorType::get({2, 2}, activation);
+  auto wordsType = VectorType::get({kColumnsPerLoad}, b.getI32Type());
+  auto rowType = VectorType::get({kValuesPerWord}, activation);
+  auto scalesElement = op.getScales().getType().getElementType();
+  auto scalesType = VectorType::get({kColumnsPerLoad}, scalesElement);
+  Value zeroAcc = arith::ConstantOp::create(
+      b, DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
+  // One accumulator per block and column offset a.
+  SmallVector<Value> zeroAccs(blocks() * kColumnsPerLoad, zeroAcc);
+
+  auto segmentLoop = scf::ForOp::create(
+      b, getUniformWave(b), cIndex(b, rowsPerSplit / segmentRows()),
+      cIndex(b, waves), zeroAccs,
+      [&](OpBuilder &nested, Location loc, Value segment, ValueRange totals) {
+        ImplicitLocOpBuilder sb(loc, nested);
+        Value segmentBegin = arith::AddIOp::create(
+            sb, splitBegin,
+            arith::MulIOp::create(sb, segment, cIndex(sb, segmentRows())));
+        Value scaleGroup =
+            arith::DivUIOp::create(sb, segmentBegin, cIndex(sb, groupRows));
+        // Per load: its 4 columns' scales (f32) and zero terms.
+        SmallVector<Value> scales;
+        SmallVector<SmallVector<Value>> zeroTerms;
+        for (auto [column, location] : llvm::zip(columns, zeroLocations)) {
+          Value loaded =
+              loadColumns(sb, scalesType, args.scales, scaleGroup, column);
+          scales.push_back(
+              scalesElement.isF32()
+                  ? loaded
+                  : arith::ExtFOp::create(
+                        sb, VectorType::get({kColumnsPerLoad}, f32), loaded));
+          Value zeroPoints =
+              loadZeroPoints(sb, args.zeros, scaleGroup, location);
+          SmallVector<Value> &terms = zeroTerms.emplace_back();
+          for (int64_t a = 0; a < kColumnsPerLoad; ++a)
+            terms.push_back(createNegatedZeroTerm(
+                sb, vector::ExtractOp::create(sb, zeroPoints, a), activation,
+                /*inPlaceHigh=*/false, /*words=*/1));
+        }
+
+        int64_t rows = rowsPerIteration();
+        auto rowLoop = scf::ForOp::create(
+            sb, segmentBegin,
+            arith::AddIOp::create(sb, segmentBegin, cIndex(sb, segmentRows())),
+            cIndex(sb, rows), zeroAccs,
+            [&](OpBuilder &rowBuilder, Location rowLoc, Value firstRow,
+                ValueRange partials) {
+              ImplicitLocOpBuilder lb(rowLoc, rowBuilder);
+              // Every chunk's words and activations are in flight before the
+              // first MMA.
+              SmallVector<SmallVector<Value>> words;
+              SmallVector<Value> activations;
+              for (int64_t chunk = 0; chunk < rows / kChunkRows; ++chunk) {
+                Value row = arith::AddIOp::create(
+                    lb, firstRow,
+                    arith::AddIOp::create(lb, quad,
+                                          cIndex(lb, chunk * kChunkRows)));
+                SmallVector<Value> &chunkWords = words.emplace_back();
+                for (Value column : columns)
+                  chunkWords.push_back(
+                      loadColumns(lb, wordsType, args.qweight, row, column));
+                activations.push_back(vector::LoadOp::create(
+                    lb, rowType, args.x,
+                    ValueRange{xRow, arith::MulIOp::create(
+                                         lb, row, cIndex(lb, kValuesPerWord))},
+                    /*nontemporal=*/false, llvm::Align(16)));
+              }
+              SmallVector<Value> accs(partials);
+              for (auto [chunkWords, xv] : llvm::zip(words, activations)) {
+                // B pair j: activations j and j + 4 of the lane's word.
+                SmallVector<Value> xPairs;
+                for (int64_t j = 0; j < kGptqPairsPerWord; ++j)
+                  xPairs.push_back(vector::ShuffleOp::create(
+                      lb, xv, xv, ArrayRef<int64_t>{j, j + kGptqPairsPerWord}));
+                for (int64_t c = 0; c < blocks(); ++c) {
+                  for (int64_t a = 0; a < kColumnsPerLoad; ++a) {
+                    std::array<SmallVector<Value>, 2> pairs;
+                    for (int64_t half = 0; half < 2; ++half)
+                      pairs[half] =
+                          dequantWord(lb,
+                                      vector::ExtractOp::create(
+                                          lb, chunkWords[2 * c + half], a),
+                                      zeroTerms[2 * c + half][a], activation);
+                    Value &acc = accs[c * kColumnsPerLoad + a];
+                    for (int64_t h = 0; h < 2; ++h) {
+                      Value aFragment = buildFragment(
+                          lb, aType,
+                          {pairs[0][2 * h], pairs[1][2 * h],
+                           pairs[0][2 * h + 1], pairs[1][2 * h + 1]});
+                      Value bFragment = buildFragment(
+                          lb, bType, {xPairs[2 * h], xPairs[2 * h + 1]});
+                      acc = nvgpu::MmaSyncOp::create(
+                          lb, aFragment, bFragment, acc,
+                          ArrayRef<int64_t>{kMmaM, kMmaN, kMmaK});
+                    }
+                  }
+                }
+              }
+              scf::YieldOp::create(lb, accs);
+            });
+        disableUnrolling(rowLoop);
+
+        // C row half of accumulator (c, a) is column a of load (c, half).
+        SmallVector<Value> scaled;
+        for (auto [i, total] : llvm::enumerate(totals)) {
+          int64_t c = i / kColumnsPerLoad, a = i % kColumnsPerLoad;
+          Value partial = rowLoop.getResult(i);
+          Value result = total;
+          for (int64_t half = 0; half < 2; ++half)
+            result = addScaledRow(
+                sb, result, partial, half,
+                vector::BroadcastOp::create(
+                    sb, VectorType::get({2}, f32),
+                    vector::ExtractOp::create(sb, scales[2 * c + half], a)));
+          scaled.push_back(result);
+        }
+        scf::YieldOp::create(sb, scaled);
+      });
+
+  // The wave's totals into lds[wave, row 2t + e, column]: C column 2t + e of
+  // row half of accumulator (c, a) is output column a of load (c, half).
+  for (int64_t e = 0; e < 2; ++e) {
+    Value row = arith::AddIOp::create(
+        b, arith::MulIOp::create(b, quad, cIndex(b, 2)), cIndex(b, e));
+    Value inTile = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row,
+                                         cIndex(b, tileM));
+    scf::IfOp::create(b, inTile, [&](OpBuilder &nested, Location loc) {
+      ImplicitLocOpBuilder tb(loc, nested);
+      for (auto [load, laneColumn] : llvm::enumerate(laneColumns)) {
+        int64_t c = load / 2, half = load % 2;
+        SmallVector<Value> values;
+        for (int64_t a = 0; a < kColumnsPerLoad; ++a)
+          values.push_back(vector::ExtractOp::create(
+              tb, segmentLoop.getResult(c * kColumnsPerLoad + a),
+              ArrayRef<int64_t>{half, e}));
+        vector::StoreOp::create(
+            tb,
+            vector::FromElementsOp::create(
+                tb, VectorType::get({kColumnsPerLoad}, f32), values),
+            lds, ValueRange{wave, row, laneColumn});
+      }
+      scf::YieldOp::create(tb);
+    });
+  }
+  sumWorkgroupPartials(b, lds, tileColumn, tileRowBegin, split, args);
+}
+
+std::unique_ptr<SplitKLowering> gpukernels::createMmaSyncDecodeLowering(
+    MatmulOp op, TilingAttr tiling, gpu::GPUModuleOp kernels, StringRef name,
+    const TargetInfo &target) {
+  return std::make_unique<MmaSyncDecodeLowering>(op, tiling, kernels, name,
+                                                 target);
+}
