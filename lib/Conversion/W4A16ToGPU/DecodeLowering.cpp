@@ -40,43 +40,23 @@ StringRef getDot2Intrinsic(Type activation) {
                             : "llvm.amdgcn.fdot2.f32.bf16";
 }
 
-class DecodeLowering : public SplitKLowering {
+class DecodeLowering : public DecodeKernelLowering {
 public:
-  using SplitKLowering::SplitKLowering;
+  using DecodeKernelLowering::DecodeKernelLowering;
 
 protected:
   bool supportsFloatZeros() const override { return true; }
 
   LogicalResult checkSupported() override {
-    if (failed(SplitKLowering::checkSupported()) ||
-        failed(verifySplitKGeometry(op, tiling)))
+    if (failed(DecodeKernelLowering::checkSupported()))
       return failure();
     if (tiling.getTileN() % (target.waveSize * kColumnsPerLoad) != 0)
       return op.emitOpError()
              << "decode tile_n = " << tiling.getTileN()
              << " must be a multiple of " << target.waveSize * kColumnsPerLoad
              << " (one 16-byte load per lane)";
-    if (tiling.getTileK() % (waves * kRowsPerWord) != 0)
-      return op.emitOpError() << "decode tile_k = " << tiling.getTileK()
-                              << " must be whole packed rows per wave (a "
-                                 "multiple of "
-                              << waves * kRowsPerWord << ")";
-    if (getSegmentRows() % getRowsPerIteration() != 0)
-      return op.emitOpError()
-             << "decode tile_k = " << tiling.getTileK() << " loads "
-             << getRowsPerIteration()
-             << " packed rows per wave and iteration, which do not divide "
-                "the "
-             << getSegmentRows()
-             << " rows a wave walks with one group's scales";
     return success();
   }
-
-  SmallVector<Type> getWorkgroupBuffers(Builder &b) override {
-    return {getWorkgroupSumType(b)};
-  }
-
-  StringRef getKernelSuffix() const override { return "decode"; }
 
   void buildMainKernelBody(ImplicitLocOpBuilder &b, gpu::GPUFuncOp func,
                            const MainKernelArgs &args) override;
@@ -87,13 +67,6 @@ private:
   bool readsTimes16(int64_t pair) const {
     return activation.isF16() && pair % 2 == 1;
   }
-  /// Packed rows a wave walks with one group's scales and zeros.
-  int64_t getSegmentRows() const;
-  /// Packed rows a wave loads, all before the first is used, per iteration
-  /// of its row loop (tile_k spread over the waves).
-  int64_t getRowsPerIteration() const {
-    return tiling.getTileK() / (waves * kRowsPerWord);
-  }
   /// The zero points of the 4 columns of a load as f32.
   Value loadZeros(ImplicitLocOpBuilder &b, Value zeros, Value group,
                   Value column, const ZeroPointLocation &location);
@@ -101,10 +74,6 @@ private:
 };
 
 } // namespace
-
-int64_t DecodeLowering::getSegmentRows() const {
-  return getSegmentK(tiling, scheme, k, waves) / kRowsPerWord;
-}
 
 Value DecodeLowering::loadZeros(ImplicitLocOpBuilder &b, Value zeros,
                                 Value group, Value column,
@@ -149,7 +118,6 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   Value column = arith::AddIOp::create(
       b, arith::MulIOp::create(b, tileIndex, cIndex(b, tileN)), laneColumn);
   int64_t rowsPerSplit = getKPerSplit(tiling, k) / kRowsPerWord;
-  int64_t segmentRows = getSegmentRows();
   int64_t groupRows = scheme.getEffectiveGroupSize(k) / kRowsPerWord;
   Value splitBegin = arith::MulIOp::create(b, split, cIndex(b, rowsPerSplit));
   Value tileRowBegin = getTileRowBegin(b);
@@ -180,13 +148,13 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
 
   SmallVector<Value> inits(tileM, zeroAcc);
   auto segmentLoop = scf::ForOp::create(
-      b, uniformWave, cIndex(b, rowsPerSplit / segmentRows), cIndex(b, waves),
+      b, uniformWave, cIndex(b, rowsPerSplit / segmentRows()), cIndex(b, waves),
       inits,
       [&](OpBuilder &nested, Location loc, Value segment, ValueRange accs) {
         ImplicitLocOpBuilder sb(loc, nested);
         Value segmentBegin = arith::AddIOp::create(
             sb, splitBegin,
-            arith::MulIOp::create(sb, segment, cIndex(sb, segmentRows)));
+            arith::MulIOp::create(sb, segment, cIndex(sb, segmentRows())));
         Value group =
             arith::DivUIOp::create(sb, segmentBegin, cIndex(sb, groupRows));
         Value scaleVec = loadColumns(sb, scalesType, scales, group, column);
@@ -194,24 +162,24 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
           scaleVec = arith::ExtFOp::create(sb, accType, scaleVec);
         Value zeroVec = loadZeros(sb, zeros, group, column, zeroLocation);
 
-        int64_t rowsPerIteration = getRowsPerIteration();
+        int64_t rows = rowsPerIteration();
         auto rowLoop = scf::ForOp::create(
             sb, segmentBegin,
-            arith::AddIOp::create(sb, segmentBegin, cIndex(sb, segmentRows)),
-            cIndex(sb, rowsPerIteration), segmentInits,
+            arith::AddIOp::create(sb, segmentBegin, cIndex(sb, segmentRows())),
+            cIndex(sb, rows), segmentInits,
             [&](OpBuilder &rowBuilder, Location rowLoc, Value firstRow,
                 ValueRange iterationSums) {
               ImplicitLocOpBuilder lb(rowLoc, rowBuilder);
               // Every row's weights are in flight before the first is used.
               SmallVector<Value> rowWords;
-              for (int64_t r = 0; r < rowsPerIteration; ++r)
+              for (int64_t r = 0; r < rows; ++r)
                 rowWords.push_back(loadColumns(
                     lb, wordsType, qweight,
                     r == 0 ? firstRow
                            : arith::AddIOp::create(lb, firstRow, cIndex(lb, r)),
                     column));
               SmallVector<Value> sums(iterationSums);
-              for (int64_t r = 0; r < rowsPerIteration; ++r) {
+              for (int64_t r = 0; r < rows; ++r) {
                 Value row =
                     r == 0 ? firstRow
                            : arith::AddIOp::create(lb, firstRow, cIndex(lb, r));

@@ -611,6 +611,25 @@ gpukernels::createLowering(MatmulOp op, TilingAttr tiling,
   llvm_unreachable("unknown tiling strategy");
 }
 
+LogicalResult DecodeKernelLowering::checkSupported() {
+  if (failed(SplitKLowering::checkSupported()) ||
+      failed(verifySplitKGeometry(op, tiling)))
+    return failure();
+  int64_t waveRows = waves * ::w4a16::kValuesPerWord;
+  if (tiling.getTileK() % waveRows != 0)
+    return op.emitOpError()
+           << "decode tile_k = " << tiling.getTileK()
+           << " must be whole packed rows per wave (a multiple of " << waveRows
+           << ")";
+  if (segmentRows() % rowsPerIteration() != 0)
+    return op.emitOpError()
+           << "decode tile_k = " << tiling.getTileK() << " loads "
+           << rowsPerIteration()
+           << " packed rows per wave and iteration, which do not divide the "
+           << segmentRows() << " rows a wave walks with one group's scales";
+  return success();
+}
+
 void gpukernels::disableUnrolling(scf::ForOp loop) {
   MLIRContext *context = loop.getContext();
   auto noUnroll = LLVM::LoopAnnotationAttr::get(

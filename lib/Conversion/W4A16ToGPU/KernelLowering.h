@@ -171,6 +171,34 @@ private:
   void buildLaunches(gpu::GPUFuncOp main, gpu::GPUFuncOp reduce);
 };
 
+/// What the decode kernels (dot2: DecodeLowering.cpp; mma.sync with the
+/// weights as A: MmaSyncDecodeLowering.cpp) share: each wave walks segments
+/// of packed rows inside one group, loading rowsPerIteration() rows per
+/// iteration of its row loop, and the waves' sums meet in LDS
+/// (storeWorkgroupSum).
+class DecodeKernelLowering : public SplitKLowering {
+public:
+  using SplitKLowering::SplitKLowering;
+
+protected:
+  /// The split-K geometry, whole packed rows per wave and iteration, and
+  /// iterations that divide a segment.
+  LogicalResult checkSupported() override;
+  SmallVector<Type> getWorkgroupBuffers(Builder &b) override {
+    return {getWorkgroupSumType(b)};
+  }
+  StringRef getKernelSuffix() const override { return "decode"; }
+
+  /// Packed rows a wave loads per iteration of its row loop.
+  int64_t rowsPerIteration() const {
+    return getDecodeRowsPerIteration(tiling, waves);
+  }
+  /// Packed rows a wave walks with one group's scales and zeros.
+  int64_t segmentRows() const {
+    return getSegmentK(tiling, scheme, k, waves) / ::w4a16::kValuesPerWord;
+  }
+};
+
 /// Keeps LLVM from unrolling `loop` (an scf.for): one iteration's rows per
 /// loop trip, as the static report's accounting (tile_k) assumes.
 void disableUnrolling(scf::ForOp loop);

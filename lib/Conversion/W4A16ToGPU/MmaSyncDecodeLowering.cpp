@@ -49,30 +49,20 @@ constexpr int64_t kColumnsPerLoad = 4;
 constexpr int64_t kBlockColumns = 2 * kRowHalf * kColumnsPerLoad;
 /// Packed rows of a chunk: one per lane t.
 constexpr int64_t kChunkRows = kLanesPerColumn;
+static_assert(kChunkRows * kValuesPerWord == 2 * kMmaK,
+              "a chunk is two MMAs deep, as the tiler sizes it "
+              "(TileMatmul.cpp, getMatrixDecodeChunkK)");
 
-class MmaSyncDecodeLowering : public SplitKLowering {
+class MmaSyncDecodeLowering : public DecodeKernelLowering {
 public:
-  using SplitKLowering::SplitKLowering;
+  using DecodeKernelLowering::DecodeKernelLowering;
 
 protected:
-  LogicalResult checkSupported() override;
-  SmallVector<Type> getWorkgroupBuffers(Builder &b) override {
-    return {getWorkgroupSumType(b)};
-  }
-  StringRef getKernelSuffix() const override { return "decode"; }
   void buildMainKernelBody(ImplicitLocOpBuilder &b, gpu::GPUFuncOp func,
                            const MainKernelArgs &args) override;
 
 private:
   int64_t blocks() const { return tiling.getTileN() / kBlockColumns; }
-  /// Packed rows a wave loads per iteration of its row loop, all before the
-  /// first is used (tile_k spread over the waves, as in DecodeLowering).
-  int64_t rowsPerIteration() const {
-    return tiling.getTileK() / (waves * kValuesPerWord);
-  }
-  int64_t segmentRows() const {
-    return getSegmentK(tiling, scheme, k, waves) / kValuesPerWord;
-  }
 };
 
 } // namespace
@@ -80,24 +70,17 @@ private:
 bool gpukernels::mmaSyncDecodeApplies(MatmulOp op, TilingAttr tiling,
                                       const TargetInfo &target) {
   int64_t waves = tiling.getWorkgroupSize() / target.waveSize;
-  int64_t rows = tiling.getTileK() / (waves * kValuesPerWord);
+  int64_t rows = getDecodeRowsPerIteration(tiling, waves);
+  int64_t segmentRows =
+      getSegmentK(tiling, op.getScheme(), op.getK(), waves) / kValuesPerWord;
   return target.mmaFamily == MmaFamily::NvidiaMmaSync &&
          target.decodesWithMatrixInstruction(tiling.getMMin()) &&
          target.mmaM == kMmaM && target.mmaN == kMmaN && target.mmaK == kMmaK &&
          tiling.getTileM() <= kMmaN &&
          op.getScheme().getZeroPoint() != ZeroPointKind::Float &&
-         tiling.getTileN() % kBlockColumns == 0 && rows % kChunkRows == 0 &&
-         (getSegmentK(tiling, op.getScheme(), op.getK(), waves) /
-          kValuesPerWord) %
-                 rows ==
-             0;
-}
-
-/// createLowering picks this kernel only where mmaSyncDecodeApplies.
-LogicalResult MmaSyncDecodeLowering::checkSupported() {
-  if (failed(SplitKLowering::checkSupported()))
-    return failure();
-  return verifySplitKGeometry(op, tiling);
+         tiling.getTileN() % kBlockColumns == 0 &&
+         tiling.getTileK() % (waves * kChunkRows * kValuesPerWord) == 0 &&
+         segmentRows % rows == 0;
 }
 
 void MmaSyncDecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
@@ -212,11 +195,16 @@ void MmaSyncDecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
               }
               SmallVector<Value> accs(partials);
               for (auto [chunkWords, xv] : llvm::zip(words, activations)) {
-                // B pair j: activations j and j + 4 of the lane's word.
+                // B pair j: activations j and j + 4 of the lane's word; MMA
+                // half h takes pairs 2h and 2h + 1, for every column.
                 SmallVector<Value> xPairs;
                 for (int64_t j = 0; j < kGptqPairsPerWord; ++j)
                   xPairs.push_back(vector::ShuffleOp::create(
                       lb, xv, xv, ArrayRef<int64_t>{j, j + kGptqPairsPerWord}));
+                std::array<Value, 2> bFragments;
+                for (int64_t h = 0; h < 2; ++h)
+                  bFragments[h] = buildFragment(
+                      lb, bType, {xPairs[2 * h], xPairs[2 * h + 1]});
                 for (int64_t c = 0; c < blocks(); ++c) {
                   for (int64_t a = 0; a < kColumnsPerLoad; ++a) {
                     std::array<SmallVector<Value>, 2> pairs;
@@ -232,10 +220,8 @@ void MmaSyncDecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                           lb, aType,
                           {pairs[0][2 * h], pairs[1][2 * h],
                            pairs[0][2 * h + 1], pairs[1][2 * h + 1]});
-                      Value bFragment = buildFragment(
-                          lb, bType, {xPairs[2 * h], xPairs[2 * h + 1]});
                       acc = nvgpu::MmaSyncOp::create(
-                          lb, aFragment, bFragment, acc,
+                          lb, aFragment, bFragments[h], acc,
                           ArrayRef<int64_t>{kMmaM, kMmaN, kMmaK});
                     }
                   }

@@ -41,6 +41,10 @@
 // CHECK: %[[X:.*]] = vector.load %arg0[%[[XROW]], %[[K]]] {alignment = 16 : i64} : memref<?x4096xf16>, vector<8xf16>
 // CHECK: %[[X04:.*]] = vector.shuffle %[[X]], %[[X]] [0, 4]
 // CHECK: %[[X15:.*]] = vector.shuffle %[[X]], %[[X]] [1, 5]
+// B of MMA half 0: activation pairs 0 and 1, built once for every column.
+// CHECK: %[[B0:.*]]:2 = vector.to_elements %[[X04]]
+// CHECK: %[[B1:.*]]:2 = vector.to_elements %[[X15]]
+// CHECK: %[[B:.*]] = vector.from_elements %[[B0]]#0, %[[B0]]#1, %[[B1]]#0, %[[B1]]#1 : vector<2x2xf16>
 // Column 4g (A row g) and 32 + 4g (A row g + 8): word 0 of each load.
 // CHECK: vector.extract %[[W0]][0]
 // CHECK: %[[P00:.*]] = vector.fma %{{.*}}, %{{.*}}, %{{.*}} : vector<2xf16>
@@ -48,16 +52,12 @@
 // CHECK: vector.extract %[[W1]][0]
 // CHECK: %[[P10:.*]] = vector.fma
 // CHECK: %[[P11:.*]] = vector.fma
-// A rows (g, pair 0), (g + 8, pair 0), (g, pair 1), (g + 8, pair 1); B pairs 0
-// and 1 of the activations.
+// A rows (g, pair 0), (g + 8, pair 0), (g, pair 1), (g + 8, pair 1).
 // CHECK: %[[E00:.*]]:2 = vector.to_elements %[[P00]]
 // CHECK: %[[E10:.*]]:2 = vector.to_elements %[[P10]]
 // CHECK: %[[E01:.*]]:2 = vector.to_elements %[[P01]]
 // CHECK: %[[E11:.*]]:2 = vector.to_elements %[[P11]]
 // CHECK: %[[A:.*]] = vector.from_elements %[[E00]]#0, %[[E00]]#1, %[[E10]]#0, %[[E10]]#1, %[[E01]]#0, %[[E01]]#1, %[[E11]]#0, %[[E11]]#1 : vector<4x2xf16>
-// CHECK: %[[B0:.*]]:2 = vector.to_elements %[[X04]]
-// CHECK: %[[B1:.*]]:2 = vector.to_elements %[[X15]]
-// CHECK: %[[B:.*]] = vector.from_elements %[[B0]]#0, %[[B0]]#1, %[[B1]]#0, %[[B1]]#1 : vector<2x2xf16>
 // CHECK: nvgpu.mma.sync(%[[A]], %[[B]], %{{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
 // 2 MMAs per column offset, 4 offsets: 8 per chunk.
 // CHECK-COUNT-7: nvgpu.mma.sync

@@ -25,6 +25,11 @@ int64_t mlir::w4a16::getGroupSpanK(int64_t groupRows, int64_t kPerSplit) {
   return std::gcd(groupRows, kPerSplit);
 }
 
+int64_t mlir::w4a16::getDecodeRowsPerIteration(TilingAttr tiling,
+                                               int64_t waves) {
+  return tiling.getTileK() / (waves * ::w4a16::kValuesPerWord);
+}
+
 int64_t mlir::w4a16::getSegmentK(TilingAttr tiling, QuantSchemeAttr scheme,
                                  int64_t k, int64_t waves) {
   int64_t kPerSplit = getKPerSplit(tiling, k);
@@ -35,7 +40,7 @@ int64_t mlir::w4a16::getSegmentK(TilingAttr tiling, QuantSchemeAttr scheme,
   // wave, else halves (down to one iteration's rows).
   using ::w4a16::kValuesPerWord;
   int64_t rowsPerSplit = kPerSplit / kValuesPerWord;
-  int64_t rowsPerIteration = tiling.getTileK() / (waves * kValuesPerWord);
+  int64_t rowsPerIteration = getDecodeRowsPerIteration(tiling, waves);
   int64_t rows = span / kValuesPerWord;
   while (rows % 2 == 0 && rows / 2 % rowsPerIteration == 0 &&
          rows * waves > rowsPerSplit)

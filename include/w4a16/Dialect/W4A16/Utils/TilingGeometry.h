@@ -69,6 +69,9 @@ int64_t getKPerSplit(TilingAttr tiling, int64_t k);
 /// lies inside one group. The tiler sizes tile_k with it before a tiling
 /// exists; getSegmentK starts from it.
 int64_t getGroupSpanK(int64_t groupRows, int64_t kPerSplit);
+/// Packed rows one decode wave loads per iteration of its row loop, all
+/// before the first is used: tile_k spread over the `waves` waves.
+int64_t getDecodeRowsPerIteration(TilingAttr tiling, int64_t waves);
 /// K rows a kernel accumulates before applying one group's scale (and
 /// zero): decode walks whole groups where each of its `waves` waves gets
 /// one, else halves of them, never below the packed rows one wave loads per
