@@ -111,15 +111,11 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   Value tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
   Value lane = arith::RemUIOp::create(b, tid, cIndex(b, target.waveSize));
   Value wave = arith::DivUIOp::create(b, tid, cIndex(b, target.waveSize));
-  Value uniformWave = getUniformWave(b);
   Value tileIndex = gpu::BlockIdOp::create(b, gpu::Dimension::x);
   Value split = gpu::BlockIdOp::create(b, gpu::Dimension::y);
   Value laneColumn = arith::MulIOp::create(b, lane, cIndex(b, kColumnsPerLoad));
   Value column = arith::AddIOp::create(
       b, arith::MulIOp::create(b, tileIndex, cIndex(b, tileN)), laneColumn);
-  int64_t rowsPerSplit = getKPerSplit(tiling, k) / kRowsPerWord;
-  int64_t groupRows = scheme.getEffectiveGroupSize(k) / kRowsPerWord;
-  Value splitBegin = arith::MulIOp::create(b, split, cIndex(b, rowsPerSplit));
   Value tileRowBegin = getTileRowBegin(b);
   Value lastRow = arith::SubIOp::create(b, m, cIndex(b, 1));
   ZeroPointLocation zeroLocation = locateZeroPoints(b, column, kColumnsPerLoad);
@@ -147,29 +143,20 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
     segmentInits.append({zeroAcc, zeroSum});
 
   SmallVector<Value> inits(tileM, zeroAcc);
-  auto segmentLoop = scf::ForOp::create(
-      b, uniformWave, cIndex(b, rowsPerSplit / segmentRows()), cIndex(b, waves),
-      inits,
-      [&](OpBuilder &nested, Location loc, Value segment, ValueRange accs) {
-        ImplicitLocOpBuilder sb(loc, nested);
-        Value segmentBegin = arith::AddIOp::create(
-            sb, splitBegin,
-            arith::MulIOp::create(sb, segment, cIndex(sb, segmentRows())));
-        Value group =
-            arith::DivUIOp::create(sb, segmentBegin, cIndex(sb, groupRows));
+  scf::ForOp segmentLoop = buildSegmentLoop(
+      b, inits,
+      [&](ImplicitLocOpBuilder &sb, Value segmentBegin, Value group,
+          ValueRange accs) {
         Value scaleVec = loadColumns(sb, scalesType, scales, group, column);
         if (!scalesElement.isF32())
           scaleVec = arith::ExtFOp::create(sb, accType, scaleVec);
         Value zeroVec = loadZeros(sb, zeros, group, column, zeroLocation);
 
         int64_t rows = rowsPerIteration();
-        auto rowLoop = scf::ForOp::create(
-            sb, segmentBegin,
-            arith::AddIOp::create(sb, segmentBegin, cIndex(sb, segmentRows())),
-            cIndex(sb, rows), segmentInits,
-            [&](OpBuilder &rowBuilder, Location rowLoc, Value firstRow,
+        scf::ForOp rowLoop = buildRowLoop(
+            sb, segmentBegin, segmentInits,
+            [&](ImplicitLocOpBuilder &lb, Value firstRow,
                 ValueRange iterationSums) {
-              ImplicitLocOpBuilder lb(rowLoc, rowBuilder);
               // Every row's weights are in flight before the first is used.
               SmallVector<Value> rowWords;
               for (int64_t r = 0; r < rows; ++r)
@@ -228,9 +215,6 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
               }
               scf::YieldOp::create(lb, sums);
             });
-
-        // Short segments would otherwise unroll into their epilogue.
-        disableUnrolling(rowLoop);
 
         // s (sum (bias + q) x - sum (bias + z) x), in f32; the bias + 16 q
         // class is scaled back by 1/16 (exact).

@@ -611,6 +611,21 @@ gpukernels::createLowering(MatmulOp op, TilingAttr tiling,
   llvm_unreachable("unknown tiling strategy");
 }
 
+/// Keeps LLVM from unrolling `loop`.
+static void disableUnrolling(scf::ForOp loop) {
+  MLIRContext *context = loop.getContext();
+  auto noUnroll = LLVM::LoopAnnotationAttr::get(
+      context, {}, {}, {},
+      LLVM::LoopUnrollAttr::get(context, BoolAttr::get(context, true), {}, {},
+                                {}, {}, {}, {}),
+      {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});
+  // Named as llvm.br's own attribute: scf-to-cf copies it onto the back edge,
+  // and the LLVM lowering of cf.br keeps it.
+  loop->setAttr(LLVM::BrOp::getLoopAnnotationAttrName(
+                    OperationName(LLVM::BrOp::getOperationName(), context)),
+                noUnroll);
+}
+
 LogicalResult DecodeKernelLowering::checkSupported() {
   if (failed(SplitKLowering::checkSupported()) ||
       failed(verifySplitKGeometry(op, tiling)))
@@ -630,16 +645,39 @@ LogicalResult DecodeKernelLowering::checkSupported() {
   return success();
 }
 
-void gpukernels::disableUnrolling(scf::ForOp loop) {
-  MLIRContext *context = loop.getContext();
-  auto noUnroll = LLVM::LoopAnnotationAttr::get(
-      context, {}, {}, {},
-      LLVM::LoopUnrollAttr::get(context, BoolAttr::get(context, true), {}, {},
-                                {}, {}, {}, {}),
-      {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});
-  // Named as llvm.br's own attribute: scf-to-cf copies it onto the back edge,
-  // and the LLVM lowering of cf.br keeps it.
-  loop->setAttr(LLVM::BrOp::getLoopAnnotationAttrName(
-                    OperationName(LLVM::BrOp::getOperationName(), context)),
-                noUnroll);
+scf::ForOp DecodeKernelLowering::buildSegmentLoop(
+    ImplicitLocOpBuilder &b, ValueRange inits,
+    function_ref<void(ImplicitLocOpBuilder &, Value, Value, ValueRange)> body) {
+  using ::w4a16::kValuesPerWord;
+  int64_t rowsPerSplit = getKPerSplit(tiling, k) / kValuesPerWord;
+  int64_t groupRows = scheme.getEffectiveGroupSize(k) / kValuesPerWord;
+  Value splitBegin = arith::MulIOp::create(
+      b, gpu::BlockIdOp::create(b, gpu::Dimension::y), cIndex(b, rowsPerSplit));
+  return scf::ForOp::create(
+      b, getUniformWave(b), cIndex(b, rowsPerSplit / segmentRows()),
+      cIndex(b, waves), inits,
+      [&](OpBuilder &nested, Location loc, Value segment, ValueRange carried) {
+        ImplicitLocOpBuilder sb(loc, nested);
+        Value segmentBegin = arith::AddIOp::create(
+            sb, splitBegin,
+            arith::MulIOp::create(sb, segment, cIndex(sb, segmentRows())));
+        body(sb, segmentBegin,
+             arith::DivUIOp::create(sb, segmentBegin, cIndex(sb, groupRows)),
+             carried);
+      });
+}
+
+scf::ForOp DecodeKernelLowering::buildRowLoop(
+    ImplicitLocOpBuilder &b, Value segmentBegin, ValueRange inits,
+    function_ref<void(ImplicitLocOpBuilder &, Value, ValueRange)> body) {
+  auto loop = scf::ForOp::create(
+      b, segmentBegin,
+      arith::AddIOp::create(b, segmentBegin, cIndex(b, segmentRows())),
+      cIndex(b, rowsPerIteration()), inits,
+      [&](OpBuilder &nested, Location loc, Value firstRow, ValueRange carried) {
+        ImplicitLocOpBuilder lb(loc, nested);
+        body(lb, firstRow, carried);
+      });
+  disableUnrolling(loop);
+  return loop;
 }

@@ -197,11 +197,23 @@ protected:
   int64_t segmentRows() const {
     return getSegmentK(tiling, scheme, k, waves) / ::w4a16::kValuesPerWord;
   }
+  /// The wave's loop over the segments of the workgroup's split (segment
+  /// wave, wave + waves, ...), carrying `inits`; `body` builds one segment
+  /// from its first packed row and its group (of scales and zeros) and
+  /// yields.
+  scf::ForOp buildSegmentLoop(
+      ImplicitLocOpBuilder &b, ValueRange inits,
+      function_ref<void(ImplicitLocOpBuilder &, Value, Value, ValueRange)>
+          body);
+  /// The row loop over the segment starting at packed row `segmentBegin`,
+  /// rowsPerIteration() rows per trip, carrying `inits`; `body` builds one
+  /// iteration from its first row and yields. LLVM does not unroll it: one
+  /// iteration's rows per trip, as the static report's accounting (tile_k)
+  /// assumes, and short segments would otherwise unroll into their epilogue.
+  scf::ForOp buildRowLoop(
+      ImplicitLocOpBuilder &b, Value segmentBegin, ValueRange inits,
+      function_ref<void(ImplicitLocOpBuilder &, Value, ValueRange)> body);
 };
-
-/// Keeps LLVM from unrolling `loop` (an scf.for): one iteration's rows per
-/// loop trip, as the static report's accounting (tile_k) assumes.
-void disableUnrolling(scf::ForOp loop);
 
 /// The lowering of `tiling`'s strategy, or null after a diagnostic on `op`
 /// when the strategy has no GPU lowering.

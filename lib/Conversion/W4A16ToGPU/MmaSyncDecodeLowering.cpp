@@ -120,9 +120,6 @@ void MmaSyncDecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
     }
   }
 
-  int64_t rowsPerSplit = getKPerSplit(tiling, k) / kValuesPerWord;
-  int64_t groupRows = scheme.getEffectiveGroupSize(k) / kValuesPerWord;
-  Value splitBegin = arith::MulIOp::create(b, split, cIndex(b, rowsPerSplit));
   Type f32 = b.getF32Type();
   auto accType = VectorType::get({2, 2}, f32);
   auto aType = VectorType::get({4, 2}, activation);
@@ -136,16 +133,10 @@ void MmaSyncDecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   // One accumulator per block and column offset a.
   SmallVector<Value> zeroAccs(blocks() * kColumnsPerLoad, zeroAcc);
 
-  auto segmentLoop = scf::ForOp::create(
-      b, getUniformWave(b), cIndex(b, rowsPerSplit / segmentRows()),
-      cIndex(b, waves), zeroAccs,
-      [&](OpBuilder &nested, Location loc, Value segment, ValueRange totals) {
-        ImplicitLocOpBuilder sb(loc, nested);
-        Value segmentBegin = arith::AddIOp::create(
-            sb, splitBegin,
-            arith::MulIOp::create(sb, segment, cIndex(sb, segmentRows())));
-        Value scaleGroup =
-            arith::DivUIOp::create(sb, segmentBegin, cIndex(sb, groupRows));
+  scf::ForOp segmentLoop = buildSegmentLoop(
+      b, zeroAccs,
+      [&](ImplicitLocOpBuilder &sb, Value segmentBegin, Value scaleGroup,
+          ValueRange totals) {
         // Per load: its 4 columns' scales (f32) and zero terms.
         SmallVector<Value> scales;
         SmallVector<SmallVector<Value>> zeroTerms;
@@ -167,13 +158,9 @@ void MmaSyncDecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
         }
 
         int64_t rows = rowsPerIteration();
-        auto rowLoop = scf::ForOp::create(
-            sb, segmentBegin,
-            arith::AddIOp::create(sb, segmentBegin, cIndex(sb, segmentRows())),
-            cIndex(sb, rows), zeroAccs,
-            [&](OpBuilder &rowBuilder, Location rowLoc, Value firstRow,
-                ValueRange partials) {
-              ImplicitLocOpBuilder lb(rowLoc, rowBuilder);
+        scf::ForOp rowLoop = buildRowLoop(
+            sb, segmentBegin, zeroAccs,
+            [&](ImplicitLocOpBuilder &lb, Value firstRow, ValueRange partials) {
               // Every chunk's words and activations are in flight before the
               // first MMA.
               SmallVector<SmallVector<Value>> words;
@@ -229,7 +216,6 @@ void MmaSyncDecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
               }
               scf::YieldOp::create(lb, accs);
             });
-        disableUnrolling(rowLoop);
 
         // C row half of accumulator (c, a) is column a of load (c, half).
         SmallVector<Value> scaled;
