@@ -211,9 +211,11 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
   case TilingStrategy::Decode:
     t.tileM = range.max;
     if (matrixDecode) {
-      // 4 warps of 64 columns, one chunk per warp and iteration (H100, M
-      // = 2..8: 8 warps per workgroup ran 1.04x the time on geo-mean, up
-      // to 1.25x).
+      // 4 warps of 64 columns, one chunk per warp and iteration. H100, M =
+      // 2 / 4 / 8: 8 warps ran 1.04 / 0.94 / 1.04x their time (geo-mean,
+      // 0.78-1.15x per shape), and up to 1.10x the kernels they replaced
+      // where 4 warps stayed within 1.03x ("Session 11" of
+      // bench/results/decode-probe-H100-2026-11-24.md).
       t.tileN = 64;
       t.workgroupSize = 128;
       t.tileK =
