@@ -67,27 +67,49 @@ private:
   bool readsTimes16(int64_t pair) const {
     return activation.isF16() && pair % 2 == 1;
   }
-  /// The zero points of the 4 columns of a load as f32.
-  Value loadZeros(ImplicitLocOpBuilder &b, Value zeros, Value group,
-                  Value column, const ZeroPointLocation &location);
+  /// A group's loads for the lane's 4 columns: the scales, then the float
+  /// zero points or the packed zero-point word (if any).
+  SmallVector<Value> loadGroup(ImplicitLocOpBuilder &b, Value group,
+                               Value column, const ZeroPointLocation &location,
+                               const MainKernelArgs &args);
+  /// The zero points of the 4 columns as f32 from loadGroup's values.
+  Value getZeros(ImplicitLocOpBuilder &b, ValueRange loaded,
+                 const ZeroPointLocation &location);
   Value dot2(ImplicitLocOpBuilder &b, Value x, Value w, Value acc);
 };
 
 } // namespace
 
-Value DecodeLowering::loadZeros(ImplicitLocOpBuilder &b, Value zeros,
-                                Value group, Value column,
-                                const ZeroPointLocation &location) {
+SmallVector<Value> DecodeLowering::loadGroup(ImplicitLocOpBuilder &b,
+                                             Value group, Value column,
+                                             const ZeroPointLocation &location,
+                                             const MainKernelArgs &args) {
+  auto scalesType = VectorType::get({kColumnsPerLoad},
+                                    op.getScales().getType().getElementType());
+  SmallVector<Value> loaded = {
+      loadColumns(b, scalesType, args.scales, group, column)};
+  if (scheme.getZeroPoint() == ZeroPointKind::Float)
+    loaded.push_back(loadColumns(
+        b,
+        VectorType::get(
+            {kColumnsPerLoad},
+            cast<MemRefType>(args.zeros.getType()).getElementType()),
+        args.zeros, group, column));
+  else if (Value word = loadZeroWord(b, args.zeros, group, location))
+    loaded.push_back(word);
+  return loaded;
+}
+
+Value DecodeLowering::getZeros(ImplicitLocOpBuilder &b, ValueRange loaded,
+                               const ZeroPointLocation &location) {
   auto zerosType = VectorType::get({kColumnsPerLoad}, b.getF32Type());
-  if (scheme.getZeroPoint() == ZeroPointKind::Float) {
-    Type element = cast<MemRefType>(zeros.getType()).getElementType();
-    Value loaded = loadColumns(b, VectorType::get({kColumnsPerLoad}, element),
-                               zeros, group, column);
-    return element.isF32() ? loaded
-                           : arith::ExtFOp::create(b, zerosType, loaded);
-  }
-  return arith::UIToFPOp::create(b, zerosType,
-                                 loadZeroPoints(b, zeros, group, location));
+  if (scheme.getZeroPoint() == ZeroPointKind::Float)
+    return loaded[1].getType() == zerosType
+               ? loaded[1]
+               : arith::ExtFOp::create(b, zerosType, loaded[1]);
+  return arith::UIToFPOp::create(
+      b, zerosType,
+      unpackZeroPoints(b, loaded.size() > 1 ? loaded[1] : Value(), location));
 }
 
 Value DecodeLowering::dot2(ImplicitLocOpBuilder &b, Value x, Value w,
@@ -104,8 +126,7 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                                          gpu::GPUFuncOp func,
                                          const MainKernelArgs &args) {
   int64_t tileM = tiling.getTileM(), tileN = tiling.getTileN();
-  Value x = args.x, qweight = args.qweight, scales = args.scales,
-        zeros = args.zeros, m = args.m;
+  Value x = args.x, qweight = args.qweight, m = args.m;
   Value lds = func.getWorkgroupAttributions().front();
 
   Value tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
@@ -125,8 +146,6 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   auto wordsType = VectorType::get({kColumnsPerLoad}, b.getI32Type());
   auto pairType = VectorType::get({2}, activation);
   auto rowType = VectorType::get({kRowsPerWord}, activation);
-  auto scalesElement = op.getScales().getType().getElementType();
-  auto scalesType = VectorType::get({kColumnsPerLoad}, scalesElement);
   Value zeroAcc = arith::ConstantOp::create(
       b, DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
   Value zeroSum = arith::ConstantOp::create(b, b.getF32FloatAttr(0));
@@ -143,14 +162,17 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
     segmentInits.append({zeroAcc, zeroSum});
 
   SmallVector<Value> inits(tileM, zeroAcc);
-  scf::ForOp segmentLoop = buildSegmentLoop(
+  SmallVector<Value> segmentTotals = buildSegmentLoop(
       b, inits,
-      [&](ImplicitLocOpBuilder &sb, Value segmentBegin, Value group,
+      [&](ImplicitLocOpBuilder &gb, Value group) {
+        return loadGroup(gb, group, column, zeroLocation, args);
+      },
+      [&](ImplicitLocOpBuilder &sb, Value segmentBegin, ValueRange loaded,
           ValueRange accs) {
-        Value scaleVec = loadColumns(sb, scalesType, scales, group, column);
-        if (!scalesElement.isF32())
+        Value scaleVec = loaded[0];
+        if (scaleVec.getType() != accType)
           scaleVec = arith::ExtFOp::create(sb, accType, scaleVec);
-        Value zeroVec = loadZeros(sb, zeros, group, column, zeroLocation);
+        Value zeroVec = getZeros(sb, loaded, zeroLocation);
 
         int64_t rows = rowsPerIteration();
         scf::ForOp rowLoop = buildRowLoop(
@@ -248,10 +270,10 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
               sb, arith::SubFOp::create(sb, dots, correction), scaleVec,
               accs[mi]));
         }
-        scf::YieldOp::create(sb, results);
+        return results;
       });
 
-  storeWorkgroupSum(b, lds, segmentLoop.getResults(), wave, laneColumn,
+  storeWorkgroupSum(b, lds, segmentTotals, wave, laneColumn,
                     arith::MulIOp::create(b, tileIndex, cIndex(b, tileN)),
                     tileRowBegin, split, args);
 }

@@ -241,12 +241,15 @@ ZeroPointLocation SplitKLowering::locateZeroPoints(ImplicitLocOpBuilder &b,
 Value SplitKLowering::loadZeroPoints(ImplicitLocOpBuilder &b, Value zeros,
                                      Value group,
                                      const ZeroPointLocation &location) {
-  return unpackZeroPoints(
-      b,
-      location.word
-          ? memref::LoadOp::create(b, zeros, ValueRange{group, location.word})
-          : Value(),
-      location);
+  return unpackZeroPoints(b, loadZeroWord(b, zeros, group, location), location);
+}
+
+Value SplitKLowering::loadZeroWord(ImplicitLocOpBuilder &b, Value zeros,
+                                   Value group,
+                                   const ZeroPointLocation &location) {
+  return location.word ? memref::LoadOp::create(
+                             b, zeros, ValueRange{group, location.word})
+                       : Value();
 }
 
 Value SplitKLowering::unpackZeroPoints(ImplicitLocOpBuilder &b, Value word,
@@ -642,29 +645,67 @@ LogicalResult DecodeKernelLowering::checkSupported() {
            << rowsPerIteration()
            << " packed rows per wave and iteration, which do not divide the "
            << segmentRows() << " rows a wave walks with one group's scales";
+  int64_t ldsBytes =
+      getDecodeLdsBytes(waves, tiling.getTileM(), tiling.getTileN());
+  if (tiling.getLdsBytes() != ldsBytes)
+    return op.emitOpError()
+           << "decode lds_bytes = " << tiling.getLdsBytes()
+           << ", the kernel's f32 sums of " << waves << " waves x "
+           << tiling.getTileM() << " x " << tiling.getTileN()
+           << " outputs take " << ldsBytes;
   return success();
 }
 
-scf::ForOp DecodeKernelLowering::buildSegmentLoop(
+SmallVector<Value> DecodeKernelLowering::buildSegmentLoop(
     ImplicitLocOpBuilder &b, ValueRange inits,
-    function_ref<void(ImplicitLocOpBuilder &, Value, Value, ValueRange)> body) {
+    function_ref<SmallVector<Value>(ImplicitLocOpBuilder &, Value)> loadGroup,
+    function_ref<SmallVector<Value>(ImplicitLocOpBuilder &, Value, ValueRange,
+                                    ValueRange)>
+        body) {
   using ::w4a16::kValuesPerWord;
   int64_t rowsPerSplit = getKPerSplit(tiling, k) / kValuesPerWord;
   int64_t groupRows = scheme.getEffectiveGroupSize(k) / kValuesPerWord;
+  int64_t segments = rowsPerSplit / segmentRows();
   Value splitBegin = arith::MulIOp::create(
       b, gpu::BlockIdOp::create(b, gpu::Dimension::y), cIndex(b, rowsPerSplit));
-  return scf::ForOp::create(
-      b, getUniformWave(b), cIndex(b, rowsPerSplit / segmentRows()),
-      cIndex(b, waves), inits,
-      [&](OpBuilder &nested, Location loc, Value segment, ValueRange carried) {
+  auto segmentBegin = [&](ImplicitLocOpBuilder &sb, Value segment) -> Value {
+    return arith::AddIOp::create(
+        sb, splitBegin,
+        arith::MulIOp::create(sb, segment, cIndex(sb, segmentRows())));
+  };
+  // A segment past the split (the one after a wave's last) loads the last
+  // segment's group again, which is in bounds and never used.
+  auto loadSegmentGroup = [&](ImplicitLocOpBuilder &sb, Value segment) {
+    Value inSplit =
+        arith::MinUIOp::create(sb, segment, cIndex(sb, segments - 1));
+    return loadGroup(sb, arith::DivUIOp::create(sb, segmentBegin(sb, inSplit),
+                                                cIndex(sb, groupRows)));
+  };
+  // Where a segment is one row-loop iteration nothing else hides its
+  // group's loads, so they are made one segment ahead.
+  bool prefetch = segmentRows() == rowsPerIteration();
+  Value wave = getUniformWave(b);
+  SmallVector<Value> loopInits(inits);
+  if (prefetch)
+    llvm::append_range(loopInits, loadSegmentGroup(b, wave));
+  size_t carried = inits.size();
+  auto loop = scf::ForOp::create(
+      b, wave, cIndex(b, segments), cIndex(b, waves), loopInits,
+      [&](OpBuilder &nested, Location loc, Value segment, ValueRange values) {
         ImplicitLocOpBuilder sb(loc, nested);
-        Value segmentBegin = arith::AddIOp::create(
-            sb, splitBegin,
-            arith::MulIOp::create(sb, segment, cIndex(sb, segmentRows())));
-        body(sb, segmentBegin,
-             arith::DivUIOp::create(sb, segmentBegin, cIndex(sb, groupRows)),
-             carried);
+        SmallVector<Value> loaded =
+            prefetch ? llvm::to_vector(values.drop_front(carried))
+                     : loadSegmentGroup(sb, segment);
+        SmallVector<Value> next;
+        if (prefetch)
+          next = loadSegmentGroup(
+              sb, arith::AddIOp::create(sb, segment, cIndex(sb, waves)));
+        SmallVector<Value> results = body(sb, segmentBegin(sb, segment), loaded,
+                                          values.take_front(carried));
+        llvm::append_range(results, next);
+        scf::YieldOp::create(sb, results);
       });
+  return llvm::to_vector_of<Value>(loop.getResults().take_front(carried));
 }
 
 scf::ForOp DecodeKernelLowering::buildRowLoop(

@@ -137,6 +137,9 @@ protected:
   /// Float zero points are the strategy's to read.
   Value loadZeroPoints(ImplicitLocOpBuilder &b, Value zeros, Value group,
                        const ZeroPointLocation &location);
+  /// The packed word of `group` at `location`, or null without packed zeros.
+  Value loadZeroWord(ImplicitLocOpBuilder &b, Value zeros, Value group,
+                     const ZeroPointLocation &location);
   /// The same from the packed word at `location` (null without packed
   /// zeros), read by the caller.
   Value unpackZeroPoints(ImplicitLocOpBuilder &b, Value word,
@@ -198,12 +201,21 @@ protected:
     return getSegmentK(tiling, scheme, k, waves) / ::w4a16::kValuesPerWord;
   }
   /// The wave's loop over the segments of the workgroup's split (segment
-  /// wave, wave + waves, ...), carrying `inits`; `body` builds one segment
-  /// from its first packed row and its group (of scales and zeros) and
-  /// yields.
-  scf::ForOp buildSegmentLoop(
+  /// wave, wave + waves, ...), carrying `inits`; returns their final values.
+  /// `loadGroup` loads what a segment reads of its group (scales, zero
+  /// points). Where a segment is one iteration of the row loop, it runs one
+  /// segment ahead, so that the loads' latency hides behind a whole segment:
+  /// in the segment, ptxas sank the scale loads below the MMAs (H100, M =
+  /// 3..6, G32: 11-16% slower on the large-N shapes); where the row loop has
+  /// several iterations, carrying the values cost registers (G128: 80 -> 90)
+  /// and time. `body` builds one segment from its first packed row, the
+  /// loaded values of its group and the carried values, and returns their
+  /// new values.
+  SmallVector<Value> buildSegmentLoop(
       ImplicitLocOpBuilder &b, ValueRange inits,
-      function_ref<void(ImplicitLocOpBuilder &, Value, Value, ValueRange)>
+      function_ref<SmallVector<Value>(ImplicitLocOpBuilder &, Value)> loadGroup,
+      function_ref<SmallVector<Value>(ImplicitLocOpBuilder &, Value, ValueRange,
+                                      ValueRange)>
           body);
   /// The row loop over the segment starting at packed row `segmentBegin`,
   /// rowsPerIteration() rows per trip, carrying `inits`; `body` builds one

@@ -133,23 +133,34 @@ void MmaSyncDecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   // One accumulator per block and column offset a.
   SmallVector<Value> zeroAccs(blocks() * kColumnsPerLoad, zeroAcc);
 
-  scf::ForOp segmentLoop = buildSegmentLoop(
-      b, zeroAccs,
-      [&](ImplicitLocOpBuilder &sb, Value segmentBegin, Value scaleGroup,
+  // A group's loads: the scales of every weight load's 4 columns, then
+  // their packed zero-point words (if any).
+  auto loadGroup = [&](ImplicitLocOpBuilder &gb, Value group) {
+    SmallVector<Value> loaded;
+    for (Value column : columns)
+      loaded.push_back(loadColumns(gb, scalesType, args.scales, group, column));
+    for (const ZeroPointLocation &location : zeroLocations)
+      if (Value word = loadZeroWord(gb, args.zeros, group, location))
+        loaded.push_back(word);
+    return loaded;
+  };
+  SmallVector<Value> segmentTotals = buildSegmentLoop(
+      b, zeroAccs, loadGroup,
+      [&](ImplicitLocOpBuilder &sb, Value segmentBegin, ValueRange loaded,
           ValueRange totals) {
         // Per load: its 4 columns' scales (f32) and zero terms.
         SmallVector<Value> scales;
         SmallVector<SmallVector<Value>> zeroTerms;
-        for (auto [column, location] : llvm::zip(columns, zeroLocations)) {
-          Value loaded =
-              loadColumns(sb, scalesType, args.scales, scaleGroup, column);
-          scales.push_back(
-              scalesElement.isF32()
-                  ? loaded
-                  : arith::ExtFOp::create(
-                        sb, VectorType::get({kColumnsPerLoad}, f32), loaded));
-          Value zeroPoints =
-              loadZeroPoints(sb, args.zeros, scaleGroup, location);
+        for (auto [i, location] : llvm::enumerate(zeroLocations)) {
+          scales.push_back(scalesElement.isF32()
+                               ? loaded[i]
+                               : arith::ExtFOp::create(
+                                     sb,
+                                     VectorType::get({kColumnsPerLoad}, f32),
+                                     loaded[i]));
+          size_t word = columns.size() + i;
+          Value zeroPoints = unpackZeroPoints(
+              sb, word < loaded.size() ? loaded[word] : Value(), location);
           SmallVector<Value> &terms = zeroTerms.emplace_back();
           for (int64_t a = 0; a < kColumnsPerLoad; ++a)
             terms.push_back(createNegatedZeroTerm(
@@ -231,7 +242,7 @@ void MmaSyncDecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                     vector::ExtractOp::create(sb, scales[2 * c + half], a)));
           scaled.push_back(result);
         }
-        scf::YieldOp::create(sb, scaled);
+        return scaled;
       });
 
   // The wave's totals into lds[wave, row 2t + e, column]: C column 2t + e of
@@ -248,7 +259,7 @@ void MmaSyncDecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
         SmallVector<Value> values;
         for (int64_t a = 0; a < kColumnsPerLoad; ++a)
           values.push_back(vector::ExtractOp::create(
-              tb, segmentLoop.getResult(c * kColumnsPerLoad + a),
+              tb, segmentTotals[c * kColumnsPerLoad + a],
               ArrayRef<int64_t>{half, e}));
         vector::StoreOp::create(
             tb,

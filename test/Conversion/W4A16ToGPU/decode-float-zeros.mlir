@@ -8,9 +8,9 @@
 // CHECK-LABEL: gpu.func @matmul_0_decode
 // CHECK-SAME: %{{.*}}: memref<128x4096xf16>, %{{.*}}: memref<128x4096xf16>
 // CHECK: scf.for
-// CHECK: vector.load %{{.*}} : memref<128x4096xf16>, vector<4xf16>
-// CHECK: arith.extf
+// CHECK: %[[S:.*]] = vector.load %{{.*}} : memref<128x4096xf16>, vector<4xf16>
 // CHECK: %[[Z:.*]] = vector.load %{{.*}} : memref<128x4096xf16>, vector<4xf16>
+// CHECK: arith.extf %[[S]]
 // CHECK: %[[ZF:.*]] = arith.extf %[[Z]] : vector<4xf16> to vector<4xf32>
 // CHECK: scf.for
 // CHECK-NOT: arith.subf

@@ -24,13 +24,33 @@
 // CHECK: %[[COL0:.*]] = arith.addi %[[TILE]], %[[G4]]
 // CHECK: %[[G4HI:.*]] = arith.addi %[[G4]], %c32
 // CHECK: %[[COL1:.*]] = arith.addi %[[TILE]], %[[G4HI]]
-// The segment's scales and zero terms, for both loads' columns.
-// CHECK: scf.for
-// CHECK: %[[S0:.*]] = vector.load %arg2[%{{.*}}, %[[COL0]]] {{.*}} vector<4xf16>
-// CHECK: %[[S0F:.*]] = arith.extf %[[S0]]
+// A segment (G32) is one iteration of the row loop, so its group's scales
+// and zero-point words are loaded one segment ahead: the wave's first
+// segment (wave 0..3 of 8) before the loop, then segment + 4, clamped to the
+// split's last.
+// CHECK: %[[SPLIT:.*]] = arith.muli %block_id_y, %c32
+// CHECK: %[[WAVEU:.*]] = gpu.subgroup_broadcast %[[WAVE]]
+// CHECK: %[[FIRSTSEG:.*]] = arith.minui %[[WAVEU]], %c7
+// CHECK: %[[S0:.*]] = vector.load %arg2[%[[GROUP0:.*]], %[[COL0]]] {{.*}} vector<4xf16>
+// CHECK: %[[S1:.*]] = vector.load %arg2[%[[GROUP0]], %[[COL1]]] {{.*}} vector<4xf16>
+// CHECK: %[[ZW0:.*]] = memref.load %arg3[%[[GROUP0]],
+// CHECK: %[[ZW1:.*]] = memref.load %arg3[%[[GROUP0]],
+// CHECK: scf.for %[[SEG:.*]] = %[[WAVEU]] to %c8 step %c4 iter_args({{.*}}, %[[S0C:.*]] = %[[S0]], %[[S1C:.*]] = %[[S1]], %[[ZW0C:.*]] = %[[ZW0]], %[[ZW1C:.*]] = %[[ZW1]])
+// CHECK: %[[NEXTSEG:.*]] = arith.addi %[[SEG]], %c4
+// CHECK: %[[NEXTIN:.*]] = arith.minui %[[NEXTSEG]], %c7
+// CHECK: %[[NEXTROW:.*]] = arith.muli %[[NEXTIN]], %c4
+// CHECK: %[[NEXTBEGIN:.*]] = arith.addi %[[SPLIT]], %[[NEXTROW]]
+// CHECK: %[[NEXTGROUP:.*]] = arith.divui %[[NEXTBEGIN]], %c4
+// CHECK: %[[S0N:.*]] = vector.load %arg2[%[[NEXTGROUP]], %[[COL0]]]
+// CHECK: %[[S1N:.*]] = vector.load %arg2[%[[NEXTGROUP]], %[[COL1]]]
+// CHECK: %[[ZW0N:.*]] = memref.load %arg3[%[[NEXTGROUP]],
+// CHECK: %[[ZW1N:.*]] = memref.load %arg3[%[[NEXTGROUP]],
+// This segment's scales and zero terms, for both loads' columns.
+// CHECK: %[[S0F:.*]] = arith.extf %[[S0C]]
+// CHECK: vector.broadcast %[[ZW0C]]
 // CHECK: %[[Z0:.*]] = arith.ori %{{.*}}, %c-469703680_i32
-// CHECK: %[[S1:.*]] = vector.load %arg2[%{{.*}}, %[[COL1]]] {{.*}} vector<4xf16>
-// CHECK: %[[S1F:.*]] = arith.extf %[[S1]]
+// CHECK: %[[S1F:.*]] = arith.extf %[[S1C]]
+// CHECK: vector.broadcast %[[ZW1C]]
 // CHECK: %[[Z1:.*]] = arith.ori %{{.*}}, %c-469703680_i32
 // The chunk: one packed row per lane t, both loads and the activations.
 // CHECK: scf.for %[[FIRST:.*]] = {{.*}} step %c4
@@ -68,7 +88,7 @@
 // CHECK: vector.broadcast %[[SC0]]
 // CHECK: %[[SC1:.*]] = vector.extract %[[S1F]][0]
 // CHECK: vector.broadcast %[[SC1]]
-// CHECK: scf.yield
+// CHECK: scf.yield {{.*}}, %[[S0N]], %[[S1N]], %[[ZW0N]], %[[ZW1N]] :
 // The totals of C column 2t (row 2t of the tile) into LDS, when inside the tile.
 // CHECK: %[[R0:.*]] = arith.muli %[[T]], %c2
 // CHECK: %[[IN0:.*]] = arith.cmpi ult, %[[R0]], %c4

@@ -92,7 +92,7 @@ int64_t ldsBytesFor(TilingStrategy strategy, const TileSizes &t,
                     const TargetInfo &target) {
   int64_t waves = t.workgroupSize / target.waveSize;
   if (strategy == TilingStrategy::Decode)
-    return waves * t.tileN * t.tileM * 4;
+    return getDecodeLdsBytes(waves, t.tileM, t.tileN);
   if (target.stagesOperandSteps(t.tileK)) {
     int64_t stageBytes = getOperandStageBytes(waves, t.tileM, t.tileK);
     int64_t stages = std::min(target.operandCopyStages,

@@ -25,6 +25,11 @@ int64_t mlir::w4a16::getGroupSpanK(int64_t groupRows, int64_t kPerSplit) {
   return std::gcd(groupRows, kPerSplit);
 }
 
+int64_t mlir::w4a16::getDecodeLdsBytes(int64_t waves, int64_t tileM,
+                                       int64_t tileN) {
+  return waves * tileM * tileN * 4;
+}
+
 int64_t mlir::w4a16::getDecodeRowsPerIteration(TilingAttr tiling,
                                                int64_t waves) {
   return tiling.getTileK() / (waves * ::w4a16::kValuesPerWord);

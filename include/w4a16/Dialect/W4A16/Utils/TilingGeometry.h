@@ -69,6 +69,9 @@ int64_t getKPerSplit(TilingAttr tiling, int64_t k);
 /// lies inside one group. The tiler sizes tile_k with it before a tiling
 /// exists; getSegmentK starts from it.
 int64_t getGroupSpanK(int64_t groupRows, int64_t kPerSplit);
+/// LDS bytes of a decode workgroup: the f32 sums of each of its `waves`
+/// waves over the tile_m x tile_n outputs, added up once all are done.
+int64_t getDecodeLdsBytes(int64_t waves, int64_t tileM, int64_t tileN);
 /// Packed rows one decode wave loads per iteration of its row loop, all
 /// before the first is used: tile_k spread over the `waves` waves.
 int64_t getDecodeRowsPerIteration(TilingAttr tiling, int64_t waves);
