@@ -206,11 +206,9 @@ protected:
   /// points). Where a segment is one iteration of the row loop, it runs one
   /// segment ahead, so that the loads' latency hides behind a whole segment:
   /// in the segment, ptxas sank the scale loads below the MMAs (H100, M =
-  /// 3..6, G32: 11-16% slower on the large-N shapes). Where they are issued
-  /// is still ptxas's choice, which other changes to a kernel can move
-  /// (bench/results/decode-probe-H100-2026-11-24.md, "Session 12"). Where
-  /// the row loop has several iterations, carrying the values cost
-  /// registers (G128: 80 -> 90) and time. `body` builds one segment from its
+  /// 3..6, G32: 11-16% slower on the large-N shapes). Where the row loop has
+  /// several iterations, carrying the values cost registers (G128: 80 -> 90)
+  /// and time. `body` builds one segment from its
   /// first packed row, the loaded values of its group and the carried values,
   /// and returns their new values.
   SmallVector<Value> buildSegmentLoop(
