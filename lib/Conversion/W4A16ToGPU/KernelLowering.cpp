@@ -673,13 +673,16 @@ SmallVector<Value> DecodeKernelLowering::buildSegmentLoop(
         sb, splitBegin,
         arith::MulIOp::create(sb, segment, cIndex(sb, segmentRows())));
   };
-  // A segment past the split (the one after a wave's last) loads the last
-  // segment's group again, which is in bounds and never used.
   auto loadSegmentGroup = [&](ImplicitLocOpBuilder &sb, Value segment) {
-    Value inSplit =
-        arith::MinUIOp::create(sb, segment, cIndex(sb, segments - 1));
-    return loadGroup(sb, arith::DivUIOp::create(sb, segmentBegin(sb, inSplit),
+    return loadGroup(sb, arith::DivUIOp::create(sb, segmentBegin(sb, segment),
                                                 cIndex(sb, groupRows)));
+  };
+  // Loads one segment ahead; a segment past the split (a wave's first when
+  // it has none, the one after its last) loads the last segment's group
+  // again, which is in bounds and never used.
+  auto prefetchSegmentGroup = [&](ImplicitLocOpBuilder &sb, Value segment) {
+    return loadSegmentGroup(
+        sb, arith::MinUIOp::create(sb, segment, cIndex(sb, segments - 1)));
   };
   // Where a segment is one row-loop iteration nothing else hides its
   // group's loads, so they are made one segment ahead.
@@ -687,7 +690,7 @@ SmallVector<Value> DecodeKernelLowering::buildSegmentLoop(
   Value wave = getUniformWave(b);
   SmallVector<Value> loopInits(inits);
   if (prefetch)
-    llvm::append_range(loopInits, loadSegmentGroup(b, wave));
+    llvm::append_range(loopInits, prefetchSegmentGroup(b, wave));
   size_t carried = inits.size();
   auto loop = scf::ForOp::create(
       b, wave, cIndex(b, segments), cIndex(b, waves), loopInits,
@@ -698,7 +701,7 @@ SmallVector<Value> DecodeKernelLowering::buildSegmentLoop(
                      : loadSegmentGroup(sb, segment);
         SmallVector<Value> next;
         if (prefetch)
-          next = loadSegmentGroup(
+          next = prefetchSegmentGroup(
               sb, arith::AddIOp::create(sb, segment, cIndex(sb, waves)));
         SmallVector<Value> results = body(sb, segmentBegin(sb, segment), loaded,
                                           values.take_front(carried));

@@ -184,8 +184,8 @@ public:
   using SplitKLowering::SplitKLowering;
 
 protected:
-  /// The split-K geometry, whole packed rows per wave and iteration, and
-  /// iterations that divide a segment.
+  /// The split-K geometry, whole packed rows per wave and iteration,
+  /// iterations that divide a segment, and lds_bytes (getDecodeLdsBytes).
   LogicalResult checkSupported() override;
   SmallVector<Type> getWorkgroupBuffers(Builder &b) override {
     return {getWorkgroupSumType(b)};
@@ -208,9 +208,9 @@ protected:
   /// in the segment, ptxas sank the scale loads below the MMAs (H100, M =
   /// 3..6, G32: 11-16% slower on the large-N shapes). Where the row loop has
   /// several iterations, carrying the values cost registers (G128: 80 -> 90)
-  /// and time. `body` builds one segment from its
-  /// first packed row, the loaded values of its group and the carried values,
-  /// and returns their new values.
+  /// and time. `body` builds one segment from its first packed row, the
+  /// loaded values of its group and the carried values, and returns their
+  /// new values.
   SmallVector<Value> buildSegmentLoop(
       ImplicitLocOpBuilder &b, ValueRange inits,
       function_ref<SmallVector<Value>(ImplicitLocOpBuilder &, Value)> loadGroup,

@@ -1,5 +1,4 @@
-//===- MmaSync.h - PTX mma.sync m16n8k16 operands -----------------*- C++
-//-*-===//
+//===- MmaSync.h - PTX mma.sync m16n8k16 operands ---------------*- C++ -*-===//
 //
 // What the two mma.sync kernels (MmaSyncLowering.cpp: small batch and
 // prefill, activations as A; MmaSyncDecodeLowering.cpp: decode, weights as

@@ -69,18 +69,16 @@ private:
 
 bool gpukernels::mmaSyncDecodeApplies(MatmulOp op, TilingAttr tiling,
                                       const TargetInfo &target) {
+  // Segments of whole iterations are DecodeKernelLowering's check, the same
+  // for both decode kernels.
   int64_t waves = tiling.getWorkgroupSize() / target.waveSize;
-  int64_t rows = getDecodeRowsPerIteration(tiling, waves);
-  int64_t segmentRows =
-      getSegmentK(tiling, op.getScheme(), op.getK(), waves) / kValuesPerWord;
   return target.mmaFamily == MmaFamily::NvidiaMmaSync &&
          target.decodesWithMatrixInstruction(tiling.getMMin()) &&
          target.mmaM == kMmaM && target.mmaN == kMmaN && target.mmaK == kMmaK &&
          tiling.getTileM() <= kMmaN &&
          op.getScheme().getZeroPoint() != ZeroPointKind::Float &&
          tiling.getTileN() % kBlockColumns == 0 &&
-         tiling.getTileK() % (waves * kChunkRows * kValuesPerWord) == 0 &&
-         segmentRows % rows == 0;
+         tiling.getTileK() % (waves * kChunkRows * kValuesPerWord) == 0;
 }
 
 void MmaSyncDecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
