@@ -40,8 +40,9 @@
 // a 4-byte copy per fragment at M = 4..32 and 512, but 11-19% slower with
 // 64-row tiles on grids under one workgroup per SM), the zero-point word of
 // fragment l % 4 at 128 W + l, the scale pair of fragment (l / 4) % 4, C
-// columns 2 (l % 4) and + 1, at 2 l of the scales, and the A tile in K order
-// (rows past M zero-filled, not read); threads read what others copied after a
+// columns 2 (l % 4) and + 1, at 2 l of the scales, and the A tile copied in
+// 4-byte K pairs into the order of the MMAs' A fragments (getAChunkPosition;
+// rows past M zero-filled, not read); threads read what others copied after a
 // barrier. Otherwise the words of stepsInFlight() steps load into registers
 // ahead of their use and a segment's zero points and scales one segment ahead;
 // A comes straight from global memory (small batch) or, in prefill, each 32-K
@@ -81,9 +82,11 @@ constexpr int64_t kWordElements = kValuesPerWord;
 static_assert(kLanesPerColumn * kWordElements == kFragmentBlockK,
               "a staged A chunk row holds one word of each lane t");
 constexpr uint64_t kLoadAlignment = 16;
-/// Bytes of one cp.async that may bypass L1 (.cg): weights and staged A
-/// pieces are read once per warp.
-constexpr int64_t kBypassL1Bytes = 16;
+/// Activations of one copy of a staged A tile: a 4-byte K pair of one row.
+constexpr int64_t kAUnitElements = 2;
+/// Activations of one 16-byte read of a staged A tile: a whole A fragment of
+/// one MMA.
+constexpr int64_t kAChunkElements = 8;
 /// Scales per lane in an operand stage: one C column pair.
 constexpr int64_t kScalesPerLane = 2;
 /// Words of one K block of a 16-column tile in the fragment layout: the
@@ -159,34 +162,30 @@ private:
     return (kWaveTilesN * wordsPerLane() + 1) * target.waveSize;
   }
 
-  /// Activations of a step's A tile (tile_m x stepRows) per thread, and
-  /// per copy: 8, 4 or 2 (16, 8 or 4 bytes), the most that divides the
-  /// thread's share; 0 when none does.
-  int64_t aElementsPerThread() const {
-    int64_t elements = tiling.getTileM() * stepRows();
-    return elements % tiling.getWorkgroupSize() == 0
-               ? elements / tiling.getWorkgroupSize()
+  /// 4-byte copies per thread of a step's A tile (tile_m x stepRows); 0
+  /// when they do not split evenly over the threads.
+  int64_t aUnitsPerThread() const {
+    int64_t units = tiling.getTileM() * stepRows() / kAUnitElements;
+    return units % tiling.getWorkgroupSize() == 0
+               ? units / tiling.getWorkgroupSize()
                : 0;
   }
-  int64_t aCopyElements() const {
-    for (int64_t elements = kWordElements; elements >= 2; elements /= 2)
-      if (aElementsPerThread() % elements == 0 && aElementsPerThread() != 0)
-        return elements;
-    return 0;
-  }
+  /// K units of a pair row of the staged A tile: stepRows of two rows.
+  int64_t pairRowUnits() const { return 2 * stepRows() / kAUnitElements; }
 
   /// The operand stages (workgroup memory): per warp i32 [slot, warp,
   /// stageWordsPerWave()] and the scales [slot, warp, 2 x lanes]; the
-  /// workgroup's A tile [slot, tile_m, stepRows] (activations, K in order).
+  /// workgroup's A tile as pair rows [slot, tile_m / 2, 2 stepRows]
+  /// (getAChunkPosition).
   struct OperandStage {
     Value words, scales, rows;
   };
-  /// One of the thread's copies of the A tile of each step: its row in the
-  /// tile and in x (clamped), its K offset in the step, and the elements it
-  /// reads (none past M: the copy zero-fills those rows, whose results are
-  /// dropped, instead of reading row M - 1 many times).
+  /// One of the thread's copies of the A tile of each step: its pair row and
+  /// position there, its row in x (clamped), its K offset in the step, and
+  /// the elements it reads (none past M: the copy zero-fills those rows,
+  /// whose results are dropped, instead of reading row M - 1 many times).
   struct ACopy {
-    Value tileRow, row, column, elements;
+    Value pairRow, position, row, column, elements;
   };
 
   /// Per-lane values shared by the loop body builders.
@@ -221,6 +220,30 @@ private:
     SmallVector<Value> stageWords;
   };
 
+  /// Where 16-byte chunk `chunk` of pair row `pairRow` of a staged A tile
+  /// lies in that row (in activations). Chunk c holds K units 2c and 2c + 1
+  /// (K rows 4c .. 4c + 3) of tile rows r and r + 8 as an MMA's A fragment
+  /// takes them: (r, 2c), (r + 8, 2c), (r, 2c + 1), (r + 8, 2c + 1), so one
+  /// 16-byte read is a whole fragment with no register moves (H100, G32
+  /// prefill: a third of the loop's instructions were such moves when A was
+  /// staged in K order). Pair row p holds rows 16 (p / 8) + p % 8 and + 8.
+  /// The chunk is XORed with p % 2 and with bit 3 of c (into bit 1), so that
+  /// the 8 lanes of a quarter warp read distinct banks (steps of 1 and 2
+  /// words); a warp's copies stay in their aligned 8 chunks (128 bytes).
+  Value getAChunkPosition(ImplicitLocOpBuilder &b, Value pairRow, Value chunk) {
+    Value swizzle = arith::XOrIOp::create(
+        b, arith::RemUIOp::create(b, pairRow, cIndex(b, 2)),
+        arith::AndIOp::create(b, arith::ShRUIOp::create(b, chunk, cIndex(b, 2)),
+                              cIndex(b, 2)));
+    return arith::MulIOp::create(b, arith::XOrIOp::create(b, chunk, swizzle),
+                                 cIndex(b, kAChunkElements));
+  }
+  /// The staged pair row of the warp's A fragment i (rows g and g + 8).
+  Value getPairRow(ImplicitLocOpBuilder &b, const Lane &lane, int64_t i) {
+    return arith::AddIOp::create(
+        b, arith::DivUIOp::create(b, lane.waveRow, cIndex(b, 2)),
+        arith::AddIOp::create(b, lane.group, cIndex(b, i * kRowHalf)));
+  }
   /// Row g (half 0) or g + 8 (half 1) of the warp's A fragment i in the
   /// workgroup tile. Built where it is used: in the 255-register G128
   /// prefill, rows kept live across the loop made ptxas spill.
@@ -313,13 +336,12 @@ LogicalResult MmaSyncLowering::checkLdsBytes() {
   if (!stagesOperands())
     return MatrixLowering::checkLdsBytes();
   StringRef strategy = stringifyTilingStrategy(tiling.getStrategy());
-  if (aCopyElements() == 0)
+  if (aUnitsPerThread() == 0)
     return op.emitOpError()
            << strategy << " lds_bytes = " << tiling.getLdsBytes()
            << " stages A, but the " << tiling.getTileM() << " x " << stepRows()
            << " A tile of a step does not split over "
-           << tiling.getWorkgroupSize()
-           << " threads in copies of 4, 8 or 16 bytes";
+           << tiling.getWorkgroupSize() << " threads in 4-byte copies";
   int64_t stageBytes = getStageBytesPerWorkgroup();
   if (tiling.getLdsBytes() % stageBytes != 0 || operandSlots() < 2)
     return op.emitOpError()
@@ -337,8 +359,8 @@ SmallVector<Type> MmaSyncLowering::getWorkgroupBuffers(Builder &b) {
                                  b.getI32Type());
   auto scales = workgroupMemrefOf(
       {operandSlots(), waves, kScalesPerLane * target.waveSize}, activation);
-  auto rows = workgroupMemrefOf({operandSlots(), tiling.getTileM(), stepRows()},
-                                activation);
+  auto rows = workgroupMemrefOf(
+      {operandSlots(), tiling.getTileM() / 2, 2 * stepRows()}, activation);
   assert(words.getNumElements() * 4 +
                  (scales.getNumElements() + rows.getNumElements()) * 2 ==
              operandSlots() * getStageBytesPerWorkgroup() &&
@@ -444,13 +466,12 @@ Value MmaSyncLowering::copyStep(ImplicitLocOpBuilder &b, const Lane &lane,
       args.scales, ValueRange{group, lane.scaleCopyColumn},
       b.getIndexAttr(kScalesPerLane), /*srcElements=*/Value(),
       /*bypassL1=*/nullptr));
-  UnitAttr bypassA =
-      aCopyElements() * 2 == kBypassL1Bytes ? b.getUnitAttr() : nullptr;
   for (const ACopy &copy : lane.aCopies)
     copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
-        b, operands.rows, ValueRange{slot, copy.tileRow, copy.column}, args.x,
+        b, operands.rows, ValueRange{slot, copy.pairRow, copy.position}, args.x,
         ValueRange{copy.row, arith::AddIOp::create(b, firstRow, copy.column)},
-        b.getIndexAttr(aCopyElements()), copy.elements, bypassA));
+        b.getIndexAttr(kAUnitElements), copy.elements,
+        /*bypassL1=*/nullptr));
   if (lane.zeroCopyWord)
     copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
         b, operands.words,
@@ -572,34 +593,49 @@ void MmaSyncLowering::buildStep(
                                   vector::ExtractOp::create(b, current[j], u),
                                   terms[j], activation));
     for (int64_t i = 0; i < tilesM(); ++i) {
-      std::array<Value, 2> pieces;
-      for (int64_t half = 0; half < 2; ++half) {
-        if (stage) {
-          pieces[half] = vector::LoadOp::create(
-              b, pieceType, stage,
-              ValueRange{buffer, getTileRow(b, lane, i, half), stageColumn},
-              /*nontemporal=*/false, llvm::Align(kLoadAlignment));
-        } else if (slot) {
-          pieces[half] = vector::LoadOp::create(
+      // A rows: (g, lo), (g + 8, lo), (g, hi), (g + 8, hi) of MMA h; lo / hi
+      // are K rows 4h + {0, 1} / 4h + {2, 3} of word u.
+      std::array<Value, 2> aFragments;
+      if (slot) {
+        // Staged as the fragments (getAChunkPosition): chunk 2 (W t + u) + h.
+        Value pairRow = getPairRow(b, lane, i);
+        for (int64_t h = 0; h < 2; ++h) {
+          Value chunk = arith::AddIOp::create(
+              b, arith::MulIOp::create(b, lane.quad, cIndex(b, 2 * words)),
+              cIndex(b, 2 * u + h));
+          Value fragment = vector::LoadOp::create(
               b, pieceType, operands.rows,
-              ValueRange{slot, getTileRow(b, lane, i, half),
-                         arith::AddIOp::create(b, lane.stepRow,
-                                               cIndex(b, u * kWordElements))},
+              ValueRange{slot, pairRow, getAChunkPosition(b, pairRow, chunk)},
               /*nontemporal=*/false, llvm::Align(kLoadAlignment));
-        } else {
-          pieces[half] = vector::LoadOp::create(
-              b, pieceType, args.x, ValueRange{lane.aRows[i][half], column},
-              /*nontemporal=*/false, llvm::Align(kLoadAlignment));
+          aFragments[h] = buildFragment(
+              b, aType,
+              {slicePair(b, fragment, 0), slicePair(b, fragment, 2),
+               slicePair(b, fragment, 4), slicePair(b, fragment, 6)});
+        }
+      } else {
+        // Pieces of rows g and g + 8: the word's K rows in order.
+        std::array<Value, 2> pieces;
+        for (int64_t half = 0; half < 2; ++half)
+          pieces[half] =
+              stage ? vector::LoadOp::create(
+                          b, pieceType, stage,
+                          ValueRange{buffer, getTileRow(b, lane, i, half),
+                                     stageColumn},
+                          /*nontemporal=*/false, llvm::Align(kLoadAlignment))
+                    : vector::LoadOp::create(
+                          b, pieceType, args.x,
+                          ValueRange{lane.aRows[i][half], column},
+                          /*nontemporal=*/false, llvm::Align(kLoadAlignment));
+        for (int64_t h = 0; h < 2; ++h) {
+          int64_t lo = 4 * h, hi = 4 * h + 2;
+          aFragments[h] = buildFragment(
+              b, aType,
+              {slicePair(b, pieces[0], lo), slicePair(b, pieces[1], lo),
+               slicePair(b, pieces[0], hi), slicePair(b, pieces[1], hi)});
         }
       }
       for (int64_t h = 0; h < 2; ++h) {
-        // A rows: (g, lo), (g + 8, lo), (g, hi), (g + 8, hi); lo / hi are
-        // elements 4h + {0, 1} / 4h + {2, 3} of the pieces.
-        int64_t lo = 4 * h, hi = 4 * h + 2;
-        Value a = buildFragment(
-            b, aType,
-            {slicePair(b, pieces[0], lo), slicePair(b, pieces[1], lo),
-             slicePair(b, pieces[0], hi), slicePair(b, pieces[1], hi)});
+        Value a = aFragments[h];
         for (int64_t j = 0; j < kWaveTilesN; ++j) {
           // B: pairs 2h (K lo) and 2h + 1 (K hi) of word u.
           Value bFragment =
@@ -749,19 +785,48 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
     if (lane.zeroLocations.front().word)
       lane.zeroCopyWord = arith::DivUIOp::create(b, fragmentColumn(lane.quad),
                                                  cIndex(b, kValuesPerWord));
-    // The thread's units of aCopyElements() of the A tile.
-    int64_t unitsPerRow = stepRows() / aCopyElements();
-    for (int64_t r = 0; r < aElementsPerThread() / aCopyElements(); ++r) {
+    // The thread's 4-byte units of the A tile. Unit v of a pair row (a
+    // warp's 32 are 16 of each row, 64 bytes of x each) is row half
+    // (v / 16) % 2, K unit 16 (v / 32) + v % 16.
+    int64_t rowRun = target.waveSize / 2;
+    for (int64_t r = 0; r < aUnitsPerThread(); ++r) {
       ACopy copy;
-      auto [tileRow, unitInRow] = getStageUnit(b, lane.tid, r, unitsPerRow);
-      copy.tileRow = tileRow;
-      copy.column =
-          arith::MulIOp::create(b, unitInRow, cIndex(b, aCopyElements()));
-      Value row = arith::AddIOp::create(b, lane.workgroupRow, copy.tileRow);
+      auto [pairRow, unit] = getStageUnit(b, lane.tid, r, pairRowUnits());
+      Value half = arith::RemUIOp::create(
+          b, arith::DivUIOp::create(b, unit, cIndex(b, rowRun)), cIndex(b, 2));
+      Value kUnit = arith::AddIOp::create(
+          b,
+          arith::MulIOp::create(
+              b, arith::DivUIOp::create(b, unit, cIndex(b, 2 * rowRun)),
+              cIndex(b, rowRun)),
+          arith::RemUIOp::create(b, unit, cIndex(b, rowRun)));
+      Value tileRow = arith::AddIOp::create(
+          b,
+          arith::MulIOp::create(
+              b, arith::DivUIOp::create(b, pairRow, cIndex(b, kRowHalf)),
+              cIndex(b, kMmaM)),
+          arith::AddIOp::create(
+              b, arith::MulIOp::create(b, half, cIndex(b, kRowHalf)),
+              arith::RemUIOp::create(b, pairRow, cIndex(b, kRowHalf))));
+      copy.pairRow = pairRow;
+      copy.column = arith::MulIOp::create(b, kUnit, cIndex(b, kAUnitElements));
+      // Unit 2c + e of row half h lies at element 4e + 2h of chunk c.
+      Value inChunk = arith::AddIOp::create(
+          b,
+          arith::MulIOp::create(b,
+                                arith::RemUIOp::create(b, kUnit, cIndex(b, 2)),
+                                cIndex(b, 2 * kAUnitElements)),
+          arith::MulIOp::create(b, half, cIndex(b, kAUnitElements)));
+      copy.position = arith::AddIOp::create(
+          b,
+          getAChunkPosition(b, pairRow,
+                            arith::DivUIOp::create(b, kUnit, cIndex(b, 2))),
+          inChunk);
+      Value row = arith::AddIOp::create(b, lane.workgroupRow, tileRow);
       copy.row = createClampedRow(b, row, lane.lastRow);
       copy.elements = arith::SelectOp::create(
           b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, args.m),
-          cIndex(b, aCopyElements()), cIndex(b, 0));
+          cIndex(b, kAUnitElements), cIndex(b, 0));
       lane.aCopies.push_back(copy);
     }
     Value copies;

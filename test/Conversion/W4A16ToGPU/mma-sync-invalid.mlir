@@ -80,10 +80,10 @@ func.func @one_weight_stage(%x: tensor<16x64xf16>, %w: tensor<2x2x64xi32>, %s: t
 
 // -----
 
-// The staged A tile (16 x 32 activations) over 512 threads is one
-// activation each: no cp.async is that small.
+// The staged A tile (16 x 32 activations) is 256 K pairs: fewer than the
+// 512 threads, each of which copies whole 4-byte pairs.
 func.func @a_tile_split(%x: tensor<16x64xf16>, %w: tensor<2x32x64xi32>, %s: tensor<2x512xf16>, %i: tensor<16x512xf16>) -> tensor<16x512xf16> {
-  // expected-error @+1 {{small_batch lds_bytes = 26624 stages A, but the 16 x 32 A tile of a step does not split over 512 threads in copies of 4, 8 or 16 bytes}}
+  // expected-error @+1 {{small_batch lds_bytes = 26624 stages A, but the 16 x 32 A tile of a step does not split over 512 threads in 4-byte copies}}
   %0 = w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<16x64xf16>, tensor<2x32x64xi32>, tensor<2x512xf16>) outs(%i : tensor<16x512xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 16, m_max = 16, tile_m = 16, tile_n = 512, tile_k = 32, split_k = 1, workgroup_size = 512, lds_bytes = 26624>]} -> tensor<16x512xf16>
   return %0 : tensor<16x512xf16>
 }

@@ -116,10 +116,10 @@ func.func @f16_g128(%x: tensor<?x1024xf16>, %w: tensor<128x208xi32>, %s: tensor<
 // (TargetInfo::stagedPrefillWavesPerCU), which caps its registers.
 // PF-LABEL: func.func @bf16_g32
 // PF: gpu.func @matmul_0_prefill
-// PF-SAME: workgroup(%{{.*}} : memref<4x4x160xi32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %{{.*}} : memref<4x4x64xbf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %[[PF_ROWS:.*]] : memref<4x64x32xbf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
+// PF-SAME: workgroup(%{{.*}} : memref<4x4x160xi32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %{{.*}} : memref<4x4x64xbf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %[[PF_ROWS:.*]] : memref<4x32x64xbf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
 // PF-SAME: nvvm.minctasm = 3 : i32
 // PF-NOT: memref<2x64x32xbf16
-// PF-COUNT-2: nvgpu.device_async_copy %{{.*}}, %[[PF_ROWS]][%{{.*}}], 8, %{{.*}} {bypassL1} : memref<?x1024xbf16> to memref<4x64x32xbf16, #gpu.address_space<workgroup>>
+// PF-COUNT-8: nvgpu.device_async_copy %{{.*}}, %[[PF_ROWS]][%{{.*}}], 2, %{{.*}} : memref<?x1024xbf16> to memref<4x32x64xbf16, #gpu.address_space<workgroup>>
 // PF: nvgpu.device_async_create_group
 // PF-NOT: memref<2x64x32xbf16
 // Unlike small batch, a prefill step waits for its own copies between two
@@ -144,18 +144,19 @@ func.func @bf16_g32(%x: tensor<?x1024xbf16>, %w: tensor<128x208xi32>, %s: tensor
 // G = 32 on sm_90: steps of one word stage their operands (lds_bytes: 4
 // slots, TargetInfo::operandCopyStages). Per warp and slot: 4 fragments x
 // 32 lanes x 1 word then 32 zero-point words, and 64 scales; per slot the
-// workgroup's 32 x 32 A tile; every buffer 16-byte aligned.
+// workgroup's 32 x 32 A tile as 16 pair rows of 64 activations (rows r and
+// r + 8 interleaved as the MMAs take them); every buffer 16-byte aligned.
 // SB-LABEL: func.func @f16_g32_packed
 // SB: gpu.func @matmul_0_small_batch
-// SB-SAME: workgroup(%[[WORDS:.*]] : memref<4x4x160xi32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %[[SCALES:.*]] : memref<4x4x64xf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %[[ROWS:.*]] : memref<4x32x32xf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
+// SB-SAME: workgroup(%[[WORDS:.*]] : memref<4x4x160xi32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %[[SCALES:.*]] : memref<4x4x64xf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %[[ROWS:.*]] : memref<4x16x64xf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
 // Small batch has no register bound (TargetInfo::stagedPrefillWavesPerCU).
 // SB-SAME: known_block_size = array<i32: 128, 1, 1>} {
-// Each of the 128 threads copies 8 activations of the A tile per step; rows
-// past M read nothing: the copy zero-fills them (their results are dropped)
-// instead of reading row M - 1 many times.
+// Each of the 128 threads copies 4 K pairs (4 bytes) of the A tile per step;
+// rows past M read nothing: the copy zero-fills them (their results are
+// dropped) instead of reading row M - 1 many times.
 // Before the loops, 3 steps start copying, each one group: 16 bytes of
-// the warp's words (past L1), the lane's scale pair, its A piece (16 bytes,
-// past L1) and its zero-point word. The words of a step are the 64-word runs
+// the warp's words (past L1), the lane's scale pair, its 4 A pairs and its
+// zero-point word. The words of a step are the 64-word runs
 // of the warp's two 16-column tiles as qweight holds them: lane l copies
 // words 4 (l % 16) of tile l / 16 to words 4 l of the warp's stage. Every
 // step is clamped to the split's last one (first + 7): copies ahead past
@@ -175,15 +176,50 @@ func.func @bf16_g32(%x: tensor<?x1024xbf16>, %w: tensor<128x208xi32>, %s: tensor
 // SB: %[[READ_COLUMN:.*]] = arith.muli %{{.*}}, %c4{{.*}} : index
 // SB: %[[READ_WORD:.*]] = arith.addi %[[READ_COLUMN]], %{{.*}} : index
 // SB: %[[READ_AT:.*]] = arith.addi %[[READ_RUN_AT]], %[[READ_WORD]] : index
-// SB: %[[INSIDE:.*]] = arith.cmpi ult, %{{.*}}, %arg5 : index
-// SB: %[[ELEMENTS:.*]] = arith.select %[[INSIDE]], %c8{{.*}}, %c0{{.*}} : index
+// The thread's first A pair, unit v = tid of the tile's 16 x 32 units: pair
+// row p = v / 32, row half (v / 16) % 2, K pair c = 16 (v / 32) + v % 16,
+// tile row 16 (p / 8) + 8 half + p % 8. It lies in chunk c / 2, XORed with
+// p % 2 and bit 3 of the chunk (into bit 1), at 4 (c % 2) + 2 half.
+// SB: %[[PAIR:.*]] = arith.divui %[[UNIT:.*]], %c32{{.*}} : index
+// SB: %[[V:.*]] = arith.remui %[[UNIT]], %c32{{.*}} : index
+// SB: %[[HALF_SPAN:.*]] = arith.divui %[[V]], %c16{{.*}} : index
+// SB: %[[HALF:.*]] = arith.remui %[[HALF_SPAN]], %c2{{.*}} : index
+// SB: %[[SPAN:.*]] = arith.divui %[[V]], %c32{{.*}} : index
+// SB: %[[SPAN_AT:.*]] = arith.muli %[[SPAN]], %c16{{.*}} : index
+// SB: %[[IN_SPAN:.*]] = arith.remui %[[V]], %c16{{.*}} : index
+// SB: %[[KPAIR:.*]] = arith.addi %[[SPAN_AT]], %[[IN_SPAN]] : index
+// SB: %[[BLOCK:.*]] = arith.divui %[[PAIR]], %c8{{.*}} : index
+// SB: %[[BLOCK_AT:.*]] = arith.muli %[[BLOCK]], %c16{{.*}} : index
+// SB: %[[HALF_AT:.*]] = arith.muli %[[HALF]], %c8{{.*}} : index
+// SB: %[[PAIR_G:.*]] = arith.remui %[[PAIR]], %c8{{.*}} : index
+// SB: %[[IN_BLOCK:.*]] = arith.addi %[[HALF_AT]], %[[PAIR_G]] : index
+// SB: %[[TILE_ROW:.*]] = arith.addi %[[BLOCK_AT]], %[[IN_BLOCK]] : index
+// SB: %[[A_COLUMN:.*]] = arith.muli %[[KPAIR]], %c2{{.*}} : index
+// SB: %[[ODD:.*]] = arith.remui %[[KPAIR]], %c2{{.*}} : index
+// SB: %[[ODD_AT:.*]] = arith.muli %[[ODD]], %c4{{.*}} : index
+// SB: %[[HALF_IN:.*]] = arith.muli %[[HALF]], %c2{{.*}} : index
+// SB: %[[IN_CHUNK:.*]] = arith.addi %[[ODD_AT]], %[[HALF_IN]] : index
+// SB: %[[CHUNK:.*]] = arith.divui %[[KPAIR]], %c2{{.*}} : index
+// SB: %[[PARITY:.*]] = arith.remui %[[PAIR]], %c2{{.*}} : index
+// SB: %[[HIGH:.*]] = arith.shrui %[[CHUNK]], %c2{{.*}} : index
+// SB: %[[BIT3:.*]] = arith.andi %[[HIGH]], %c2{{.*}} : index
+// SB: %[[SWIZZLE:.*]] = arith.xori %[[PARITY]], %[[BIT3]] : index
+// SB: %[[SWIZZLED:.*]] = arith.xori %[[CHUNK]], %[[SWIZZLE]] : index
+// SB: %[[CHUNK_AT:.*]] = arith.muli %[[SWIZZLED]], %c8{{.*}} : index
+// SB: %[[POSITION:.*]] = arith.addi %[[CHUNK_AT]], %[[IN_CHUNK]] : index
+// SB: %[[X_ROW:.*]] = arith.addi %{{.*}}, %[[TILE_ROW]] : index
+// SB: %[[CLAMPED:.*]] = arith.minui %[[X_ROW]], %{{.*}} : index
+// SB: %[[INSIDE:.*]] = arith.cmpi ult, %[[X_ROW]], %arg5 : index
+// SB: %[[ELEMENTS:.*]] = arith.select %[[INSIDE]], %c2{{.*}}, %c0{{.*}} : index
 // SB: arith.minui %{{.*}}, %[[LAST]] : index
 // SB: %[[AT_LANE:.*]] = arith.addi %[[LANE]], %c0{{.*}} : index
 // SB: %[[AT:.*]] = arith.muli %[[AT_LANE]], %c4{{.*}} : index
 // SB: nvgpu.device_async_copy %{{.*}}[%{{.*}}, %[[TILE]], %[[OFFSET]]], %[[WORDS]][%{{.*}}, %{{.*}}, %[[AT]]], 4 {bypassL1} : memref<32x13x64xi32> to memref<4x4x160xi32, #gpu.address_space<workgroup>>
 // SB-NOT: memref<32x13x64xi32> to
 // SB: nvgpu.device_async_copy %{{.*}}, %[[SCALES]][%{{.*}}], 2 : memref<32x208xf16> to memref<4x4x64xf16, #gpu.address_space<workgroup>>
-// SB: nvgpu.device_async_copy %{{.*}}, %[[ROWS]][%{{.*}}], 8, %[[ELEMENTS]] {bypassL1} : memref<?x1024xf16> to memref<4x32x32xf16, #gpu.address_space<workgroup>>
+// SB: %[[X_COLUMN:.*]] = arith.addi %{{.*}}, %[[A_COLUMN]] : index
+// SB: nvgpu.device_async_copy %{{.*}}[%[[CLAMPED]], %[[X_COLUMN]]], %[[ROWS]][%{{.*}}, %[[PAIR]], %[[POSITION]]], 2, %[[ELEMENTS]] : memref<?x1024xf16> to memref<4x16x64xf16, #gpu.address_space<workgroup>>
+// SB-COUNT-3: nvgpu.device_async_copy %{{.*}}, %[[ROWS]][%{{.*}}], 2, %{{.*}} : memref<?x1024xf16> to memref<4x16x64xf16, #gpu.address_space<workgroup>>
 // SB: nvgpu.device_async_copy %{{.*}}, %[[WORDS]][%{{.*}}], 1 : memref<32x26xi32> to memref<4x4x160xi32, #gpu.address_space<workgroup>>
 // SB: nvgpu.device_async_create_group
 // SB-COUNT-2: nvgpu.device_async_create_group
@@ -215,8 +251,30 @@ func.func @bf16_g32(%x: tensor<?x1024xbf16>, %w: tensor<128x208xi32>, %s: tensor
 // SB: arith.ori %[[Z]], %c-469703680_i32{{.*}} : i32
 // SB-NOT: arith.uitofp
 // SB: vector.fma
-// SB: vector.load %[[ROWS]][{{.*}}] {alignment = 16 : i64} : memref<4x32x32xf16, #gpu.address_space<workgroup>>, vector<8xf16>
-// SB: nvgpu.mma.sync
+// Lane 4g + t reads the A fragment of MMA h of its word as one chunk,
+// 2t + h, of pair row wave_row / 2 + g: its 8 activations are the fragment's
+// 4 pairs in order.
+// SB: %[[READ_WAVE:.*]] = arith.divui %{{.*}}, %c2{{.*}} : index
+// SB: %[[READ_G:.*]] = arith.addi %[[G:.*]], %c0{{.*}} : index
+// SB: %[[READ_PAIR:.*]] = arith.addi %[[READ_WAVE]], %[[READ_G]] : index
+// SB: %[[READ_T:.*]] = arith.muli %[[T:.*]], %c2{{.*}} : index
+// SB: %[[READ_CHUNK:.*]] = arith.addi %[[READ_T]], %c0{{.*}} : index
+// SB: %[[READ_PARITY:.*]] = arith.remui %[[READ_PAIR]], %c2{{.*}} : index
+// SB: %[[READ_HIGH:.*]] = arith.shrui %[[READ_CHUNK]], %c2{{.*}} : index
+// SB: %[[READ_BIT3:.*]] = arith.andi %[[READ_HIGH]], %c2{{.*}} : index
+// SB: %[[READ_SWIZZLE:.*]] = arith.xori %[[READ_PARITY]], %[[READ_BIT3]] : index
+// SB: %[[READ_SWIZZLED:.*]] = arith.xori %[[READ_CHUNK]], %[[READ_SWIZZLE]] : index
+// SB: %[[READ_POSITION:.*]] = arith.muli %[[READ_SWIZZLED]], %c8{{.*}} : index
+// SB: %[[FRAGMENT:.*]] = vector.load %[[ROWS]][%{{.*}}, %[[READ_PAIR]], %[[READ_POSITION]]] {alignment = 16 : i64} : memref<4x16x64xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// SB: %[[P0:.*]] = vector.shuffle %[[FRAGMENT]], %[[FRAGMENT]] [0, 1]
+// SB: %[[P1:.*]] = vector.shuffle %[[FRAGMENT]], %[[FRAGMENT]] [2, 3]
+// SB: %[[P2:.*]] = vector.shuffle %[[FRAGMENT]], %[[FRAGMENT]] [4, 5]
+// SB: %[[P3:.*]] = vector.shuffle %[[FRAGMENT]], %[[FRAGMENT]] [6, 7]
+// SB: %[[A0:.*]] = vector.insert %[[P0]], %{{.*}} [0]
+// SB: %[[A1:.*]] = vector.insert %[[P1]], %[[A0]] [1]
+// SB: %[[A2:.*]] = vector.insert %[[P2]], %[[A1]] [2]
+// SB: %[[A:.*]] = vector.insert %[[P3]], %[[A2]] [3]
+// SB: nvgpu.mma.sync(%[[A]], %{{.*}}, %{{.*}})
 // SB-NOT: gpu.barrier
 // SB: nvgpu.device_async_wait %[[GROUP]] {numGroups = 2 : i32}
 // The group's f32 scale, from the slot of its (only) step, multiplies the
@@ -225,12 +283,12 @@ func.func @bf16_g32(%x: tensor<?x1024xbf16>, %w: tensor<128x208xi32>, %s: tensor
 // SB: arith.extf %{{.*}} : vector<2xf16> to vector<2xf32>
 // SB: vector.fma %{{.*}} : vector<2xf32>
 // SB: gpu.func @matmul_0_splitk_reduce
-// A 48-row tile: its 48 x 32 A tile is 12 activations a thread, copied as
-// 3 x 4 (8-activation copies would run past the tile).
+// A 48-row tile: three 16-row blocks, 24 pair rows; its 48 x 32 A tile is
+// 6 K pairs a thread.
 // SB48-LABEL: func.func @f16_g32_packed
 // SB48: gpu.func @matmul_0_small_batch
-// SB48-SAME: %[[ROWS:[a-z0-9]+]] : memref<4x48x32xf16, #gpu.address_space<workgroup>>
-// SB48-COUNT-3: nvgpu.device_async_copy %{{.*}}, %[[ROWS]][%{{.*}}], 4, %{{.*}} : memref<?x1024xf16> to memref<4x48x32xf16, #gpu.address_space<workgroup>>
+// SB48-SAME: %[[ROWS:[a-z0-9]+]] : memref<4x24x64xf16, #gpu.address_space<workgroup>>
+// SB48-COUNT-6: nvgpu.device_async_copy %{{.*}}, %[[ROWS]][%{{.*}}], 2, %{{.*}} : memref<?x1024xf16> to memref<4x24x64xf16, #gpu.address_space<workgroup>>
 // SB48-NOT: memref<?x1024xf16> to
 // SB48: nvgpu.device_async_create_group
 func.func @f16_g32_packed(%x: tensor<?x1024xf16>, %w: tensor<128x208xi32>, %s: tensor<32x208xf16>, %z: tensor<32x26xi32>, %i: tensor<?x208xf16>) -> tensor<?x208xf16> {
