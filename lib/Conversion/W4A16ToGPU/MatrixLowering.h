@@ -82,8 +82,9 @@ protected:
   };
   WaveOrigin getWaveOrigin(ImplicitLocOpBuilder &b, Value m);
 
-  /// Two buffers of tile_m rows x one 32-K chunk.
-  MemRefType getStageType() const {
+  /// Two buffers of tile_m rows x one 32-K chunk (a subclass may lay the
+  /// same activations out its own way, with its own storeStage).
+  virtual MemRefType getStageType() const {
     return workgroupMemrefOf({2, tiling.getTileM(), kBlockK}, activation);
   }
 
@@ -100,10 +101,11 @@ protected:
   loadStage(ImplicitLocOpBuilder &b, Value tid, Value workgroupRow,
             Value lastRow, Value x,
             function_ref<Value(ImplicitLocOpBuilder &, Value)> unitColumn);
-  /// Stores what loadStage returned into `buffer` of the stage, unit u of
-  /// row r at columns kStageElements u ...
-  void storeStage(ImplicitLocOpBuilder &b, Value tid, Value stage, Value buffer,
-                  ArrayRef<Value> values);
+  /// Stores what the subclass's ChunkLoader returned into `buffer` of the
+  /// stage; here what loadStage returned, unit u of row r at columns
+  /// kStageElements u ...
+  virtual void storeStage(ImplicitLocOpBuilder &b, Value tid, Value stage,
+                          Value buffer, ArrayRef<Value> values);
 
   /// The subclass's loadStage of one chunk (counted in 32-K units of K).
   using ChunkLoader =

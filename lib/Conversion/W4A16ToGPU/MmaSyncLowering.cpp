@@ -136,6 +136,25 @@ private:
   bool stagesAInLds() const override {
     return MatrixLowering::stagesAInLds() && !stagesOperands();
   }
+  /// The prefill A stage (without operand stages) as pair rows [2, tile_m /
+  /// 2, 2 x 32], in the order of the MMAs' A fragments like the operand
+  /// stages (getAChunkPosition).
+  MemRefType getStageType() const override {
+    return workgroupMemrefOf({2, tiling.getTileM() / 2, 2 * kBlockK},
+                             activation);
+  }
+  /// A thread's loads of a prefill A stage chunk: pairs of 16-byte pieces, lane
+  /// t's word in rows r and r + 8 of a pair row; 0 when the pairs do not
+  /// split evenly over the threads.
+  int64_t stagePairsPerThread() const {
+    int64_t pairs = tiling.getTileM() / 2 * kStageUnitsPerRow;
+    return pairs % tiling.getWorkgroupSize() == 0
+               ? pairs / tiling.getWorkgroupSize()
+               : 0;
+  }
+  /// Stores loadChunk's pairs as chunks 2t and 2t + 1 of their pair row.
+  void storeStage(ImplicitLocOpBuilder &b, Value tid, Value stage, Value buffer,
+                  ArrayRef<Value> values) override;
   /// Steps whose weights are loaded into registers before the current
   /// step's MMAs, without stages: small batch with steps of 4 words
   /// kSmallBatchWordsInFlight per A fragment; shorter steps one (their
@@ -238,6 +257,18 @@ private:
     return arith::MulIOp::create(b, arith::XOrIOp::create(b, chunk, swizzle),
                                  cIndex(b, kAChunkElements));
   }
+  /// Row 16 (p / 8) + 8 half + p % 8 of the workgroup tile: row half `half`
+  /// of pair row p.
+  Value getPairTileRow(ImplicitLocOpBuilder &b, Value pairRow, Value half) {
+    return arith::AddIOp::create(
+        b,
+        arith::MulIOp::create(
+            b, arith::DivUIOp::create(b, pairRow, cIndex(b, kRowHalf)),
+            cIndex(b, kMmaM)),
+        arith::AddIOp::create(
+            b, arith::MulIOp::create(b, half, cIndex(b, kRowHalf)),
+            arith::RemUIOp::create(b, pairRow, cIndex(b, kRowHalf))));
+  }
   /// The staged pair row of the warp's A fragment i (rows g and g + 8).
   Value getPairRow(ImplicitLocOpBuilder &b, const Lane &lane, int64_t i) {
     return arith::AddIOp::create(
@@ -258,8 +289,9 @@ private:
   /// permuted order: row r, element 8t + e is x[r, K] with K at step
   /// chunk / W, word chunk % W of lane t, element e.
   Value chunkColumn(ImplicitLocOpBuilder &b, Value chunk, Value quad);
-  /// This thread's share of A chunk `chunk` for the stage: unit t of a row
-  /// is lane t's word of the chunk.
+  /// This thread's share of A chunk `chunk` for the stage: per pair row and
+  /// lane t, lane t's word of the chunk in both rows (rows past M re-read
+  /// row M - 1).
   SmallVector<Value> loadChunk(ImplicitLocOpBuilder &b, const Lane &lane,
                                Value x, Value chunk);
   /// The qweight indices of the lane's W words of B fragment j at `step`
@@ -333,8 +365,14 @@ LogicalResult MmaSyncLowering::checkSupported() {
 }
 
 LogicalResult MmaSyncLowering::checkLdsBytes() {
-  if (!stagesOperands())
+  if (!stagesOperands()) {
+    if (stagesAInLds() && stagePairsPerThread() == 0)
+      return op.emitOpError()
+             << "prefill A tile " << tiling.getTileM() << " x " << kBlockK
+             << " does not split evenly over " << tiling.getWorkgroupSize()
+             << " threads in 16-byte loads of row pairs";
     return MatrixLowering::checkLdsBytes();
+  }
   StringRef strategy = stringifyTilingStrategy(tiling.getStrategy());
   if (aUnitsPerThread() == 0)
     return op.emitOpError()
@@ -384,10 +422,44 @@ Value MmaSyncLowering::chunkColumn(ImplicitLocOpBuilder &b, Value chunk,
 SmallVector<Value> MmaSyncLowering::loadChunk(ImplicitLocOpBuilder &b,
                                               const Lane &lane, Value x,
                                               Value chunk) {
-  return loadStage(b, lane.tid, lane.workgroupRow, lane.lastRow, x,
-                   [&](ImplicitLocOpBuilder &lb, Value quad) {
-                     return chunkColumn(lb, chunk, quad);
-                   });
+  auto pieceType = VectorType::get({kStageElements}, activation);
+  SmallVector<Value> pieces;
+  for (int64_t r = 0; r < stagePairsPerThread(); ++r) {
+    auto [pairRow, quad] = getStageUnit(b, lane.tid, r, kStageUnitsPerRow);
+    Value column = chunkColumn(b, chunk, quad);
+    for (int64_t half = 0; half < 2; ++half) {
+      Value row = arith::AddIOp::create(
+          b, lane.workgroupRow, getPairTileRow(b, pairRow, cIndex(b, half)));
+      pieces.push_back(vector::LoadOp::create(
+          b, pieceType, x,
+          ValueRange{createClampedRow(b, row, lane.lastRow), column},
+          /*nontemporal=*/false, llvm::Align(kLoadAlignment)));
+    }
+  }
+  return pieces;
+}
+
+void MmaSyncLowering::storeStage(ImplicitLocOpBuilder &b, Value tid,
+                                 Value stage, Value buffer,
+                                 ArrayRef<Value> values) {
+  for (int64_t r = 0; r < stagePairsPerThread(); ++r) {
+    auto [pairRow, quad] = getStageUnit(b, tid, r, kStageUnitsPerRow);
+    for (int64_t h = 0; h < 2; ++h) {
+      // Chunk 2t + h: K pairs 2h and 2h + 1 of the word, rows interleaved.
+      int64_t lo = 2 * kAUnitElements * h;
+      int64_t hi = lo + kAUnitElements, high = kStageElements;
+      Value fragment = vector::ShuffleOp::create(
+          b, values[2 * r], values[2 * r + 1],
+          ArrayRef<int64_t>{lo, lo + 1, high + lo, high + lo + 1, hi, hi + 1,
+                            high + hi, high + hi + 1});
+      Value chunk = arith::AddIOp::create(
+          b, arith::MulIOp::create(b, quad, cIndex(b, 2)), cIndex(b, h));
+      vector::StoreOp::create(
+          b, fragment, stage,
+          ValueRange{buffer, pairRow, getAChunkPosition(b, pairRow, chunk)},
+          /*nontemporal=*/false, llvm::Align(kLoadAlignment));
+    }
+  }
 }
 
 SmallVector<Value> MmaSyncLowering::getStepWordIndices(ImplicitLocOpBuilder &b,
@@ -572,9 +644,6 @@ void MmaSyncLowering::buildStep(
   }
   Value kBase = arith::AddIOp::create(
       b, arith::MulIOp::create(b, step, cIndex(b, stepRows())), lane.stepRow);
-  Value stageColumn =
-      stage ? arith::MulIOp::create(b, lane.quad, cIndex(b, kWordElements))
-            : Value();
   for (int64_t u = 0; u < words; ++u) {
     Value chunk = arith::AddIOp::create(
         b, arith::MulIOp::create(b, step, cIndex(b, words)), cIndex(b, u));
@@ -596,16 +665,21 @@ void MmaSyncLowering::buildStep(
       // A rows: (g, lo), (g + 8, lo), (g, hi), (g + 8, hi) of MMA h; lo / hi
       // are K rows 4h + {0, 1} / 4h + {2, 3} of word u.
       std::array<Value, 2> aFragments;
-      if (slot) {
-        // Staged as the fragments (getAChunkPosition): chunk 2 (W t + u) + h.
+      if (slot || stage) {
+        // Staged as the fragments (getAChunkPosition): chunk 2 (V t + v) + h
+        // for word v of the V words of a lane in the buffer (a slot holds
+        // the step's W, a stage buffer the chunk's one).
+        int64_t bufferWords = slot ? words : 1, bufferWord = slot ? u : 0;
         Value pairRow = getPairRow(b, lane, i);
         for (int64_t h = 0; h < 2; ++h) {
           Value chunk = arith::AddIOp::create(
-              b, arith::MulIOp::create(b, lane.quad, cIndex(b, 2 * words)),
-              cIndex(b, 2 * u + h));
+              b,
+              arith::MulIOp::create(b, lane.quad, cIndex(b, 2 * bufferWords)),
+              cIndex(b, 2 * bufferWord + h));
           Value fragment = vector::LoadOp::create(
-              b, pieceType, operands.rows,
-              ValueRange{slot, pairRow, getAChunkPosition(b, pairRow, chunk)},
+              b, pieceType, slot ? operands.rows : stage,
+              ValueRange{slot ? slot : buffer, pairRow,
+                         getAChunkPosition(b, pairRow, chunk)},
               /*nontemporal=*/false, llvm::Align(kLoadAlignment));
           aFragments[h] = buildFragment(
               b, aType,
@@ -613,19 +687,12 @@ void MmaSyncLowering::buildStep(
                slicePair(b, fragment, 4), slicePair(b, fragment, 6)});
         }
       } else {
-        // Pieces of rows g and g + 8: the word's K rows in order.
+        // Pieces of rows g and g + 8 from x: the word's K rows in order.
         std::array<Value, 2> pieces;
         for (int64_t half = 0; half < 2; ++half)
-          pieces[half] =
-              stage ? vector::LoadOp::create(
-                          b, pieceType, stage,
-                          ValueRange{buffer, getTileRow(b, lane, i, half),
-                                     stageColumn},
-                          /*nontemporal=*/false, llvm::Align(kLoadAlignment))
-                    : vector::LoadOp::create(
-                          b, pieceType, args.x,
-                          ValueRange{lane.aRows[i][half], column},
-                          /*nontemporal=*/false, llvm::Align(kLoadAlignment));
+          pieces[half] = vector::LoadOp::create(
+              b, pieceType, args.x, ValueRange{lane.aRows[i][half], column},
+              /*nontemporal=*/false, llvm::Align(kLoadAlignment));
         for (int64_t h = 0; h < 2; ++h) {
           int64_t lo = 4 * h, hi = 4 * h + 2;
           aFragments[h] = buildFragment(
@@ -800,14 +867,7 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
               b, arith::DivUIOp::create(b, unit, cIndex(b, 2 * rowRun)),
               cIndex(b, rowRun)),
           arith::RemUIOp::create(b, unit, cIndex(b, rowRun)));
-      Value tileRow = arith::AddIOp::create(
-          b,
-          arith::MulIOp::create(
-              b, arith::DivUIOp::create(b, pairRow, cIndex(b, kRowHalf)),
-              cIndex(b, kMmaM)),
-          arith::AddIOp::create(
-              b, arith::MulIOp::create(b, half, cIndex(b, kRowHalf)),
-              arith::RemUIOp::create(b, pairRow, cIndex(b, kRowHalf))));
+      Value tileRow = getPairTileRow(b, pairRow, half);
       copy.pairRow = pairRow;
       copy.column = arith::MulIOp::create(b, kUnit, cIndex(b, kAUnitElements));
       // Unit 2c + e of row half h lies at element 4e + 2h of chunk c.

@@ -51,6 +51,16 @@ func.func @prefill_lds(%x: tensor<128x128xf16>, %w: tensor<4x2x64xi32>, %s: tens
 
 // -----
 
+// A 32 x 32 chunk of the prefill A stage is 64 pairs of 16-byte pieces (rows
+// r and r + 8), fewer than the 128 threads that each store a whole pair.
+func.func @prefill_stage_pairs(%x: tensor<32x128xf16>, %w: tensor<4x2x64xi32>, %s: tensor<1x32xf16>, %i: tensor<32x32xf16>) -> tensor<32x32xf16> {
+  // expected-error @+1 {{prefill A tile 32 x 32 does not split evenly over 128 threads in 16-byte loads of row pairs}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<32x128xf16>, tensor<4x2x64xi32>, tensor<1x32xf16>) outs(%i : tensor<32x32xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = prefill, chip = "sm_90", m_min = 32, m_max = 32, tile_m = 32, tile_n = 128, tile_k = 128, split_k = 1, workgroup_size = 128, lds_bytes = 4096>]} -> tensor<32x32xf16>
+  return %0 : tensor<32x32xf16>
+}
+
+// -----
+
 // Prefill steps under 4 words stage all operands on sm_90, so lds_bytes is
 // whole stages: 8 warps x (32 columns x 32 rows / 2 + 32 x 8) + 128 A rows
 // x 32 x 2 = 14336 bytes each.

@@ -74,17 +74,51 @@
 // SB1-NOT: gpu.func @matmul_0_splitk_reduce
 
 // NVIDIA prefill: 64 x 128 tiles, 4 warps of 64 x 32 (TargetInfo::prefillTileM),
-// A double-buffered in LDS (2 x 64 x 32).
+// A double-buffered in LDS as 32 pair rows of 64 activations: thread
+// 4p + t loads lane t's word of the chunk in rows r = 16 (p / 8) + p % 8 and
+// r + 8 and stores them interleaved as the MMAs take them, K pairs 2h and
+// 2h + 1 of both rows in chunk 2t + h (XOR p % 2).
 // PF-LABEL: func.func @f16_g128
 // PF: gpu.func @matmul_0_prefill
-// PF-SAME: workgroup(%{{.*}} : memref<2x64x32xf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
+// PF-SAME: workgroup(%[[STAGE:.*]] : memref<2x32x64xf16, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
 // PF-SAME: known_block_size = array<i32: 128, 1, 1>} {
+// PF: %[[PF_UNIT:.*]] = arith.addi %thread_id_x, %c0{{.*}} : index
+// PF: %[[PF_PAIR:.*]] = arith.divui %[[PF_UNIT]], %c4{{.*}} : index
+// PF: %[[PF_T:.*]] = arith.remui %[[PF_UNIT]], %c4{{.*}} : index
+// PF: arith.muli %[[PF_T]], %c32{{.*}} : index
+// PF: %[[PF_BLOCK:.*]] = arith.divui %[[PF_PAIR]], %c8{{.*}} : index
+// PF: %[[PF_BLOCK_AT:.*]] = arith.muli %[[PF_BLOCK]], %c16{{.*}} : index
+// PF: %[[PF_G:.*]] = arith.remui %[[PF_PAIR]], %c8{{.*}} : index
+// PF: %[[PF_ROW:.*]] = arith.addi %[[PF_BLOCK_AT]], %{{.*}} : index
+// PF: %[[PF_X_ROW:.*]] = arith.addi %{{.*}}, %[[PF_ROW]] : index
+// PF: %[[PF_CLAMPED:.*]] = arith.minui %[[PF_X_ROW]], %{{.*}} : index
+// PF: %[[PF_LO:.*]] = vector.load %{{.*}}[%[[PF_CLAMPED]], %[[PF_COLUMN:.*]]] {alignment = 16 : i64} : memref<?x1024xf16>, vector<8xf16>
+// PF: %[[PF_HIGH_HALF:.*]] = arith.muli %c1{{.*}}, %c8{{.*}} : index
+// PF: %[[PF_HIGH_G:.*]] = arith.addi %[[PF_HIGH_HALF]], %{{.*}} : index
+// PF: %[[PF_HI:.*]] = vector.load %{{.*}}[%{{.*}}, %[[PF_COLUMN]]] {alignment = 16 : i64} : memref<?x1024xf16>, vector<8xf16>
+// PF: %[[PF_STORE_PAIR:.*]] = arith.divui %{{.*}}, %c4{{.*}} : index
+// PF: %[[PF_STORE_T:.*]] = arith.remui %{{.*}}, %c4{{.*}} : index
+// PF: %[[PF_CHUNK0:.*]] = vector.shuffle %[[PF_LO]], %[[PF_HI]] [0, 1, 8, 9, 2, 3, 10, 11] : vector<8xf16>, vector<8xf16>
+// PF: %[[PF_T2:.*]] = arith.muli %[[PF_STORE_T]], %c2{{.*}} : index
+// PF: %[[PF_C0:.*]] = arith.addi %[[PF_T2]], %c0{{.*}} : index
+// PF: %[[PF_PARITY:.*]] = arith.remui %[[PF_STORE_PAIR]], %c2{{.*}} : index
+// PF: %[[PF_SW:.*]] = arith.xori %[[PF_PARITY]], %{{.*}} : index
+// PF: %[[PF_SWIZZLED:.*]] = arith.xori %[[PF_C0]], %[[PF_SW]] : index
+// PF: %[[PF_AT0:.*]] = arith.muli %[[PF_SWIZZLED]], %c8{{.*}} : index
+// PF: vector.store %[[PF_CHUNK0]], %[[STAGE]][%{{.*}}, %[[PF_STORE_PAIR]], %[[PF_AT0]]] {alignment = 16 : i64} : memref<2x32x64xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// PF: %[[PF_CHUNK1:.*]] = vector.shuffle %[[PF_LO]], %[[PF_HI]] [4, 5, 12, 13, 6, 7, 14, 15] : vector<8xf16>, vector<8xf16>
+// PF: %[[PF_C1:.*]] = arith.addi %{{.*}}, %c1{{.*}} : index
+// PF: vector.store %[[PF_CHUNK1]], %[[STAGE]][%{{.*}}, %[[PF_STORE_PAIR]], %{{.*}}] {alignment = 16 : i64} : memref<2x32x64xf16, #gpu.address_space<workgroup>>, vector<8xf16>
 // PF: gpu.barrier
 // PF: scf.for
 // PF: scf.for
-// PF: vector.store %{{.*}} : memref<2x64x32xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// PF: vector.store %{{.*}} : memref<2x32x64xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// PF: vector.store %{{.*}} : memref<2x32x64xf16, #gpu.address_space<workgroup>>, vector<8xf16>
 // PF: vector.load %{{.*}} : memref<?x1024xf16>, vector<8xf16>
-// PF: vector.load %{{.*}} : memref<2x64x32xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// PF: vector.load %{{.*}} : memref<?x1024xf16>, vector<8xf16>
+// Each MMA's A fragment is one 16-byte read of the stage.
+// PF: %[[PF_FRAGMENT:.*]] = vector.load %[[STAGE]][%{{.*}}] {alignment = 16 : i64} : memref<2x32x64xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// PF: vector.shuffle %[[PF_FRAGMENT]], %[[PF_FRAGMENT]] [0, 1]
 // PF: nvgpu.mma.sync
 // PF: gpu.barrier
 
