@@ -685,7 +685,8 @@ SmallVector<Value> DecodeKernelLowering::buildSegmentLoop(
         sb, arith::MinUIOp::create(sb, segment, cIndex(sb, segments - 1)));
   };
   // Where a segment is one row-loop iteration nothing else hides its
-  // group's loads, so they are made one segment ahead.
+  // group's loads, so they are made one segment ahead (in the PTX, first in
+  // the segment: LLVM folds the carried loads, see the declaration).
   bool prefetch = segmentRows() == rowsPerIteration();
   Value wave = getUniformWave(b);
   SmallVector<Value> loopInits(inits);

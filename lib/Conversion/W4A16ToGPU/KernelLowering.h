@@ -203,14 +203,16 @@ protected:
   /// The wave's loop over the segments of the workgroup's split (segment
   /// wave, wave + waves, ...), carrying `inits`; returns their final values.
   /// `loadGroup` loads what a segment reads of its group (scales, zero
-  /// points). Where a segment is one iteration of the row loop, it runs one
-  /// segment ahead, so that the loads' latency hides behind a whole segment:
-  /// in the segment, ptxas sank the scale loads below the MMAs (H100, M =
-  /// 3..6, G32: 11-16% slower on the large-N shapes). Where the row loop has
-  /// several iterations, carrying the values cost registers (G128: 80 -> 90)
-  /// and time. `body` builds one segment from its first packed row, the
-  /// loaded values of its group and the carried values, and returns their
-  /// new values.
+  /// points). Where a segment is one iteration of the row loop, the IR loads
+  /// one segment ahead and carries the values. LLVM folds that phi of loads
+  /// back into loads at the top of the next segment (InstCombine: a load of
+  /// the phi'd address), so what reaches the PTX is the group's loads first
+  /// in the segment, ahead of its weights; loaded inside the segment, ptxas
+  /// sank the scale loads below the MMAs (H100, M = 3..6, G32: 11-16% slower
+  /// on the large-N shapes). Where the row loop has several iterations,
+  /// carrying the values cost registers (G128: 80 -> 90) and time. `body`
+  /// builds one segment from its first packed row, the loaded values of its
+  /// group and the carried values, and returns their new values.
   SmallVector<Value> buildSegmentLoop(
       ImplicitLocOpBuilder &b, ValueRange inits,
       function_ref<SmallVector<Value>(ImplicitLocOpBuilder &, Value)> loadGroup,
