@@ -47,9 +47,9 @@
 // ahead of their use and a segment's zero points and scales one segment ahead;
 // A comes straight from global memory (small batch) or, in prefill, each 32-K
 // chunk of the workgroup's A rows (in the permuted order above) is staged
-// in shared memory, double buffered, the next chunk's global loads in
-// flight during the MMAs. Rows past M re-read row M - 1 and column tiles
-// past N the last tile; both are dropped at the store.
+// in shared memory in the same fragment order, double buffered, the next
+// chunk's global loads in flight during the MMAs. Rows past M re-read row M - 1
+// and column tiles past N the last tile; both are dropped at the store.
 //
 //===----------------------------------------------------------------------===//
 
