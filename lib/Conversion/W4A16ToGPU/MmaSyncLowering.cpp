@@ -15,8 +15,8 @@
 // 16-byte load for W = 4. The nibble pairs p = 0..3 of word u are K rows 8Wt +
 // 8u + 2p and + 1 (kFragmentNibbleOfRow), so MMA (u, h) takes pairs 2h and 2h +
 // 1 of word u as its B fragment and A elements 8Wt + 8u + 4h + {0, 1} and {2,
-// 3}: one 16-byte A load per row and word feeds the two MMAs of that word for
-// all four B fragments.
+// 3}: read from global memory (small batch without stages), one 16-byte A load
+// per row and word feeds the two MMAs of that word for all four B fragments.
 //
 // Dequant in registers, exact: (0x6400 | q) - (1024 + z) in f16 and
 // (0x4300 | q) - (128 + z) in bf16, one packed FMA per pair. Each group (or
@@ -445,13 +445,16 @@ void MmaSyncLowering::storeStage(ImplicitLocOpBuilder &b, Value tid,
   for (int64_t r = 0; r < stagePairsPerThread(); ++r) {
     auto [pairRow, quad] = getStageUnit(b, tid, r, kStageUnitsPerRow);
     for (int64_t h = 0; h < 2; ++h) {
-      // Chunk 2t + h: K pairs 2h and 2h + 1 of the word, rows interleaved.
-      int64_t lo = 2 * kAUnitElements * h;
-      int64_t hi = lo + kAUnitElements, high = kStageElements;
-      Value fragment = vector::ShuffleOp::create(
-          b, values[2 * r], values[2 * r + 1],
-          ArrayRef<int64_t>{lo, lo + 1, high + lo, high + lo + 1, hi, hi + 1,
-                            high + hi, high + hi + 1});
+      // Chunk 2t + h holds K pairs 2h + e (e = 0, 1) of the word; pair e of
+      // row half `half` at element (2e + half) x 2, as the copies place it.
+      SmallVector<int64_t> mask(kAChunkElements);
+      for (int64_t e = 0; e < 2; ++e)
+        for (int64_t half = 0; half < 2; ++half)
+          for (int64_t j = 0; j < kAUnitElements; ++j)
+            mask[(2 * e + half) * kAUnitElements + j] =
+                half * kStageElements + (2 * h + e) * kAUnitElements + j;
+      Value fragment =
+          vector::ShuffleOp::create(b, values[2 * r], values[2 * r + 1], mask);
       Value chunk = arith::AddIOp::create(
           b, arith::MulIOp::create(b, quad, cIndex(b, 2)), cIndex(b, h));
       vector::StoreOp::create(
@@ -677,7 +680,8 @@ void MmaSyncLowering::buildStep(
               arith::MulIOp::create(b, lane.quad, cIndex(b, 2 * bufferWords)),
               cIndex(b, 2 * bufferWord + h));
           Value fragment = vector::LoadOp::create(
-              b, pieceType, slot ? operands.rows : stage,
+              b, VectorType::get({kAChunkElements}, activation),
+              slot ? operands.rows : stage,
               ValueRange{slot ? slot : buffer, pairRow,
                          getAChunkPosition(b, pairRow, chunk)},
               /*nontemporal=*/false, llvm::Align(kLoadAlignment));
@@ -870,13 +874,17 @@ void MmaSyncLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
       Value tileRow = getPairTileRow(b, pairRow, half);
       copy.pairRow = pairRow;
       copy.column = arith::MulIOp::create(b, kUnit, cIndex(b, kAUnitElements));
-      // Unit 2c + e of row half h lies at element 4e + 2h of chunk c.
-      Value inChunk = arith::AddIOp::create(
+      // K pair 2c + e of row half `half` lies at element (2e + half) x 2 of
+      // chunk c.
+      Value inChunk = arith::MulIOp::create(
           b,
-          arith::MulIOp::create(b,
-                                arith::RemUIOp::create(b, kUnit, cIndex(b, 2)),
-                                cIndex(b, 2 * kAUnitElements)),
-          arith::MulIOp::create(b, half, cIndex(b, kAUnitElements)));
+          arith::AddIOp::create(
+              b,
+              arith::MulIOp::create(
+                  b, arith::RemUIOp::create(b, kUnit, cIndex(b, 2)),
+                  cIndex(b, 2)),
+              half),
+          cIndex(b, kAUnitElements));
       copy.position = arith::AddIOp::create(
           b,
           getAChunkPosition(b, pairRow,

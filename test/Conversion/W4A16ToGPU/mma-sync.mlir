@@ -213,7 +213,7 @@ func.func @bf16_g32(%x: tensor<?x1024xbf16>, %w: tensor<128x208xi32>, %s: tensor
 // The thread's first A pair, unit v = tid of the tile's 16 x 32 units: pair
 // row p = v / 32, row half (v / 16) % 2, K pair c = 16 (v / 32) + v % 16,
 // tile row 16 (p / 8) + 8 half + p % 8. It lies in chunk c / 2, XORed with
-// p % 2 and bit 3 of the chunk (into bit 1), at 4 (c % 2) + 2 half.
+// p % 2 and bit 3 of the chunk (into bit 1), at (2 (c % 2) + half) x 2.
 // SB: %[[PAIR:.*]] = arith.divui %[[UNIT:.*]], %c32{{.*}} : index
 // SB: %[[V:.*]] = arith.remui %[[UNIT]], %c32{{.*}} : index
 // SB: %[[HALF_SPAN:.*]] = arith.divui %[[V]], %c16{{.*}} : index
@@ -230,9 +230,9 @@ func.func @bf16_g32(%x: tensor<?x1024xbf16>, %w: tensor<128x208xi32>, %s: tensor
 // SB: %[[TILE_ROW:.*]] = arith.addi %[[BLOCK_AT]], %[[IN_BLOCK]] : index
 // SB: %[[A_COLUMN:.*]] = arith.muli %[[KPAIR]], %c2{{.*}} : index
 // SB: %[[ODD:.*]] = arith.remui %[[KPAIR]], %c2{{.*}} : index
-// SB: %[[ODD_AT:.*]] = arith.muli %[[ODD]], %c4{{.*}} : index
-// SB: %[[HALF_IN:.*]] = arith.muli %[[HALF]], %c2{{.*}} : index
-// SB: %[[IN_CHUNK:.*]] = arith.addi %[[ODD_AT]], %[[HALF_IN]] : index
+// SB: %[[ODD2:.*]] = arith.muli %[[ODD]], %c2{{.*}} : index
+// SB: %[[PAIR_IN:.*]] = arith.addi %[[ODD2]], %[[HALF]] : index
+// SB: %[[IN_CHUNK:.*]] = arith.muli %[[PAIR_IN]], %c2{{.*}} : index
 // SB: %[[CHUNK:.*]] = arith.divui %[[KPAIR]], %c2{{.*}} : index
 // SB: %[[PARITY:.*]] = arith.remui %[[PAIR]], %c2{{.*}} : index
 // SB: %[[HIGH:.*]] = arith.shrui %[[CHUNK]], %c2{{.*}} : index
