@@ -42,9 +42,10 @@ def default_tiling(opt, ir):
 def apply_variant(fields, variant, mma_fields):
     """`fields` with the variant's overrides, applied in order:
     `preset=mma` the mma.sync small-batch kernel's `mma_fields` (the
-    tiler's at M = 16, for the variant's M), `split_k=half|double` scales
-    the tiler's split, any other `name=value` replaces that field
-    ("default" = no override)."""
+    tiler's at M = 16, for the variant's M; no decode_kernel),
+    `split_k=half|double` scales the tiler's split, any other `name=value`
+    replaces that field (`decode_kernel=dot` the dot2 decode kernel;
+    "default" = no override)."""
     fields = dict(fields)
     default_split = int(fields["split_k"])
     for item in variant.split():
@@ -55,6 +56,7 @@ def apply_variant(fields, variant, mma_fields):
             if fields["strategy"] != "small_batch":
                 fields.update({field: v for field, v in mma_fields.items()
                                if field not in ("m_min", "m_max")})
+                fields.pop("decode_kernel", None)
         elif name == "split_k" and value in ("half", "double"):
             fields["split_k"] = str(default_split // 2 if value == "half"
                                     else default_split * 2)

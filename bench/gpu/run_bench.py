@@ -419,7 +419,8 @@ class MlirBackend(Backend):
     def describe(self, weights, m):
         kernels = self.load(weights).kernels_for(m)
         t = kernels[0]["tiling"]
-        return (f"{kernels[0]['strategy']} tile {t['tile_m']}x"
+        kernel = f" ({t['decode_kernel']})" if "decode_kernel" in t else ""
+        return (f"{kernels[0]['strategy']}{kernel} tile {t['tile_m']}x"
                 f"{t['tile_n']}x{t['tile_k']} splitK={t['split_k']}")
 
 

@@ -111,7 +111,10 @@ KernelTiling detach(TilingAttr tiling) {
           tiling.getTileN(),
           tiling.getTileK(),
           tiling.getSplitK(),
-          tiling.getWorkgroupSize()};
+          tiling.getWorkgroupSize(),
+          tiling.getStrategy() == TilingStrategy::Decode
+              ? stringifyDecodeKernel(tiling.getDecodeKernel()).str()
+              : std::string()};
 }
 
 /// A count per 32 weights: integral in the common case, so no trailing
@@ -226,6 +229,12 @@ mlir::w4a16::buildManifest(ArrayRef<KernelLaunch> launches,
       return failure();
     }
     const KernelTiling &tiling = launch.tiling;
+    json::Object tilingJson{{"tile_m", tiling.tileM},
+                            {"tile_n", tiling.tileN},
+                            {"tile_k", tiling.tileK},
+                            {"split_k", tiling.splitK}};
+    if (!tiling.decodeKernel.empty())
+      tilingJson["decode_kernel"] = tiling.decodeKernel;
     json::Object described{
         {"symbol", launch.symbol},
         {"function", launch.function},
@@ -238,10 +247,7 @@ mlir::w4a16::buildManifest(ArrayRef<KernelLaunch> launches,
         {"lds_bytes", kernel->ldsBytes},
         {"scratch_bytes", kernel->scratchBytes},
         {"kernarg_bytes", kernel->kernargBytes},
-        {"tiling", json::Object{{"tile_m", tiling.tileM},
-                                {"tile_n", tiling.tileN},
-                                {"tile_k", tiling.tileK},
-                                {"split_k", tiling.splitK}}},
+        {"tiling", std::move(tilingJson)},
         {"args", std::move(args)}};
     if (isAmd)
       described["descriptor"] = launch.symbol + ".kd";

@@ -37,6 +37,8 @@ struct KernelTiling {
   /// Rows served; mMax = -1 is unbounded.
   int64_t mMin = 0, mMax = 0;
   int64_t tileM = 0, tileN = 0, tileK = 0, splitK = 0, workgroupSize = 0;
+  /// Decode tilings only: `dot` or `matrix`.
+  std::string decodeKernel;
 };
 
 /// One gpu.launch_func of the host code, in launch order.

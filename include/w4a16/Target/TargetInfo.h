@@ -136,10 +136,11 @@ struct TargetInfo {
   /// prefill warps hold ~240 registers; gfx11: 8, the value the model had
   /// before it was a per-chip fact (not measured on hardware).
   int64_t prefillWavesPerCU;
-  /// The smallest M (a kernel's m_min) whose decode kernel runs on the
-  /// matrix instruction with the weights as A (NVIDIA mma.sync:
-  /// MmaSyncDecodeLowering.cpp); smaller M, and chips with 0, take the dot2
-  /// decode kernel. gfx11: 0, its native dot2 and 16-row WMMA.
+  /// The smallest M (a kernel's m_min) whose decode tiling the tiler gives
+  /// the matrix instruction with the weights as A (decode_kernel = matrix,
+  /// NVIDIA mma.sync: MmaSyncDecodeLowering.cpp); smaller M take the dot2
+  /// decode kernel. 0: the chip has no matrix decode kernel (gfx11: its
+  /// native dot2 and 16-row WMMA).
   /// H100 (2026-11-25, bench/results/decode-probe-H100-2026-11-24.md,
   /// "Session 11"): 2; against the dot2 kernel (dot2 emulated as f32 FMAs)
   /// at M = 2 and the 16-row mma.sync kernel at M = 4 and 8 it ran 0.84,

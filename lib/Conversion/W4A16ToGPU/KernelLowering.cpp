@@ -602,7 +602,7 @@ gpukernels::createLowering(MatmulOp op, TilingAttr tiling,
                            const TargetInfo &target) {
   switch (tiling.getStrategy()) {
   case TilingStrategy::Decode:
-    if (mmaSyncDecodeApplies(op, tiling, target))
+    if (tiling.getDecodeKernel() == DecodeKernel::Matrix)
       return createMmaSyncDecodeLowering(op, tiling, kernels, name, target);
     return createDecodeLowering(op, tiling, kernels, name, target);
   case TilingStrategy::SmallBatch:

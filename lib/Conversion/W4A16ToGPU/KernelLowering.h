@@ -240,13 +240,8 @@ std::unique_ptr<SplitKLowering> createLowering(MatmulOp op, TilingAttr tiling,
 std::unique_ptr<SplitKLowering>
 createDecodeLowering(MatmulOp op, TilingAttr tiling, gpu::GPUModuleOp kernels,
                      StringRef name, const TargetInfo &target);
-/// Whether the decode tiling `tiling` of `op` runs on mma.sync with the
-/// weights as A (MmaSyncDecodeLowering.cpp): NVIDIA mma.sync chips from
-/// TargetInfo::matrixDecodeMinRows rows (the tiling's m_min), packed or
-/// implicit zero points, whole 4-row chunks per wave; other decode tilings
-/// take the dot2 kernel.
-bool mmaSyncDecodeApplies(MatmulOp op, TilingAttr tiling,
-                          const TargetInfo &target);
+/// Decode tilings with decode_kernel = matrix: mma.sync with the weights as A
+/// (MmaSyncDecodeLowering.cpp).
 std::unique_ptr<SplitKLowering>
 createMmaSyncDecodeLowering(MatmulOp op, TilingAttr tiling,
                             gpu::GPUModuleOp kernels, StringRef name,

@@ -1,12 +1,12 @@
 //===- MmaSyncDecodeLowering.cpp - Decode on NVIDIA mma.sync, weights as A ===//
 //
-// The decode tilings (M <= 8) on chips whose matrix instruction is PTX
-// mma.sync m16n8k16. The weights are the A operand: 16 output columns per
-// MMA, and the M <= 8 activation rows are B's 8 columns, so no MMA row is
-// wasted on rows past M. On the H100 the dot2 decode kernel (DecodeLowering,
-// dot2 emulated as f32 FMAs) spends about 3 instructions per weight at M = 1
-// and one more per extra row; here a word of 8 weights costs 4 shifts and
-// masks, 4 packed FMAs and half an MMA, whatever M.
+// Decode tilings (M <= 8) with decode_kernel = matrix, on chips whose matrix
+// instruction is PTX mma.sync m16n8k16. The weights are the A operand: 16
+// output columns per MMA, and the M <= 8 activation rows are B's 8 columns,
+// so no MMA row is wasted on rows past M. On the H100 the dot2 decode kernel
+// (DecodeLowering, dot2 emulated as f32 FMAs) spends about 3 instructions per
+// weight at M = 1 and one more per extra row; here a word of 8 weights costs 4
+// shifts and masks, 4 packed FMAs and half an MMA, whatever M.
 //
 // Lane mapping (lane 4g + t; MmaSync.h). Each warp walks K in chunks of 4
 // packed rows (32 K): lane t reads packed row 4c + t of chunk c, so its A
@@ -58,6 +58,7 @@ public:
   using DecodeKernelLowering::DecodeKernelLowering;
 
 protected:
+  LogicalResult checkSupported() override;
   void buildMainKernelBody(ImplicitLocOpBuilder &b, gpu::GPUFuncOp func,
                            const MainKernelArgs &args) override;
 
@@ -67,18 +68,32 @@ private:
 
 } // namespace
 
-bool gpukernels::mmaSyncDecodeApplies(MatmulOp op, TilingAttr tiling,
-                                      const TargetInfo &target) {
-  // Segments of whole iterations are DecodeKernelLowering's check, the same
-  // for both decode kernels.
-  int64_t waves = tiling.getWorkgroupSize() / target.waveSize;
-  return target.mmaFamily == MmaFamily::NvidiaMmaSync &&
-         target.decodesWithMatrixInstruction(tiling.getMMin()) &&
-         target.mmaM == kMmaM && target.mmaN == kMmaN && target.mmaK == kMmaK &&
-         tiling.getTileM() <= kMmaN &&
-         op.getScheme().getZeroPoint() != ZeroPointKind::Float &&
-         tiling.getTileN() % kBlockColumns == 0 &&
-         tiling.getTileK() % (waves * kChunkRows * kValuesPerWord) == 0;
+LogicalResult MmaSyncDecodeLowering::checkSupported() {
+  // The tiling's verifier has checked the chip and tile_m against the
+  // target's facts; these are the kernel's own.
+  if (target.mmaFamily != MmaFamily::NvidiaMmaSync || target.mmaM != kMmaM ||
+      target.mmaN != kMmaN || target.mmaK != kMmaK)
+    return op.emitOpError() << "the matrix decode kernel needs mma.sync "
+                               "m16n8k16, which "
+                            << target.chip << " does not have";
+  if (scheme.getZeroPoint() == ZeroPointKind::Float)
+    return op.emitOpError("the matrix decode kernel has no float zero "
+                          "points (decode_kernel = dot has)");
+  if (failed(DecodeKernelLowering::checkSupported()))
+    return failure();
+  if (tiling.getTileN() % kBlockColumns != 0)
+    return op.emitOpError()
+           << "matrix decode tile_n = " << tiling.getTileN()
+           << " must be whole blocks of " << kBlockColumns
+           << " columns (A rows g and g + 8 of a lane's two 16-byte loads)";
+  // Segments of whole iterations are DecodeKernelLowering's check.
+  int64_t chunkK = kChunkRows * kValuesPerWord;
+  if (tiling.getTileK() % (waves * chunkK) != 0)
+    return op.emitOpError()
+           << "matrix decode tile_k = " << tiling.getTileK()
+           << " must be whole " << chunkK << "-K chunks per warp (a multiple "
+           << "of " << waves * chunkK << ")";
+  return success();
 }
 
 void MmaSyncDecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,

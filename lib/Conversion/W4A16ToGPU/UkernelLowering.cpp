@@ -251,6 +251,10 @@ public:
     std::string common = getCommonUnsupportedReason();
     if (!common.empty())
       return common;
+    if (tiling.getDecodeKernel() != DecodeKernel::Dot)
+      return "the gemv microkernel is a dot kernel, the tiling asks for "
+             "decode_kernel = " +
+             stringifyDecodeKernel(tiling.getDecodeKernel()).str();
     if (scheme.getLayout() != WeightLayout::Gptq)
       return "the gemv microkernel reads the gptq layout";
     if (!getEntry())

@@ -83,7 +83,7 @@ struct ConvertW4A16ToGPUPass
     // repacked by the host at load time, per kernel, see docs/ABI.md).
     IRRewriter rewriter(op.getContext());
     for (auto [clone, tiling] : llvm::zip(perRange, *ranges))
-      if (tiling.usesMatrixInstructions() && canUseFragmentLayout(clone))
+      if (tiling.readsFragmentLayout() && canUseFragmentLayout(clone))
         repackToFragmentLayout(rewriter, clone);
     for (auto [i, clone] : llvm::enumerate(perRange))
       if (failed(

@@ -46,7 +46,7 @@ func.func @decode_lds_bytes(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s
 
 func.func @mma_sync_decode_lds_bytes(%x: tensor<4x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<4x4096xf16>) -> tensor<4x4096xf16> {
   // expected-error @+1 {{decode lds_bytes = 8192, the kernel's f32 sums of 4 waves x 4 x 64 outputs take 4096}}
-  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<4x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<4x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 4, m_max = 4, tile_m = 4, tile_n = 64, tile_k = 128, split_k = 16, workgroup_size = 128, lds_bytes = 8192>]} -> tensor<4x4096xf16>
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<4x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<4x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 4, m_max = 4, tile_m = 4, tile_n = 64, tile_k = 128, split_k = 16, workgroup_size = 128, lds_bytes = 8192, decode_kernel = matrix>]} -> tensor<4x4096xf16>
   return %0 : tensor<4x4096xf16>
 }
 

@@ -67,3 +67,13 @@ func.func @wmma_odd_n(%x: tensor<16x1024xf16>, %w: tensor<128x200xi32>, %s: tens
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<16x1024xf16>, tensor<128x200xi32>, tensor<8x200xf16>) outs(%i : tensor<16x200xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 16, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 128, lds_bytes = 0>]} -> tensor<16x200xf16>
   return %0 : tensor<16x200xf16>
 }
+
+// -----
+
+// The gemv microkernel is a dot kernel: a tiling that names the matrix
+// decode kernel gets the MLIR one.
+func.func @matrix_decode(%x: tensor<4x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<4x4096xf16>) -> tensor<4x4096xf16> {
+  // expected-remark @+1 {{microkernel backend not used (the gemv microkernel is a dot kernel, the tiling asks for decode_kernel = matrix); using the MLIR lowering}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<4x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<4x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 4, m_max = 4, tile_m = 4, tile_n = 64, tile_k = 128, split_k = 16, workgroup_size = 128, lds_bytes = 4096, decode_kernel = matrix>]} -> tensor<4x4096xf16>
+  return %0 : tensor<4x4096xf16>
+}

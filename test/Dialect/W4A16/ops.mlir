@@ -64,6 +64,12 @@ func.func @dequant_forms(%wa: tensor<128x16xi32>, %sa: tensor<2x128xf16>, %za: t
 // CHECK-LABEL: func.func private @tiling_round_trip()
 // CHECK-SAME: t = #w4a16.tiling<strategy = small_batch, chip = "gfx1151", m_min = 9, m_max = 64, tile_m = 64, tile_n = 128, tile_k = 32, split_k = 4, workgroup_size = 128, lds_bytes = 0>
 func.func private @tiling_round_trip() attributes {t = #w4a16.tiling<strategy = small_batch, chip = "gfx1151", m_min = 9, m_max = 64, tile_m = 64, tile_n = 128, tile_k = 32, split_k = 4, workgroup_size = 128, lds_bytes = 0>}
+// decode_kernel prints where it is not the default (dot).
+// CHECK-LABEL: func.func private @tiling_matrix_decode()
+// CHECK-SAME: t = #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 2, m_max = 8, tile_m = 8, tile_n = 64, tile_k = 128, split_k = 4, workgroup_size = 128, lds_bytes = 8192, decode_kernel = matrix>
+// CHECK-SAME: u = #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 2, m_max = 8, tile_m = 8, tile_n = 128, tile_k = 256, split_k = 4, workgroup_size = 256, lds_bytes = 32768>}
+func.func private @tiling_matrix_decode() attributes {t = #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 2, m_max = 8, tile_m = 8, tile_n = 64, tile_k = 128, split_k = 4, workgroup_size = 128, lds_bytes = 8192, decode_kernel = matrix>, u = #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 2, m_max = 8, tile_m = 8, tile_n = 128, tile_k = 256, split_k = 4, workgroup_size = 256, lds_bytes = 32768, decode_kernel = dot>}
+
 // CHECK-LABEL: func.func @fragment_layout
 // CHECK: w4a16.repack %{{.*}} from gptq to fragment : tensor<512x4096xi32> -> tensor<128x256x64xi32>
 // CHECK: w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 128, zero_point = packed, gptq_v1 = true>

@@ -51,7 +51,8 @@ LogicalResult TilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  TilingStrategy strategy, StringRef chip,
                                  int64_t mMin, int64_t mMax, int64_t tileM,
                                  int64_t tileN, int64_t tileK, int64_t splitK,
-                                 int64_t workgroupSize, int64_t ldsBytes) {
+                                 int64_t workgroupSize, int64_t ldsBytes,
+                                 DecodeKernel decodeKernel) {
   auto target = lookupTarget(chip);
   if (!target)
     return emitError() << llvm::toString(target.takeError());
@@ -82,5 +83,19 @@ LogicalResult TilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "lds_bytes = " << ldsBytes << " exceeds the "
                        << target->ldsBytesPerWorkgroup
                        << " bytes of LDS per workgroup on " << chip;
+  if (decodeKernel == DecodeKernel::Matrix) {
+    if (strategy != TilingStrategy::Decode)
+      return emitError() << "decode_kernel = matrix names a decode kernel, "
+                            "but the strategy is "
+                         << stringifyTilingStrategy(strategy);
+    if (target->matrixDecodeMinRows == 0)
+      return emitError() << chip << " has no matrix decode kernel";
+    if (tileM > target->mmaN)
+      return emitError() << "the matrix decode kernel puts the tile's rows "
+                            "in the "
+                         << target->mmaN << " columns of the matrix "
+                         << "instruction on " << chip
+                         << ", got tile_m = " << tileM;
+  }
   return success();
 }

@@ -93,7 +93,8 @@ private:
   /// (bias + z) sum(x) per segment; f16 WMMA subtracts bias + z from each
   /// weight, exactly in f16.
   bool subtractsZerosFromSums() const {
-    return !tiling.usesMatrixInstructions() || activation.isBF16();
+    return tiling.getStrategy() == TilingStrategy::Decode ||
+           activation.isBF16();
   }
   VectorType rowType(Type element) const {
     return VectorType::get({tiling.getTileN()}, element);
@@ -419,7 +420,7 @@ struct MaterializeTilingPass
                             "at load time; run --w4a16-permute-act-order "
                             "first");
     if (op.getScheme().getZeroPoint() == ZeroPointKind::Float &&
-        tiling.usesMatrixInstructions())
+        tiling.getStrategy() != TilingStrategy::Decode)
       return op.emitOpError() << "float zero points have no "
                               << stringifyTilingStrategy(tiling.getStrategy())
                               << " kernel arithmetic (decode only)";

@@ -58,7 +58,7 @@ static bool allKernelsReadFragments(MatmulOp op) {
   auto tilings = op->getAttrOfType<ArrayAttr>(TilingAttr::getOpAttrName());
   return !tilings || llvm::all_of(tilings, [](Attribute attr) {
     auto tiling = dyn_cast<TilingAttr>(attr);
-    return tiling && tiling.usesMatrixInstructions();
+    return tiling && tiling.readsFragmentLayout();
   });
 }
 

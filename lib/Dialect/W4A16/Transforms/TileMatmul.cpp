@@ -81,6 +81,7 @@ struct Problem {
 
 struct TileSizes {
   int64_t tileM, tileN, tileK, splitK, workgroupSize, ldsBytes;
+  DecodeKernel decodeKernel;
 };
 
 /// LDS a strategy needs for given tiles: decode reduces f32 partials of all
@@ -199,8 +200,8 @@ int64_t getMatrixDecodeChunkK(const TargetInfo &target) {
   return 2 * target.mmaK;
 }
 
-/// `matrixDecode`: whether a decode range runs on the matrix instruction
-/// (TargetInfo::decodesWithMatrixInstruction, packed zero points); it falls
+/// `matrixDecode`: whether a decode range gets decode_kernel = matrix
+/// (TargetInfo::decodesWithMatrixInstruction, integer zero points); it falls
 /// back to dot2 when a split's group span does not hold whole chunks.
 TileSizes chooseTiles(TilingStrategy strategy, MRange range,
                       const Problem &problem, const TargetInfo &target,
@@ -216,6 +217,7 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
       // 0.78-1.15x per shape), and up to 1.10x the kernels they replaced
       // where 4 warps stayed within 1.03x ("Session 11" of
       // bench/results/decode-probe-H100-2026-11-24.md).
+      t.decodeKernel = DecodeKernel::Matrix;
       t.tileN = 64;
       t.workgroupSize = 128;
       t.tileK =
@@ -382,7 +384,7 @@ struct TileMatmulPass
       auto tiling = TilingAttr::getChecked(
           [&] { return op.emitOpError(); }, op.getContext(), strategy,
           target->chip, range->min, range->max, t.tileM, t.tileN, t.tileK,
-          t.splitK, t.workgroupSize, t.ldsBytes);
+          t.splitK, t.workgroupSize, t.ldsBytes, t.decodeKernel);
       if (!tiling || failed(verifyTilingForOp(op, tiling, problem)))
         return failure();
       tilings.push_back(tiling);

@@ -39,7 +39,7 @@ int64_t mlir::w4a16::getSegmentK(TilingAttr tiling, QuantSchemeAttr scheme,
                                  int64_t k, int64_t waves) {
   int64_t kPerSplit = getKPerSplit(tiling, k);
   int64_t span = getGroupSpanK(scheme.getEffectiveGroupSize(k), kPerSplit);
-  if (tiling.usesMatrixInstructions())
+  if (tiling.getStrategy() != TilingStrategy::Decode)
     return span;
   // Decode: packed rows. Whole groups where the split has enough for every
   // wave, else halves (down to one iteration's rows).

@@ -90,3 +90,24 @@ func.func private @chip() attributes {t = #w4a16.tiling<strategy = prefill, chip
 
 // expected-error @+1 {{tile sizes and split_k must be positive}}
 func.func private @zero() attributes {t = #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 0, tile_k = 64, split_k = 1, workgroup_size = 256, lds_bytes = 0>}
+
+// -----
+
+// expected-error @+1 {{decode_kernel = matrix names a decode kernel, but the strategy is small_batch}}
+func.func private @matrix_small_batch() attributes {t = #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 9, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 64, split_k = 1, workgroup_size = 128, lds_bytes = 0, decode_kernel = matrix>}
+
+// -----
+
+// expected-error @+1 {{gfx1100 has no matrix decode kernel}}
+func.func private @matrix_gfx11() attributes {t = #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 2, m_max = 8, tile_m = 8, tile_n = 64, tile_k = 128, split_k = 1, workgroup_size = 128, lds_bytes = 8192, decode_kernel = matrix>}
+
+// -----
+
+// expected-error @+1 {{the matrix decode kernel puts the tile's rows in the 8 columns of the matrix instruction on sm_90, got tile_m = 16}}
+func.func private @matrix_rows() attributes {t = #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 9, m_max = 16, tile_m = 16, tile_n = 64, tile_k = 128, split_k = 1, workgroup_size = 128, lds_bytes = 16384, decode_kernel = matrix>}
+
+// -----
+
+// expected-error @+2 {{expected ::mlir::w4a16::DecodeKernel to be one of: dot, matrix}}
+// expected-error @+1 {{failed to parse W4A16_TilingAttr parameter 'decode_kernel'}}
+func.func private @kernel_name() attributes {t = #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 2, m_max = 8, tile_m = 8, tile_n = 64, tile_k = 128, split_k = 1, workgroup_size = 128, lds_bytes = 8192, decode_kernel = wmma>}

@@ -55,7 +55,7 @@ func.func @decode_m1_g32(%x: tensor<1x5120xf16>, %w: tensor<640x34816xi32>, %s: 
 // per warp and iteration (tile_k = 128); 544 workgroups x 4 warps reach 4352
 // (>= 4224) at split 2.
 // SM90-LABEL: func.func @decode_m8_g32
-// SM90: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 8, m_max = 8, tile_m = 8, tile_n = 64, tile_k = 128, split_k = 2, workgroup_size = 128, lds_bytes = 8192>
+// SM90: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 8, m_max = 8, tile_m = 8, tile_n = 64, tile_k = 128, split_k = 2, workgroup_size = 128, lds_bytes = 8192, decode_kernel = matrix>
 func.func @decode_m8_g32(%x: tensor<8x5120xf16>, %w: tensor<640x34816xi32>, %s: tensor<160x34816xf16>, %i: tensor<8x34816xf16>) -> tensor<8x34816xf16> {
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<8x5120xf16>, tensor<640x34816xi32>, tensor<160x34816xf16>) outs(%i : tensor<8x34816xf16>) -> tensor<8x34816xf16>
   return %0 : tensor<8x34816xf16>
@@ -78,7 +78,7 @@ func.func @small_batch_m16_g32(%x: tensor<16x5120xf16>, %w: tensor<640x34816xi32
 // GFX1100: #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 8, m_max = 8, tile_m = 8, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 32768>
 // sm_90: 80 workgroups of 64 columns x 4 warps take split 16.
 // SM90-LABEL: func.func @decode_m8_bf16_awq
-// SM90: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 8, m_max = 8, tile_m = 8, tile_n = 64, tile_k = 128, split_k = 16, workgroup_size = 128, lds_bytes = 8192>
+// SM90: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 8, m_max = 8, tile_m = 8, tile_n = 64, tile_k = 128, split_k = 16, workgroup_size = 128, lds_bytes = 8192, decode_kernel = matrix>
 func.func @decode_m8_bf16_awq(%x: tensor<2x4x17408xbf16>, %w: tensor<17408x640xi32>, %s: tensor<544x5120xbf16>, %z: tensor<544x640xi32>, %i: tensor<2x4x5120xf32>) -> tensor<2x4x5120xf32> {
   %0 = w4a16.matmul #awq32 ins(%x, %w, %s : tensor<2x4x17408xbf16>, tensor<17408x640xi32>, tensor<544x5120xbf16>) zeros(%z : tensor<544x640xi32>) outs(%i : tensor<2x4x5120xf32>) -> tensor<2x4x5120xf32>
   return %0 : tensor<2x4x5120xf32>
@@ -202,7 +202,7 @@ func.func @prefill_m128_g32(%x: tensor<128x3072xf16>, %w: tensor<384x5120xi32>, 
 // On sm_90 M = 1 decodes with dot2, M = 2..8 on mma.sync (64-column tiles).
 // SM90-LABEL: func.func @dynamic_m
 // SM90: w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 1, m_max = 1, tile_m = 1, tile_n = 128, tile_k = 256,
-// SM90-SAME: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 2, m_max = 2, tile_m = 2, tile_n = 64, tile_k = 128, split_k = 16, workgroup_size = 128, lds_bytes = 2048>
+// SM90-SAME: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 2, m_max = 2, tile_m = 2, tile_n = 64, tile_k = 128, split_k = 16, workgroup_size = 128, lds_bytes = 2048, decode_kernel = matrix>
 // SM90-SAME: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 3, m_max = 4, tile_m = 4, tile_n = 64,
 // SM90-SAME: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 5, m_max = 8, tile_m = 8, tile_n = 64,
 // The small-batch splits fall with the range's largest M (K / (16 M_max)).
@@ -238,23 +238,23 @@ func.func @preset(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<3
 // need not be whole 16-column fragment blocks; its last 64-column tile is
 // masked.
 // SM90-LABEL: func.func @decode_m8_odd_n
-// SM90: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 8, m_max = 8, tile_m = 8, tile_n = 64, tile_k = 128, split_k = 3,
+// SM90: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 8, m_max = 8, tile_m = 8, tile_n = 64, tile_k = 128, split_k = 3, workgroup_size = 128, lds_bytes = 8192, decode_kernel = matrix>
 func.func @decode_m8_odd_n(%x: tensor<8x1056xbf16>, %w: tensor<132x328xi32>, %s: tensor<33x328xbf16>, %i: tensor<8x328xbf16>) -> tensor<8x328xbf16> {
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric> ins(%x, %w, %s : tensor<8x1056xbf16>, tensor<132x328xi32>, tensor<33x328xbf16>) outs(%i : tensor<8x328xbf16>) -> tensor<8x328xbf16>
   return %0 : tensor<8x328xbf16>
 }
 
 // sm_90 decodes on mma.sync only with integer zero points and 32-K chunks
-// inside every group: float zero points, and groups of 16, keep the dot2
-// decode (128 columns, 8 warps) at M = 4.
+// inside every group: float zero points, and groups of 16, keep the dot
+// decode (128 columns, 8 warps; decode_kernel = dot, not printed) at M = 4.
 // SM90-LABEL: func.func @decode_m4_float_zeros
-// SM90: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 4, m_max = 4, tile_m = 4, tile_n = 128, tile_k = 256, split_k = 16, workgroup_size = 256,
+// SM90: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 4, m_max = 4, tile_m = 4, tile_n = 128, tile_k = 256, split_k = 16, workgroup_size = 256, lds_bytes = 16384>
 func.func @decode_m4_float_zeros(%x: tensor<4x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<128x4096xf16>, %z: tensor<128x4096xf16>, %i: tensor<4x4096xf16>) -> tensor<4x4096xf16> {
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = float> ins(%x, %w, %s : tensor<4x4096xf16>, tensor<512x4096xi32>, tensor<128x4096xf16>) zeros(%z : tensor<128x4096xf16>) outs(%i : tensor<4x4096xf16>) -> tensor<4x4096xf16>
   return %0 : tensor<4x4096xf16>
 }
 // SM90-LABEL: func.func @decode_m4_g16
-// SM90: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 4, m_max = 4, tile_m = 4, tile_n = 128, tile_k = 128, split_k = 16, workgroup_size = 256,
+// SM90: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 4, m_max = 4, tile_m = 4, tile_n = 128, tile_k = 128, split_k = 16, workgroup_size = 256, lds_bytes = 16384>
 func.func @decode_m4_g16(%x: tensor<4x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<256x4096xf16>, %i: tensor<4x4096xf16>) -> tensor<4x4096xf16> {
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 16, zero_point = symmetric> ins(%x, %w, %s : tensor<4x4096xf16>, tensor<512x4096xi32>, tensor<256x4096xf16>) outs(%i : tensor<4x4096xf16>) -> tensor<4x4096xf16>
   return %0 : tensor<4x4096xf16>

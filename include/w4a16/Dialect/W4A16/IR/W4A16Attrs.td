@@ -96,16 +96,30 @@ def W4A16_TilingStrategy : I32EnumAttr<"TilingStrategy",
   let genSpecializedAttr = 0;
 }
 
+def W4A16_DecodeKernel : I32EnumAttr<"DecodeKernel",
+    "kernel of a decode tiling", [
+      I32EnumAttrCase<"Dot", 0, "dot">,
+      I32EnumAttrCase<"Matrix", 1, "matrix">
+    ]> {
+  let cppNamespace = "::mlir::w4a16";
+  let genSpecializedAttr = 0;
+}
+
+// Printed only where it is not `dot`; parsed with the enum's own message.
+def W4A16_DefaultDotKernelParameter : EnumParameter<W4A16_DecodeKernel> {
+  let defaultValue = "::mlir::w4a16::DecodeKernel::Dot";
+}
+
 def W4A16_TilingAttr : W4A16_Attr<"Tiling", "tiling"> {
   let summary = "How a w4a16.matmul is tiled for one range of M on one chip";
   let description = [{
     Chosen by `--w4a16-tile-matmul` and consumed by the GPU lowering; one
-    per kernel. The sizes are independent of the matrix instruction that
-    later implements the tile.
+    per kernel.
 
-    - `strategy`: `decode` (dot2 GEMV), `small_batch` (matrix instructions
-      with B dequantized in registers) or `prefill` (matrix instructions
-      with A shared through LDS, double buffered).
+    - `strategy`: `decode` (GEMV-like, the weights read as GPTQ holds
+      them), `small_batch` (matrix instructions with B dequantized in
+      registers) or `prefill` (matrix instructions with A shared through
+      LDS); the last two read the weights in the fragment layout.
     - `chip`: the target chip (its facts come from `lookupTarget`).
     - `m_min`, `m_max`: the rows this kernel serves; `m_max = -1` is
       unbounded.
@@ -114,7 +128,10 @@ def W4A16_TilingAttr : W4A16_Attr<"Tiling", "tiling"> {
     - `split_k`: independent K slices over the grid, summed in f32.
     - `workgroup_size`: threads per workgroup (a multiple of the wave size).
     - `lds_bytes`: static LDS of the workgroup.
-
+    - `decode_kernel` (decode only, default `dot`): `dot` sums dot products
+      (dot2 on gfx11), `matrix` puts the weights in the A operand of the
+      chip's matrix instruction and the M rows in its N columns (chips with
+      `TargetInfo::matrixDecodeMinRows`; tile_m at most that N).
     Example:
 
     ```mlir
@@ -133,7 +150,8 @@ def W4A16_TilingAttr : W4A16_Attr<"Tiling", "tiling"> {
     "int64_t":$tile_k,
     "int64_t":$split_k,
     "int64_t":$workgroup_size,
-    "int64_t":$lds_bytes
+    "int64_t":$lds_bytes,
+    W4A16_DefaultDotKernelParameter:$decode_kernel
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
@@ -141,7 +159,9 @@ def W4A16_TilingAttr : W4A16_Attr<"Tiling", "tiling"> {
     static constexpr int64_t kUnboundedM = -1;
     /// The discardable attribute of a w4a16.matmul holding its tilings.
     static StringRef getOpAttrName() { return "w4a16.tilings"; }
-    bool usesMatrixInstructions() const {
+    /// Whether the kernel reads the weights in the fragment layout
+    /// (small_batch and prefill); both decode kernels read GPTQ words.
+    bool readsFragmentLayout() const {
       return getStrategy() != TilingStrategy::Decode;
     }
   }];
