@@ -39,13 +39,14 @@ def default_tiling(opt, ir):
     return text, attr, fields
 
 
-def apply_variant(fields, variant, mma_fields):
+def apply_variant(fields, variant, presets):
     """`fields` with the variant's overrides, applied in order:
-    `preset=mma` the mma.sync small-batch kernel's `mma_fields` (the
-    tiler's at M = 16, for the variant's M; no decode_kernel),
-    `split_k=half|double` scales the tiler's split, any other `name=value`
-    replaces that field (`decode_kernel=dot` the dot2 decode kernel;
-    "default" = no override)."""
+    `preset=mma` the mma.sync small-batch kernel's fields (the tiler's at
+    M = 16, for the variant's M; no decode_kernel), `preset=matrix` the
+    matrix decode kernel's (the tiler's at M = 2, with the variant's M as
+    tile_m and its LDS sums), `split_k=half|double` scales the tiler's
+    split, any other `name=value` replaces that field (`decode_kernel=dot`
+    the dot2 decode kernel; "default" = no override)."""
     fields = dict(fields)
     default_split = int(fields["split_k"])
     for item in variant.split():
@@ -54,9 +55,15 @@ def apply_variant(fields, variant, mma_fields):
         name, value = item.split("=")
         if name == "preset" and value == "mma":
             if fields["strategy"] != "small_batch":
-                fields.update({field: v for field, v in mma_fields.items()
+                fields.update({field: v for field, v in presets["mma"].items()
                                if field not in ("m_min", "m_max")})
                 fields.pop("decode_kernel", None)
+        elif name == "preset" and value == "matrix":
+            fields.update({field: v for field, v in presets["matrix"].items()
+                           if field not in ("m_min", "m_max", "tile_m")})
+            waves = int(fields["workgroup_size"]) // 32
+            fields["lds_bytes"] = str(waves * int(fields["tile_m"]) *
+                                      int(fields["tile_n"]) * 4)
         elif name == "split_k" and value in ("half", "double"):
             fields["split_k"] = str(default_split // 2 if value == "half"
                                     else default_split * 2)
@@ -75,13 +82,14 @@ def build(args):
     cases = []
     for shape in args.shapes.split(","):
         n, k, g = (int(v) for v in shape.split("x"))
-        mma_fields = default_tiling(
-            opt, matmul_ir(args.dtype, "packed", 16, k, n, g))[2]
+        presets = {name: default_tiling(
+            opt, matmul_ir(args.dtype, "packed", m, k, n, g))[2]
+            for name, m in (("mma", 16), ("matrix", 2))}
         for m in (int(v) for v in args.m.split(",")):
             ir = matmul_ir(args.dtype, "packed", m, k, n, g)
             tiled, attr, fields = default_tiling(opt, ir)
             for variant in args.variants.split(";"):
-                chosen = apply_variant(fields, variant, mma_fields)
+                chosen = apply_variant(fields, variant, presets)
                 text = tiled.replace(attr, "#w4a16.tiling<" + ", ".join(
                     f"{name} = {value}" for name, value in chosen.items())
                     + ">")
@@ -89,7 +97,8 @@ def build(args):
                         f"_s{chosen['split_k']}_m{chosen['tile_m']}"
                         f"_n{chosen['tile_n']}_k{chosen['tile_k']}"
                         f"_w{chosen['workgroup_size']}"
-                        f"_l{chosen['lds_bytes']}")
+                        f"_l{chosen['lds_bytes']}"
+                        f"_{chosen.get('decode_kernel', 'dot')}")
                 cases.append((n, k, g, m, chosen, text, stem))
     # Variants that name the same tiling build and run once.
     cases = list({case[-1]: case for case in cases}.values())
