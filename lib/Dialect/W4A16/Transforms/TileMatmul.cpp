@@ -200,9 +200,16 @@ int64_t getMatrixDecodeChunkK(const TargetInfo &target) {
   return 2 * target.mmaK;
 }
 
-/// `matrixDecode`: whether a decode range gets decode_kernel = matrix
-/// (TargetInfo::decodesWithMatrixInstruction, integer zero points); it falls
-/// back to dot2 when a split's group span does not hold whole chunks.
+/// Whether the matrix decode kernel's chunks tile the group span of a split
+/// of K into `splitK`.
+bool spanHoldsMatrixDecodeChunks(const Problem &problem, int64_t splitK,
+                                 const TargetInfo &target) {
+  return getGroupSpanK(problem.groupRows, problem.k / splitK) %
+             getMatrixDecodeChunkK(target) ==
+         0;
+}
+
+/// `matrixDecode`: whether a decode range gets decode_kernel = matrix.
 TileSizes chooseTiles(TilingStrategy strategy, MRange range,
                       const Problem &problem, const TargetInfo &target,
                       bool matrixDecode, bool stagedPrefill = false) {
@@ -269,11 +276,6 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
         problem, target, workgroups, t.workgroupSize / target.waveSize,
         stagedPrefill ? target.stagedPrefillWavesPerCU
                       : target.prefillWavesPerCU);
-  if (matrixDecode && getGroupSpanK(problem.groupRows, problem.k / t.splitK) %
-                              getMatrixDecodeChunkK(target) !=
-                          0)
-    return chooseTiles(strategy, range, problem, target,
-                       /*matrixDecode=*/false);
   if (strategy == TilingStrategy::Decode && !matrixDecode)
     t.tileK *= chooseDecodeRowsInFlight(
         problem, t.splitK, t.workgroupSize / target.waveSize, target);
@@ -364,15 +366,36 @@ struct TileMatmulPass
     FailureOr<MRange> mRange = getMRange(op, this->mRange);
     if (failed(mRange))
       return failure();
+    bool floatZeros = scheme.getZeroPoint() == ZeroPointKind::Float;
     SmallVector<Attribute> tilings;
     for (auto [strategy, strategyRange] : kStrategyRanges) {
       std::optional<MRange> range = mRange->intersect(strategyRange);
       if (!range)
         continue;
+      bool matrixDecode =
+          decodeKernel == DecodeKernelRequest::Matrix ||
+          (decodeKernel == DecodeKernelRequest::Auto && !floatZeros &&
+           target->decodesWithMatrixInstruction(range->min));
+      if (strategy == TilingStrategy::Decode && matrixDecode && floatZeros)
+        return op.emitOpError("decode-kernel=matrix: the matrix decode "
+                              "kernel has no float zero points");
       TileSizes t =
-          chooseTiles(strategy, *range, problem, *target,
-                      scheme.getZeroPoint() != ZeroPointKind::Float &&
-                          target->decodesWithMatrixInstruction(range->min));
+          chooseTiles(strategy, *range, problem, *target, matrixDecode);
+      // The matrix decode falls back to dot2 where a split's group span does
+      // not hold whole chunks, unless it was asked for.
+      if (t.decodeKernel == DecodeKernel::Matrix &&
+          !spanHoldsMatrixDecodeChunks(problem, t.splitK, *target)) {
+        if (decodeKernel == DecodeKernelRequest::Matrix)
+          return op.emitOpError()
+                 << "decode-kernel=matrix: the matrix decode kernel walks "
+                 << getMatrixDecodeChunkK(*target)
+                 << "-K chunks, which do not tile the "
+                 << getGroupSpanK(problem.groupRows, problem.k / t.splitK)
+                 << " K rows a split walks with one group's scales (split_k = "
+                 << t.splitK << ")";
+        t = chooseTiles(strategy, *range, problem, *target,
+                        /*matrixDecode=*/false);
+      }
       for (auto [override, size] :
            {std::make_pair(tileM.getValue(), &t.tileM),
             std::make_pair(tileN.getValue(), &t.tileN),

@@ -8,6 +8,10 @@
 
 namespace mlir::w4a16 {
 
+/// --w4a16-tile-matmul's decode-kernel: the chip's rule, or the
+/// #w4a16.tiling decode_kernel every decode range gets.
+enum class DecodeKernelRequest { Auto, Dot, Matrix };
+
 #define GEN_PASS_DECL
 #include "w4a16/Dialect/W4A16/Transforms/Passes.h.inc"
 

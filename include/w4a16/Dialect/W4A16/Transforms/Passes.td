@@ -63,12 +63,16 @@ def W4A16TileMatmulPass : Pass<"w4a16-tile-matmul"> {
     Attaches to every `w4a16.matmul` a `w4a16.tilings` array of
     `#w4a16.tiling` attributes, one per kernel, covering the M values the
     op can see: its static M, or for a dynamic M the `m-range` hint (or all
-    M). M <= 8 gets a `decode` kernel (dot2 GEMV, split-K until the chip
-    holds >= 4 waves per SIMD), 8 < M <= 64 `small_batch` (matrix
-    instructions, B dequantized in registers, split-K) and M > 64 `prefill`
-    (matrix instruction tiles sharing A through double-buffered LDS).
+    M). M <= 8 gets a `decode` kernel (split-K until the chip holds enough
+    waves: dot2 GEMV, or on chips with a matrix decode from
+    `TargetInfo::matrixDecodeMinRows` rows `decode_kernel = matrix`, the
+    weights as the matrix instruction's A), 8 < M <= 64 `small_batch`
+    (matrix instructions, B dequantized in registers, split-K) and M > 64
+    `prefill` (matrix instruction tiles sharing A through LDS).
     Explicit tile options override the choice and are checked against the
-    op and the chip; a tiling already on an op is checked, not replaced.
+    op and the chip; `decode-kernel` picks the decode ranges' kernel (and
+    its tile sizes) and is an error where that kernel cannot serve the op.
+    A tiling already on an op is checked, not replaced.
   }];
   let options = [
     Option<"chipset", "chipset", "std::string", /*default=*/"\"gfx1100\"",
@@ -83,6 +87,17 @@ def W4A16TileMatmulPass : Pass<"w4a16-tile-matmul"> {
            "Override the K rows per main-loop iteration (0 = choose)">,
     Option<"splitK", "split-k", "int64_t", /*default=*/"0",
            "Override the number of K slices (0 = choose)">,
+    Option<"decodeKernel", "decode-kernel",
+           "::mlir::w4a16::DecodeKernelRequest",
+           /*default=*/"::mlir::w4a16::DecodeKernelRequest::Auto",
+           "Kernel of the decode ranges: auto, dot or matrix",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::w4a16::DecodeKernelRequest::Auto, "auto",
+                        "the chip's rule"),
+             clEnumValN(::mlir::w4a16::DecodeKernelRequest::Dot, "dot",
+                        "dot products (dot2 on gfx11)"),
+             clEnumValN(::mlir::w4a16::DecodeKernelRequest::Matrix, "matrix",
+                        "the weights as the matrix instruction's A"))}]>,
   ];
   let dependentDialects = ["::mlir::w4a16::W4A16Dialect"];
 }
