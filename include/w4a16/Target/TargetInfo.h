@@ -82,6 +82,16 @@ struct TargetInfo {
   /// mmaM), whose warps spend their issue slots on dequantizing one B
   /// fragment per MMA: H100 4 (at 8, M = 4..16 ran 2-7% slower).
   int64_t singleRowBlockWavesPerSimd;
+  /// K rows a split of the memory-bound kernels keeps at least per row of M
+  /// (M_max) once the grid holds a quarter of the waves it wants; smaller
+  /// grids split on up to 16 rows, where the f32 partials' round trip (8 x
+  /// split x M x N bytes) equals the packed weights' K x N / 2 bytes
+  /// (TileMatmul.cpp, chooseSplitK). gfx11: 16 (not measured on hardware).
+  /// H100 (2026-11-25, bench/results/decode-probe-H100-2026-11-24.md,
+  /// "Session 15"): 32, partials within half the weights; at 16, M = 32 took
+  /// 1.13x the time of the best of splits 4-32 (geo-mean of 14 shapes;
+  /// 16384x5120 45.8 vs 37.8 us).
+  int64_t minSplitRowsPerRow;
   /// Packed rows a decode wave loads before it uses the first (the rows of
   /// one hot-loop iteration), at most. gfx11 hides the load latency with
   /// occupancy and keeps one row per iteration (the static report's unit);

@@ -31,6 +31,10 @@ namespace {
 constexpr int64_t kUnbounded = TilingAttr::kUnboundedM;
 /// Fewest K rows a split keeps, so its main loop amortizes the reduction.
 constexpr int64_t kMinRowsPerSplit = 256;
+/// Fewest K rows a split keeps per row of M: its f32 partials' round trip
+/// (written, then read by the reduction: 8 x split x M x N bytes) stays
+/// within the packed weights' K x N / 2 bytes.
+constexpr int64_t kMinSplitRowsPerRow = 16;
 
 /// An inclusive range of M; `max == kUnbounded` has no upper end.
 struct MRange {
@@ -120,18 +124,23 @@ SmallVector<int64_t> candidateSplits(const Problem &problem) {
 
 /// The memory-bound kernels' split: the smallest that gives the chip
 /// `wavesPerSimd` (the largest candidate when none does), among the splits
-/// whose workspace round trip at `maxRows` rows (f32 partials written, then
-/// read by the reduction: 8 x split x M x N bytes) stays within the packed
-/// weights' K x N / 2 bytes: past that the partials, not the weights, are
-/// the traffic (H100, M = 32: 4096x4096 at split 16 18.3 us vs 15.2 at 8).
+/// that keep kMinSplitRowsPerRow K rows per row of `maxRows` (past that the
+/// partials, not the weights, are the traffic), and
+/// TargetInfo::minSplitRowsPerRow once the grid holds a quarter of those
+/// waves.
 int64_t chooseSplitK(const Problem &problem, const TargetInfo &target,
                      int64_t workgroups, int64_t wavesPerWorkgroup,
                      int64_t wavesPerSimd, int64_t maxRows) {
   int64_t wanted = wavesPerSimd * target.numSimds();
   SmallVector<int64_t> splits = candidateSplits(problem);
   int64_t chosen = splits.front();
+  auto exceeds = [&](int64_t rowsPerRow, int64_t split) {
+    return split > 1 && rowsPerRow * split * maxRows > problem.k;
+  };
   for (int64_t split : splits) {
-    if (split > 1 && 16 * split * maxRows > problem.k)
+    if (exceeds(kMinSplitRowsPerRow, split) ||
+        (exceeds(target.minSplitRowsPerRow, split) &&
+         4 * workgroups * chosen * wavesPerWorkgroup >= wanted))
       break;
     chosen = split;
     if (workgroups * split * wavesPerWorkgroup >= wanted)

@@ -16,13 +16,13 @@
 // DOT-LABEL: func.func @any_m
 // DOT: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 2, m_max = 2, tile_m = 2, tile_n = 128, tile_k = 256, split_k = 16, workgroup_size = 256, lds_bytes = 8192>,
 // DOT-SAME: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 5, m_max = 8, tile_m = 8, tile_n = 128, tile_k = 256, split_k = 16, workgroup_size = 256, lds_bytes = 32768>,
-// DOT-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 9, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 64, split_k = 16, workgroup_size = 128, lds_bytes = 28672>]
+// DOT-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 9, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 64, split_k = 8, workgroup_size = 128, lds_bytes = 28672>]
 
 // MATRIX-LABEL: func.func @m1
 // MATRIX: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 1, m_max = 1, tile_m = 1, tile_n = 64, tile_k = 128, split_k = 2, workgroup_size = 128, lds_bytes = 1024, decode_kernel = matrix>]
 // MATRIX-LABEL: func.func @any_m
 // MATRIX: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 1, m_max = 1, tile_m = 1, tile_n = 64, tile_k = 128, split_k = 16, workgroup_size = 128, lds_bytes = 1024, decode_kernel = matrix>,
-// MATRIX-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 9, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 64, split_k = 16, workgroup_size = 128, lds_bytes = 28672>]
+// MATRIX-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 9, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 64, split_k = 8, workgroup_size = 128, lds_bytes = 28672>]
 
 // NAME: for the --decode-kernel option: Cannot find option named 'wmma'!
 

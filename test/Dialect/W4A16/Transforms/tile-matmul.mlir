@@ -9,7 +9,8 @@
 // SIMD (gfx11: 4, i.e. 768 on gfx1100, 320 on gfx1151, 256 on gfx1102;
 // sm_90: 8, i.e. 4224, and 4 for 16-row small-batch tiles), in whole groups, keeping >= 256 K rows a split and
 // the split's f32 partials (8 x split x M_max x N bytes) within the packed
-// weights' K x N / 2 bytes (split <= K / (16 M_max)).
+// weights' K x N / 2 bytes (split <= K / (16 M_max); on sm_90 within half,
+// K / (32 M_max), once the grid holds a quarter of the waves it wants).
 
 #sym128 = #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric>
 #awq32 = #w4a16.scheme<layout = awq, group_size = 32, zero_point = packed>
@@ -205,8 +206,11 @@ func.func @prefill_m128_g32(%x: tensor<128x3072xf16>, %w: tensor<384x5120xi32>, 
 // SM90-SAME: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 2, m_max = 2, tile_m = 2, tile_n = 64, tile_k = 128, split_k = 16, workgroup_size = 128, lds_bytes = 2048, decode_kernel = matrix>
 // SM90-SAME: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 3, m_max = 4, tile_m = 4, tile_n = 64,
 // SM90-SAME: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 5, m_max = 8, tile_m = 8, tile_n = 64,
-// The small-batch splits fall with the range's largest M (K / (16 M_max)).
-// SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 9, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 64, split_k = 16, workgroup_size = 128, lds_bytes = 28672>
+// The small-batch splits fall with the range's largest M: at most K / (32
+// M_max) on sm_90 once the grid holds a quarter of the waves it wants (M =
+// 16: 32 x 8 workgroups of 4 warps, 1024 >= 2112 / 4), else up to K / (16
+// M_max) (M = 32: 32 x 4 x 4 = 512 < 4224 / 4, so 8; M = 64: 4).
+// SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 9, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 64, split_k = 8, workgroup_size = 128, lds_bytes = 28672>
 // SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 17, m_max = 32, tile_m = 32, tile_n = 128, tile_k = 64, split_k = 8, workgroup_size = 128, lds_bytes = 36864>
 // SM90-SAME: #w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 33, m_max = 64, tile_m = 64, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 128, lds_bytes = 39936>
 // 132 SMs: 4 x 32 and 2 x 64 workgroups fill one round. Past M = 256
