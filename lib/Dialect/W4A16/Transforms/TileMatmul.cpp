@@ -33,7 +33,8 @@ constexpr int64_t kUnbounded = TilingAttr::kUnboundedM;
 constexpr int64_t kMinRowsPerSplit = 256;
 /// Fewest K rows a split keeps per row of M: its f32 partials' round trip
 /// (written, then read by the reduction: 8 x split x M x N bytes) stays
-/// within the packed weights' K x N / 2 bytes.
+/// within the packed weights' K x N / 2 bytes (H100, M = 32: 4096x4096 at
+/// split 16 18.3 us vs 15.2 at 8).
 constexpr int64_t kMinSplitRowsPerRow = 16;
 
 /// An inclusive range of M; `max == kUnbounded` has no upper end.

@@ -132,6 +132,7 @@ def W4A16_TilingAttr : W4A16_Attr<"Tiling", "tiling"> {
       (dot2 on gfx11), `matrix` puts the weights in the A operand of the
       chip's matrix instruction and the M rows in its N columns (chips with
       `TargetInfo::matrixDecodeMinRows`; tile_m at most that N).
+
     Example:
 
     ```mlir
