@@ -98,7 +98,8 @@ def build(args):
                         f"_n{chosen['tile_n']}_k{chosen['tile_k']}"
                         f"_w{chosen['workgroup_size']}"
                         f"_l{chosen['lds_bytes']}"
-                        f"_{chosen.get('decode_kernel', 'dot')}")
+                        + (f"_{chosen.get('decode_kernel', 'dot')}"
+                           if chosen["strategy"] == "decode" else ""))
                 cases.append((n, k, g, m, chosen, text, stem))
     # Variants that name the same tiling build and run once.
     cases = list({case[-1]: case for case in cases}.values())
