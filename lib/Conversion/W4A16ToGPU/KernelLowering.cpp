@@ -62,6 +62,11 @@ SplitKLowering::SplitKLowering(MatmulOp op, TilingAttr tiling,
 
 SplitKLowering::~SplitKLowering() = default;
 
+std::string SplitKLowering::getKernelName() const {
+  return ("the " + stringifyTilingStrategy(tiling.getStrategy()) + " kernel")
+      .str();
+}
+
 LogicalResult SplitKLowering::checkSupported() {
   // The kernels never read awq words: --w4a16-repack-awq (part of the GPU
   // pipeline) moves every awq matmul to gptq.
@@ -70,16 +75,16 @@ LogicalResult SplitKLowering::checkSupported() {
                           "got awq (run --w4a16-repack-awq first)");
   if (scheme.getLayout() != getWeightLayout())
     return op.emitOpError()
-           << "the " << stringifyTilingStrategy(tiling.getStrategy())
-           << " kernel reads " << stringifyWeightLayout(getWeightLayout())
-           << " weights, got " << stringifyWeightLayout(scheme.getLayout())
+           << getKernelName() << " reads "
+           << stringifyWeightLayout(getWeightLayout()) << " weights, got "
+           << stringifyWeightLayout(scheme.getLayout())
            << (getWeightLayout() == WeightLayout::Fragment
                    ? " (run --w4a16-repack-weights)"
                    : "");
   if (scheme.getZeroPoint() == ZeroPointKind::Float && !supportsFloatZeros())
-    return op.emitOpError()
-           << "GPU lowering of float zero points is not implemented for the "
-           << stringifyTilingStrategy(tiling.getStrategy()) << " strategy";
+    return op.emitOpError() << getKernelName()
+                            << " has no float zero points (only "
+                               "decode_kernel = dot has)";
   if (op.getGIdx())
     return op.emitOpError("GPU lowering needs act-order weights permuted "
                           "at load time; run --w4a16-permute-act-order first");

@@ -62,6 +62,8 @@ protected:
   virtual LogicalResult checkSupported();
   /// Whether the strategy applies float (unquantized) zero points.
   virtual bool supportsFloatZeros() const { return false; }
+  /// The kernel as diagnostics name it: "the <strategy> kernel".
+  virtual std::string getKernelName() const;
   /// The packed weight layout the main kernel reads.
   virtual WeightLayout getWeightLayout() const { return WeightLayout::Gptq; }
   /// Fills the body of `func` (created by `lower` with the common arguments

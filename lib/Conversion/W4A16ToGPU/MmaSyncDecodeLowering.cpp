@@ -58,6 +58,9 @@ public:
   using DecodeKernelLowering::DecodeKernelLowering;
 
 protected:
+  std::string getKernelName() const override {
+    return "the matrix decode kernel";
+  }
   LogicalResult checkSupported() override;
   void buildMainKernelBody(ImplicitLocOpBuilder &b, gpu::GPUFuncOp func,
                            const MainKernelArgs &args) override;
@@ -73,12 +76,9 @@ LogicalResult MmaSyncDecodeLowering::checkSupported() {
   // target's facts; these are the kernel's own.
   if (target.mmaFamily != MmaFamily::NvidiaMmaSync || target.mmaM != kMmaM ||
       target.mmaN != kMmaN || target.mmaK != kMmaK)
-    return op.emitOpError() << "the matrix decode kernel needs mma.sync "
-                               "m16n8k16, which "
-                            << target.chip << " does not have";
-  if (scheme.getZeroPoint() == ZeroPointKind::Float)
-    return op.emitOpError("the matrix decode kernel has no float zero "
-                          "points (decode_kernel = dot has)");
+    return op.emitOpError()
+           << getKernelName() << " needs mma.sync m16n8k16, which "
+           << target.chip << " does not have";
   if (failed(DecodeKernelLowering::checkSupported()))
     return failure();
   if (tiling.getTileN() % kBlockColumns != 0)

@@ -136,7 +136,15 @@ func.func @matrix_decode_tile_k(%x: tensor<4x4096xf16>, %w: tensor<512x4096xi32>
 // -----
 
 func.func @matrix_decode_float_zeros(%x: tensor<4x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %z: tensor<32x4096xf16>, %i: tensor<4x4096xf16>) -> tensor<4x4096xf16> {
-  // expected-error @+1 {{the matrix decode kernel has no float zero points (decode_kernel = dot has)}}
+  // expected-error @+1 {{the matrix decode kernel has no float zero points (only decode_kernel = dot has)}}
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = float> ins(%x, %w, %s : tensor<4x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) zeros(%z : tensor<32x4096xf16>) outs(%i : tensor<4x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 4, m_max = 4, tile_m = 4, tile_n = 64, tile_k = 128, split_k = 16, workgroup_size = 128, lds_bytes = 4096, decode_kernel = matrix>]} -> tensor<4x4096xf16>
   return %0 : tensor<4x4096xf16>
+}
+
+// -----
+
+func.func @small_batch_float_zeros(%x: tensor<16x64xf16>, %w: tensor<2x2x64xi32>, %s: tensor<2x32xf16>, %z: tensor<2x32xf16>, %i: tensor<16x32xf16>) -> tensor<16x32xf16> {
+  // expected-error @+1 {{the small_batch kernel has no float zero points (only decode_kernel = dot has)}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = fragment, group_size = 32, zero_point = float> ins(%x, %w, %s : tensor<16x64xf16>, tensor<2x2x64xi32>, tensor<2x32xf16>) zeros(%z : tensor<2x32xf16>) outs(%i : tensor<16x32xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = small_batch, chip = "sm_90", m_min = 16, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 128, lds_bytes = 0>]} -> tensor<16x32xf16>
+  return %0 : tensor<16x32xf16>
 }
