@@ -26,10 +26,10 @@ from concurrent.futures import ThreadPoolExecutor
 from build_mlir import HERE, ROOT, load, ptxas, write_index
 
 
-def default_tiling(opt, ir):
-    """The tiled IR the tiler writes for `ir` on sm_90, and its (single)
-    tiling's fields."""
-    text = subprocess.run([opt, "--w4a16-tile-matmul=chipset=sm_90"],
+def default_tiling(opt, ir, options=""):
+    """The tiled IR the tiler writes for `ir` on sm_90 (with the pass's
+    `options`), and its (single) tiling's fields."""
+    text = subprocess.run([opt, f"--w4a16-tile-matmul=chipset=sm_90 {options}"],
                           input=ir, capture_output=True, text=True,
                           check=True).stdout
     attr = "#w4a16.tiling<" + text.split("#w4a16.tiling<")[1].split(">")[0] \
@@ -43,8 +43,7 @@ def apply_variant(fields, variant, presets):
     """`fields` with the variant's overrides, applied in order:
     `preset=mma` the mma.sync small-batch kernel's fields (the tiler's at
     M = 16, for the variant's M; no decode_kernel), `preset=matrix` the
-    matrix decode kernel's (the tiler's at M = 2, with the variant's M as
-    tile_m and its LDS sums), `split_k=half|double` scales the tiler's
+    tiler's with decode-kernel=matrix, `split_k=half|double` scales the tiler's
     split, any other `name=value` replaces that field (`decode_kernel=dot`
     the dot2 decode kernel; "default" = no override)."""
     fields = dict(fields)
@@ -59,11 +58,7 @@ def apply_variant(fields, variant, presets):
                                if field not in ("m_min", "m_max")})
                 fields.pop("decode_kernel", None)
         elif name == "preset" and value == "matrix":
-            fields.update({field: v for field, v in presets["matrix"].items()
-                           if field not in ("m_min", "m_max", "tile_m")})
-            waves = int(fields["workgroup_size"]) // 32
-            fields["lds_bytes"] = str(waves * int(fields["tile_m"]) *
-                                      int(fields["tile_n"]) * 4)
+            fields = dict(presets["matrix"])
         elif name == "split_k" and value in ("half", "double"):
             fields["split_k"] = str(default_split // 2 if value == "half"
                                     else default_split * 2)
@@ -82,12 +77,13 @@ def build(args):
     cases = []
     for shape in args.shapes.split(","):
         n, k, g = (int(v) for v in shape.split("x"))
-        presets = {name: default_tiling(
-            opt, matmul_ir(args.dtype, "packed", m, k, n, g))[2]
-            for name, m in (("mma", 16), ("matrix", 2))}
+        mma = default_tiling(
+            opt, matmul_ir(args.dtype, "packed", 16, k, n, g))[2]
         for m in (int(v) for v in args.m.split(",")):
             ir = matmul_ir(args.dtype, "packed", m, k, n, g)
             tiled, attr, fields = default_tiling(opt, ir)
+            presets = {"mma": mma, "matrix": default_tiling(
+                opt, ir, "decode-kernel=matrix")[2]}
             for variant in args.variants.split(";"):
                 chosen = apply_variant(fields, variant, presets)
                 text = tiled.replace(attr, "#w4a16.tiling<" + ", ".join(
