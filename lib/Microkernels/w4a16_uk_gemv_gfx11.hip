@@ -12,7 +12,7 @@
 namespace w4a16::uk {
 namespace {
 
-constexpr int kGemvColumnsPerLane = 4;
+constexpr int kGemvColumnsPerLane = ::w4a16::kColumnsPerLoad;
 
 /// Words per lane per loop iteration: enough loads in flight, while the
 /// uniform activations of one iteration (8 SGPRs per row and word) stay

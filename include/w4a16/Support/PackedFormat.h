@@ -20,6 +20,9 @@ inline constexpr int64_t kValuesPerWord = 8;
 inline constexpr int64_t kBitsPerValue = 4;
 /// The implicit zero point of symmetric (uint4b8) checkpoints.
 inline constexpr int64_t kSymmetricZeroPoint = 8;
+/// Words (columns) of a packed row that one 16-byte load reads: what a lane
+/// of the decode kernels loads per packed row.
+inline constexpr int64_t kColumnsPerLoad = 4;
 
 /// How the packed int32 weight tensor is laid out.
 enum class PackedLayout : uint32_t {

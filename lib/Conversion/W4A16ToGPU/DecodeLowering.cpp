@@ -31,8 +31,7 @@ using namespace mlir::w4a16::gpukernels;
 
 namespace {
 
-/// Columns (packed words) per 16-byte weight load.
-constexpr int64_t kColumnsPerLoad = 4;
+using ::w4a16::kColumnsPerLoad;
 constexpr int64_t kRowsPerWord = ::w4a16::kValuesPerWord;
 
 StringRef getDot2Intrinsic(Type activation) {
@@ -46,17 +45,6 @@ public:
 
 protected:
   bool supportsFloatZeros() const override { return true; }
-
-  LogicalResult checkSupported() override {
-    if (failed(DecodeKernelLowering::checkSupported()))
-      return failure();
-    if (tiling.getTileN() % (target.waveSize * kColumnsPerLoad) != 0)
-      return op.emitOpError()
-             << "decode tile_n = " << tiling.getTileN()
-             << " must be a multiple of " << target.waveSize * kColumnsPerLoad
-             << " (one 16-byte load per lane)";
-    return success();
-  }
 
   void buildMainKernelBody(ImplicitLocOpBuilder &b, gpu::GPUFuncOp func,
                            const MainKernelArgs &args) override;

@@ -42,9 +42,8 @@ using namespace mlir::w4a16::gpukernels;
 
 namespace {
 
+using ::w4a16::kColumnsPerLoad;
 using ::w4a16::kValuesPerWord;
-/// Columns (packed words) of one 16-byte weight load.
-constexpr int64_t kColumnsPerLoad = 4;
 /// Columns of a block: A rows g and g + 8 of its MMAs, 4 columns apart per g.
 constexpr int64_t kBlockColumns = 2 * kRowHalf * kColumnsPerLoad;
 /// Packed rows of a chunk: one per lane t.

@@ -61,8 +61,8 @@ StringRef getLayoutName(WeightLayout layout) {
   return layout == WeightLayout::Fragment ? "Fragment" : "Gptq";
 }
 
-/// Columns per lane of the gemv family (one 16-byte load of 4 words).
-constexpr int64_t kGemvColumnsPerLane = 4;
+/// Columns per lane of the gemv family: one 16-byte load of a packed row.
+constexpr int64_t kGemvColumnsPerLane = ::w4a16::kColumnsPerLoad;
 /// The WMMA family walks K in steps of one fragment-layout block.
 constexpr int64_t kWmmaStepK = ::w4a16::kFragmentBlockK;
 constexpr int64_t kWmmaTile = gfx11::kWmmaSize;
@@ -262,8 +262,6 @@ public:
              " exceeds the largest gemv microkernel";
     if (n % kGemvColumnsPerLane != 0)
       return "N = " + std::to_string(n) + " is not a multiple of 4";
-    if (tiling.getTileN() % (target.waveSize * kGemvColumnsPerLane) != 0)
-      return "tile_n must be a multiple of 4 columns per lane";
     if (getGroupSize() % kValuesPerWord != 0)
       return "the group size must be a multiple of 8";
     return "";

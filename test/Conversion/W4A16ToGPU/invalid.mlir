@@ -27,14 +27,6 @@ func.func @awq(%x: tensor<1x4096xf16>, %w: tensor<4096x512xi32>, %s: tensor<32x4
 
 // -----
 
-func.func @narrow_tile(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<1x4096xf16>) -> tensor<1x4096xf16> {
-  // expected-error @+1 {{decode tile_n = 64 must be a multiple of 128 (one 16-byte load per lane)}}
-  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<1x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<1x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 64, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 2048>]} -> tensor<1x4096xf16>
-  return %0 : tensor<1x4096xf16>
-}
-
-// -----
-
 // The decode kernels' LDS holds every wave's f32 sums of the tile.
 func.func @decode_lds_bytes(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<1x4096xf16>) -> tensor<1x4096xf16> {
   // expected-error @+1 {{decode lds_bytes = 2048, the kernel's f32 sums of 8 waves x 1 x 128 outputs take 4096}}

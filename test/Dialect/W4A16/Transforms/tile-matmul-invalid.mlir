@@ -2,6 +2,7 @@
 // RUN: w4a16-opt %t/rdna4.mlir --w4a16-tile-matmul=chipset=gfx1200 -verify-diagnostics
 // RUN: w4a16-opt %t/other.mlir --w4a16-tile-matmul=chipset=gfx90a -verify-diagnostics
 // RUN: w4a16-opt %t/tile16.mlir "--w4a16-tile-matmul=tile-n=24" -verify-diagnostics
+// RUN: w4a16-opt %t/decode-tile-n.mlir "--w4a16-tile-matmul=tile-n=256" -verify-diagnostics
 // RUN: w4a16-opt %t/tilek.mlir "--w4a16-tile-matmul=tile-k=12" -verify-diagnostics
 // RUN: w4a16-opt %t/split.mlir "--w4a16-tile-matmul=split-k=3" -verify-diagnostics
 // RUN: w4a16-opt %t/lds.mlir "--w4a16-tile-matmul=tile-m=1024" -verify-diagnostics
@@ -30,6 +31,14 @@ func.func @f(%x: tensor<32x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x40
   // expected-error @+1 {{tile_n = 24 is not a multiple of the 16 of the matrix instruction on gfx1100}}
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<32x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<32x4096xf16>) -> tensor<32x4096xf16>
   return %0 : tensor<32x4096xf16>
+}
+
+//--- decode-tile-n.mlir
+// A wave's 32 lanes read the dot decode tile; wider tiles are not widened.
+func.func @f(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<1x4096xf16>) -> tensor<1x4096xf16> {
+  // expected-error @+1 {{the dot decode kernel reads 4 columns per lane of a wave: tile_n must be 128 on gfx1100, got 256}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<1x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<1x4096xf16>) -> tensor<1x4096xf16>
+  return %0 : tensor<1x4096xf16>
 }
 
 //--- tilek.mlir
@@ -90,6 +99,16 @@ func.func private @chip() attributes {t = #w4a16.tiling<strategy = prefill, chip
 
 // expected-error @+1 {{tile sizes and split_k must be positive}}
 func.func private @zero() attributes {t = #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 0, tile_k = 64, split_k = 1, workgroup_size = 256, lds_bytes = 0>}
+
+// -----
+
+// expected-error @+1 {{the dot decode kernel reads 4 columns per lane of a wave: tile_n must be 128 on sm_90, got 64}}
+func.func private @dot_narrow() attributes {t = #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 1, m_max = 1, tile_m = 1, tile_n = 64, tile_k = 64, split_k = 1, workgroup_size = 256, lds_bytes = 2048>}
+
+// -----
+
+// expected-error @+1 {{the dot decode kernel reads 4 columns per lane of a wave: tile_n must be 128 on gfx1151, got 256}}
+func.func private @dot_wide() attributes {t = #w4a16.tiling<strategy = decode, chip = "gfx1151", m_min = 1, m_max = 1, tile_m = 1, tile_n = 256, tile_k = 64, split_k = 1, workgroup_size = 256, lds_bytes = 8192>}
 
 // -----
 

@@ -232,9 +232,9 @@ func.func @dynamic_m(%x: tensor<?x4096xf16>, %w: tensor<512x4096xi32>, %s: tenso
 
 // A tiling already on the op is kept.
 // GFX1100-LABEL: func.func @preset
-// GFX1100: w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 64, tile_k = 64, split_k = 2, workgroup_size = 256, lds_bytes = 2048>]
+// GFX1100: w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 128, tile_k = 64, split_k = 2, workgroup_size = 256, lds_bytes = 4096>]
 func.func @preset(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<1x4096xf16>) -> tensor<1x4096xf16> {
-  %0 = w4a16.matmul #sym128 ins(%x, %w, %s : tensor<1x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<1x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 64, tile_k = 64, split_k = 2, workgroup_size = 256, lds_bytes = 2048>]} -> tensor<1x4096xf16>
+  %0 = w4a16.matmul #sym128 ins(%x, %w, %s : tensor<1x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<1x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 128, tile_k = 64, split_k = 2, workgroup_size = 256, lds_bytes = 4096>]} -> tensor<1x4096xf16>
   return %0 : tensor<1x4096xf16>
 }
 

@@ -129,7 +129,8 @@ def W4A16_TilingAttr : W4A16_Attr<"Tiling", "tiling"> {
     - `workgroup_size`: threads per workgroup (a multiple of the wave size).
     - `lds_bytes`: static LDS of the workgroup.
     - `decode_kernel` (decode only, default `dot`): `dot` sums dot products
-      (dot2 on gfx11), `matrix` puts the weights in the A operand of the
+      (dot2 on gfx11), one wave across the tile (tile_n = 4 columns per
+      lane), `matrix` puts the weights in the A operand of the
       chip's matrix instruction and the M rows in its N columns (chips with
       `TargetInfo::matrixDecodeMinRows`; tile_m at most that N).
 
