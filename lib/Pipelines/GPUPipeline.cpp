@@ -116,7 +116,8 @@ static void addNVVMLowering(OpPassManager &pm, const TargetInfo &device,
 }
 
 void mlir::w4a16::addTiling(OpPassManager &pm, StringRef chipset,
-                            ArrayRef<int64_t> mRange) {
+                            ArrayRef<int64_t> mRange,
+                            DecodeKernelRequest decodeKernel) {
   // The kernels read GPTQ words: AWQ weights and zeros are repacked (a
   // load-time step, folded on constants), before act-order so that AWQ
   // with g_idx is permuted like GPTQ.
@@ -127,6 +128,7 @@ void mlir::w4a16::addTiling(OpPassManager &pm, StringRef chipset,
   W4A16TileMatmulPassOptions tiling;
   tiling.chipset = chipset.str();
   tiling.mRange.assign(mRange.begin(), mRange.end());
+  tiling.decodeKernel = decodeKernel;
   pm.addPass(createW4A16TileMatmulPass(tiling));
 }
 
@@ -143,7 +145,10 @@ mlir::w4a16::buildGPULowering(OpPassManager &pm,
   if (failed(backend))
     return failure();
 
-  addTiling(pm, options.chipset, options.mRange);
+  // The microkernels' decode is the dot gemv.
+  addTiling(pm, options.chipset, options.mRange,
+            *backend == KernelBackend::Ukernel ? DecodeKernelRequest::Dot
+                                               : DecodeKernelRequest::Auto);
   // The WMMA kernels read the fragment layout; constant weights fold.
   pm.addPass(createW4A16RepackWeightsPass());
   ConvertW4A16ToGPUPassOptions conversion;

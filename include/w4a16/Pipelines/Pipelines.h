@@ -11,6 +11,7 @@
 #include "mlir/Pass/PassOptions.h"
 #include "mlir/Support/LLVM.h"
 #include "w4a16/Conversion/W4A16ToGPU/W4A16ToGPU.h"
+#include "w4a16/Dialect/W4A16/Transforms/Passes.h"
 
 namespace mlir {
 class OpPassManager;
@@ -120,8 +121,10 @@ LogicalResult buildGPUPipeline(OpPassManager &pm,
                                function_ref<void(const Twine &)> emitError);
 
 /// The GPU pipeline's front end: AWQ repacked to GPTQ, act-order permuted,
-/// then --w4a16-tile-matmul for `chipset` (and a dynamic M's `mRange`).
-void addTiling(OpPassManager &pm, StringRef chipset, ArrayRef<int64_t> mRange);
+/// then --w4a16-tile-matmul for `chipset` (and a dynamic M's `mRange`) with
+/// the decode kernel `decodeKernel`.
+void addTiling(OpPassManager &pm, StringRef chipset, ArrayRef<int64_t> mRange,
+               DecodeKernelRequest decodeKernel = DecodeKernelRequest::Auto);
 
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<std::string> tilingChipset{
