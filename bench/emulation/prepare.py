@@ -5,7 +5,8 @@ GPU machine, into one directory (default /work/main/.device-carry/nv):
   emulation (`w4a16-compile --chipset=gfx1100 --emulate=sm_90`), for f16/bf16
   activations, symmetric/packed zeros, the decode (M = 1, 3, 8), small_batch
   (M = 16, 24, 33) and prefill (M = 100, 130) kernels, N, K that are not
-  multiples of the tile; plus some compiled natively for sm_90, and the
+  multiples of the tile, and decode in row tiles where N is off the
+  fragment layout (M = 40, 130); plus some compiled natively for sm_90, and the
   native mma.sync small_batch / prefill kernels (MMA_SYNC_CASES, M = 9 to
   512, a few also for sm_80);
 - hand-written gfx11 WMMA kernels (amdgpu.wmma, f16 and bf16, written from
@@ -51,8 +52,12 @@ MATMUL_CASES = [
     ("bf16_packed_m24_wmma", "bf16", "packed", 24, 512, 256, 32),
     ("f16_sym_m100_prefill", "f16", "symmetric", 100, 512, 384, 128),
     ("bf16_packed_m130_prefill_odd", "bf16", "packed", 130, 1024, 272, 32),
+    # N off the fragment layout's 16-column blocks: decoded in 8-row tiles.
+    ("f16_packed_m40_decode_rows", "f16", "packed", 40, 1024, 200, 64),
+    ("bf16_sym_m130_decode_rows", "bf16", "symmetric", 130, 352, 200, 32),
 ]
-NATIVE_CASES = ["f16_sym_m1", "bf16_packed_m8_odd", "f16_packed_m33_wmma_odd"]
+NATIVE_CASES = ["f16_sym_m1", "bf16_packed_m8_odd", "f16_packed_m33_wmma_odd",
+                "f16_packed_m40_decode_rows", "bf16_sym_m130_decode_rows"]
 # Native only (--chipset=sm_90): the small_batch / prefill kernels on
 # mma.sync m16n8k16 (MmaSyncLowering.cpp), M not multiples of the tile, N
 # not of the 128-column tile, K not of the 128-row step, groups of 32 / 64 /

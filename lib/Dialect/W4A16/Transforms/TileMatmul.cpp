@@ -37,6 +37,9 @@ constexpr int64_t kMinRowsPerSplit = 256;
 /// split 16 18.3 us vs 15.2 at 8).
 constexpr int64_t kMinSplitRowsPerRow = 16;
 
+/// The most rows one decode workgroup serves: the decode ranges' end.
+constexpr int64_t kMaxDecodeRows = 8;
+
 /// An inclusive range of M; `max == kUnbounded` has no upper end.
 struct MRange {
   int64_t min, max;
@@ -64,7 +67,7 @@ constexpr std::pair<TilingStrategy, MRange> kStrategyRanges[] = {
     {TilingStrategy::Decode, {1, 1}},
     {TilingStrategy::Decode, {2, 2}},
     {TilingStrategy::Decode, {3, 4}},
-    {TilingStrategy::Decode, {5, 8}},
+    {TilingStrategy::Decode, {5, kMaxDecodeRows}},
     {TilingStrategy::SmallBatch, {9, 16}},
     {TilingStrategy::SmallBatch, {17, 32}},
     {TilingStrategy::SmallBatch, {33, 64}},
@@ -227,7 +230,10 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
   matrixDecode &= strategy == TilingStrategy::Decode;
   switch (strategy) {
   case TilingStrategy::Decode:
-    t.tileM = range.max;
+    // Past the decode ranges (weights without the fragment layout's shape)
+    // rows take several row tiles.
+    t.tileM = range.max == kUnbounded ? kMaxDecodeRows
+                                      : std::min(range.max, kMaxDecodeRows);
     if (matrixDecode) {
       // 4 warps of 64 columns, one chunk per warp and iteration. H100, M =
       // 2 / 4 / 8: 8 warps ran 1.04 / 0.94 / 1.04x their time (geo-mean,
@@ -269,18 +275,18 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
     break;
   }
   // Split-K is sized for the range's smallest M: larger M only adds row
-  // tiles. An unbounded prefill range keeps split 1 (any M may come).
+  // tiles. An unbounded range keeps split 1 (any M may come).
   int64_t workgroups = llvm::divideCeil(problem.n, t.tileN) *
                        llvm::divideCeil(range.min, t.tileM);
-  if (strategy != TilingStrategy::Prefill)
+  if (range.max == kUnbounded)
+    t.splitK = 1;
+  else if (strategy != TilingStrategy::Prefill)
     t.splitK = chooseSplitK(
         problem, target, workgroups, t.workgroupSize / target.waveSize,
         strategy == TilingStrategy::SmallBatch && t.tileM == target.mmaM
             ? target.singleRowBlockWavesPerSimd
             : target.memoryBoundWavesPerSimd,
         range.max);
-  else if (range.max == kUnbounded)
-    t.splitK = 1;
   else
     t.splitK = choosePrefillSplitK(
         problem, target, workgroups, t.workgroupSize / target.waveSize,
@@ -377,8 +383,18 @@ struct TileMatmulPass
     if (failed(mRange))
       return failure();
     bool floatZeros = scheme.getZeroPoint() == ZeroPointKind::Float;
+    // The matrix kernels read the fragment layout: weights of a shape it
+    // does not cover are decoded at every M, past the decode ranges by one
+    // kernel in row tiles.
+    bool fragmentShape = ::w4a16::isFragmentLayoutShape(problem.k, problem.n);
     SmallVector<Attribute> tilings;
     for (auto [strategy, strategyRange] : kStrategyRanges) {
+      bool decodesTheRest =
+          !fragmentShape && strategy != TilingStrategy::Decode;
+      if (decodesTheRest) {
+        strategy = TilingStrategy::Decode;
+        strategyRange.max = kUnbounded;
+      }
       std::optional<MRange> range = mRange->intersect(strategyRange);
       if (!range)
         continue;
@@ -421,6 +437,8 @@ struct TileMatmulPass
       if (!tiling || failed(verifyTilingForOp(op, tiling, problem)))
         return failure();
       tilings.push_back(tiling);
+      if (decodesTheRest)
+        break;
     }
     op->setAttr(TilingAttr::getOpAttrName(),
                 ArrayAttr::get(op.getContext(), tilings));

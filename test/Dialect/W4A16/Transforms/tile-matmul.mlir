@@ -189,7 +189,7 @@ func.func @prefill_m128_g32(%x: tensor<128x3072xf16>, %w: tensor<384x5120xi32>, 
 // GFX1100: w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1,
 // GFX1100-SAME: #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 2, m_max = 2, tile_m = 2,
 // GFX1100-SAME: #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 3, m_max = 4, tile_m = 4,
-// GFX1100-SAME: #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 5, m_max = 8, tile_m = 8,
+// GFX1100: #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 5, m_max = 8, tile_m = 8,
 // GFX1100-SAME: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 9, m_max = 16, tile_m = 16,
 // GFX1100-SAME: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 17, m_max = 32, tile_m = 32,
 // GFX1100-SAME: #w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 33, m_max = 64, tile_m = 64,
@@ -205,7 +205,7 @@ func.func @prefill_m128_g32(%x: tensor<128x3072xf16>, %w: tensor<384x5120xi32>, 
 // SM90: w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 1, m_max = 1, tile_m = 1, tile_n = 128, tile_k = 256,
 // SM90-SAME: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 2, m_max = 2, tile_m = 2, tile_n = 64, tile_k = 128, split_k = 16, workgroup_size = 128, lds_bytes = 2048, decode_kernel = matrix>
 // SM90-SAME: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 3, m_max = 4, tile_m = 4, tile_n = 64,
-// SM90-SAME: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 5, m_max = 8, tile_m = 8, tile_n = 64,
+// SM90: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 5, m_max = 8, tile_m = 8, tile_n = 64,
 // The small-batch splits fall with the range's largest M: at most K / (32
 // M_max) on sm_90 once the grid holds a quarter of the waves it wants (M =
 // 16: 32 x 8 workgroups of 4 warps, 1024 >= 2112 / 4), else up to K / (16
@@ -262,4 +262,24 @@ func.func @decode_m4_float_zeros(%x: tensor<4x4096xf16>, %w: tensor<512x4096xi32
 func.func @decode_m4_g16(%x: tensor<4x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<256x4096xf16>, %i: tensor<4x4096xf16>) -> tensor<4x4096xf16> {
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 16, zero_point = symmetric> ins(%x, %w, %s : tensor<4x4096xf16>, tensor<512x4096xi32>, tensor<256x4096xf16>) outs(%i : tensor<4x4096xf16>) -> tensor<4x4096xf16>
   return %0 : tensor<4x4096xf16>
+}
+
+// The matrix kernels read the fragment layout (K in 32-row, N in 16-column
+// blocks). Weights off it (N = 200) are decoded at every M: past the decode
+// ranges by one kernel of 8-row tiles, split 1 since any M may come.
+// GFX1100-LABEL: func.func @off_fragment_n
+// GFX1100: #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 5, m_max = 8, tile_m = 8, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 32768>, #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 9, m_max = -1, tile_m = 8, tile_n = 128, tile_k = 64, split_k = 1, workgroup_size = 256, lds_bytes = 32768>]
+// SM90-LABEL: func.func @off_fragment_n
+// SM90: #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 5, m_max = 8, tile_m = 8, tile_n = 64, tile_k = 128, split_k = 4, workgroup_size = 128, lds_bytes = 8192, decode_kernel = matrix>, #w4a16.tiling<strategy = decode, chip = "sm_90", m_min = 9, m_max = -1, tile_m = 8, tile_n = 64, tile_k = 128, split_k = 1, workgroup_size = 128, lds_bytes = 8192, decode_kernel = matrix>]
+func.func @off_fragment_n(%x: tensor<?x1024xf16>, %w: tensor<128x200xi32>, %s: tensor<16x200xf16>, %i: tensor<?x200xf16>) -> tensor<?x200xf16> {
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 64, zero_point = symmetric> ins(%x, %w, %s : tensor<?x1024xf16>, tensor<128x200xi32>, tensor<16x200xf16>) outs(%i : tensor<?x200xf16>) -> tensor<?x200xf16>
+  return %0 : tensor<?x200xf16>
+}
+
+// K = 1000 is off the layout too; a static M = 40 is 5 row tiles.
+// GFX1100-LABEL: func.func @off_fragment_k
+// GFX1100: w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 40, m_max = 40, tile_m = 8, tile_n = 128, tile_k = 64, split_k = 1, workgroup_size = 256, lds_bytes = 32768>]
+func.func @off_fragment_k(%x: tensor<40x1000xf16>, %w: tensor<125x256xi32>, %s: tensor<1x256xf16>, %i: tensor<40x256xf16>) -> tensor<40x256xf16> {
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = -1, zero_point = symmetric> ins(%x, %w, %s : tensor<40x1000xf16>, tensor<125x256xi32>, tensor<1x256xf16>) outs(%i : tensor<40x256xf16>) -> tensor<40x256xf16>
+  return %0 : tensor<40x256xf16>
 }

@@ -68,7 +68,10 @@ def W4A16TileMatmulPass : Pass<"w4a16-tile-matmul"> {
     `TargetInfo::matrixDecodeMinRows` rows `decode_kernel = matrix`, the
     weights as the matrix instruction's A), 8 < M <= 64 `small_batch`
     (matrix instructions, B dequantized in registers, split-K) and M > 64
-    `prefill` (matrix instruction tiles sharing A through LDS).
+    `prefill` (matrix instruction tiles sharing A through LDS). The matrix
+    kernels read the fragment layout: weights whose K or N it does not
+    cover (32-row, 16-column blocks) are decoded at every M, past M = 8 by
+    one kernel in 8-row tiles.
     Explicit tile options override the choice and are checked against the
     op and the chip; `decode-kernel` picks the decode ranges' kernel (and
     its tile sizes) and is an error where that kernel cannot serve the op.
