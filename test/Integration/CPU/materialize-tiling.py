@@ -3,7 +3,8 @@
 run on the CPU through `--w4a16-cpu-pipeline=tiling-chipset=gfx1100`)
 against the float64 reference on random data: every strategy, M not a
 multiple of tile_m (rows clamped on read, dropped on write), N not a
-multiple of tile_n (masked), K not a multiple of tile_k, split-K > 1, f16
+multiple of tile_n (masked), decode past M = 8 where N is off the fragment
+layout, K not a multiple of tile_k, split-K > 1, f16
 and bf16, zero points none / symmetric / packed (+ gptq_v1) / float
 (decode), per-channel and G = 32 / 64 / 128, AWQ and act-order (through the
 GPU pipeline's repack and permutation), batch dims.
@@ -49,6 +50,9 @@ CASES = [
     # leave the CUs idle) and 130 (a second row tile of 2 rows).
     MatmulCase(SYM128, [100], 512, 208, out="f32"),
     MatmulCase(PACKED64, [130], 256, 144, act="bf16", out="f32"),
+    # N = 200 is off the fragment layout: decode at every M, 8-row tiles.
+    MatmulCase(PACKED64, [40], 1024, 200, act="bf16", out="f32"),
+    MatmulCase(SYM128, [130], 512, 200, out="f16"),
     # AWQ (repacked to GPTQ first), act-order (permuted first), batch dims.
     MatmulCase(AWQ64, [3], 512, 128, out="f32"),
     MatmulCase(AWQ64, [20], 512, 128, act="bf16", out="f32"),
