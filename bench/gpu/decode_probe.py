@@ -3,9 +3,12 @@ kernels goes (main kernel alone, the split-K reduce alone when there is one,
 the whole launch sequence) for several tilings of a few shapes.
 
   build (on the build machine): compile each (shape, M, tiling variant)
-      with static M: the tiler's `#w4a16.tiling` with the variant's fields
-      replaced, then `w4a16-compile --chipset=sm_90` and ptxas; writes
-      OUT_DIR/index.json and ptxas-v.txt.
+      with static M: the tiler's `#w4a16.tiling` (under the variant's tiler
+      options) with the variant's fields replaced, then `w4a16-compile` for
+      --chipset (a gfx11 chip's kernels through the emulation on sm_90) with
+      --backend, and ptxas; writes OUT_DIR/index.json and ptxas-v.txt.
+      Tilings the tiler, the lowering or ptxas reject are listed and left
+      out.
   run (on the CUDA machine): check every variant against float64, then time
       it with run_bench's CUDA-graph method (weight copies rotated past 4x
       L2); prints one line per variant and writes probe.json into --out.
@@ -13,12 +16,14 @@ the whole launch sequence) for several tilings of a few shapes.
 Usage:
   decode_probe.py build BUILD_DIR OUT_DIR [--shapes 4096x4096x128,...]
       [--m 1,4,8] [--variants "default;split_k=half;preset=mma split_k=4"]
+      [--chipset sm_90|gfx1100|...] [--backend mlir|ukernel]
   decode_probe.py run ARTIFACTS [--out DIR]
 """
 import argparse
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -26,12 +31,12 @@ from concurrent.futures import ThreadPoolExecutor
 from build_mlir import HERE, ROOT, load, ptxas, write_index
 
 
-def default_tiling(opt, ir, options=""):
-    """The tiled IR the tiler writes for `ir` on sm_90 (with the pass's
+def default_tiling(opt, ir, options="", chipset="sm_90"):
+    """The tiled IR the tiler writes for `ir` on `chipset` (with the pass's
     `options`), and its (single) tiling's fields."""
-    text = subprocess.run([opt, f"--w4a16-tile-matmul=chipset=sm_90 {options}"],
-                          input=ir, capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        [opt, f"--w4a16-tile-matmul=chipset={chipset} {options}"], input=ir,
+        capture_output=True, text=True, check=True).stdout
     attr = "#w4a16.tiling<" + text.split("#w4a16.tiling<")[1].split(">")[0] \
         + ">"
     fields = {kv.split(" = ")[0].strip(): kv.split(" = ")[1].strip()
@@ -39,26 +44,33 @@ def default_tiling(opt, ir, options=""):
     return text, attr, fields
 
 
-def apply_variant(fields, variant, presets):
-    """`fields` with the variant's overrides, applied in order:
-    `preset=mma` the mma.sync small-batch kernel's fields (the tiler's at
-    M = 16, for the variant's M; no decode_kernel), `preset=matrix` the
-    tiler's with decode-kernel=matrix, `split_k=half|double` scales the tiler's
+def split_variant(variant):
+    """A variant's tiler options (items whose name has a '-', such as
+    `tile-n=256` or `decode-kernel=matrix`, for --w4a16-tile-matmul) and its
+    field overrides (the other items)."""
+    items = variant.split()
+    is_option = ["-" in item.split("=")[0] for item in items]
+    return (" ".join(i for i, o in zip(items, is_option) if o),
+            " ".join(i for i, o in zip(items, is_option) if not o))
+
+
+def apply_variant(fields, overrides, mma):
+    """`fields` with the overrides, applied in order: `preset=mma` the
+    mma.sync small-batch kernel's fields `mma` (the tiler's at M = 16, for the
+    variant's M; no decode_kernel), `split_k=half|double` scales the tiler's
     split, any other `name=value` replaces that field (`decode_kernel=dot`
     the dot2 decode kernel; "default" = no override)."""
     fields = dict(fields)
     default_split = int(fields["split_k"])
-    for item in variant.split():
+    for item in overrides.split():
         if item == "default":
             continue
         name, value = item.split("=")
         if name == "preset" and value == "mma":
             if fields["strategy"] != "small_batch":
-                fields.update({field: v for field, v in presets["mma"].items()
+                fields.update({field: v for field, v in mma.items()
                                if field not in ("m_min", "m_max")})
                 fields.pop("decode_kernel", None)
-        elif name == "preset" and value == "matrix":
-            fields = dict(presets["matrix"])
         elif name == "split_k" and value in ("half", "double"):
             fields["split_k"] = str(default_split // 2 if value == "half"
                                     else default_split * 2)
@@ -67,25 +79,41 @@ def apply_variant(fields, variant, presets):
     return fields
 
 
+def first_error(stderr):
+    """The first error line of a tool's diagnostics."""
+    errors = re.findall(r"error\s*: (.*)", stderr)
+    return errors[0] if errors else stderr.strip()
+
+
 def build(args):
     matmul_ir = load(os.path.join(ROOT, "bench", "emulation", "prepare.py"),
                      "prepare").matmul_ir
     tools = os.path.join(os.path.abspath(args.build), "bin")
     opt, compile_tool = (os.path.join(tools, t)
                          for t in ("w4a16-opt", "w4a16-compile"))
+    # The device runs sm_90: gfx11 kernels run through the AMD-op emulation.
+    flags = [f"--chipset={args.chipset}", f"--backend={args.backend}"]
+    if not args.chipset.startswith("sm_"):
+        flags.append("--emulate=sm_90")
     os.makedirs(args.out, exist_ok=True)
     cases = []
     for shape in args.shapes.split(","):
         n, k, g = (int(v) for v in shape.split("x"))
         mma = default_tiling(
-            opt, matmul_ir(args.dtype, "packed", 16, k, n, g))[2]
+            opt, matmul_ir(args.dtype, "packed", 16, k, n, g),
+            chipset=args.chipset)[2]
         for m in (int(v) for v in args.m.split(",")):
             ir = matmul_ir(args.dtype, "packed", m, k, n, g)
-            tiled, attr, fields = default_tiling(opt, ir)
-            presets = {"mma": mma, "matrix": default_tiling(
-                opt, ir, "decode-kernel=matrix")[2]}
             for variant in args.variants.split(";"):
-                chosen = apply_variant(fields, variant, presets)
+                options, overrides = split_variant(variant)
+                try:
+                    tiled, attr, fields = default_tiling(opt, ir, options,
+                                                         args.chipset)
+                except subprocess.CalledProcessError as e:
+                    print(f"{n}x{k}_g{g}_m{m} {options}: the tiler: "
+                          f"{first_error(e.stderr)}")
+                    continue
+                chosen = apply_variant(fields, overrides, mma)
                 text = tiled.replace(attr, "#w4a16.tiling<" + ", ".join(
                     f"{name} = {value}" for name, value in chosen.items())
                     + ">")
@@ -106,17 +134,22 @@ def build(args):
         with open(base + ".mlir", "w") as f:
             f.write(tiled)
         built = subprocess.run(
-            [compile_tool, base + ".mlir", "--chipset=sm_90", "-o",
-             base + ".ptx", "--manifest", base + ".json"],
-            capture_output=True, text=True)
+            [compile_tool, base + ".mlir", *flags, "-o", base + ".ptx",
+             "--manifest", base + ".json"], capture_output=True, text=True)
         os.remove(base + ".mlir")
         if built.returncode != 0:
             # A tiling the shape does not allow.
-            print(f"{stem}: {built.stderr.strip().splitlines()[-1]}")
+            print(f"{stem}: the lowering: {first_error(built.stderr)}")
+            return None
+        try:
+            report = ptxas(base)
+        except subprocess.CalledProcessError as e:
+            # E.g. a gfx11 kernel's LDS beyond sm_90's static shared memory.
+            print(f"{stem}: ptxas: {first_error(e.stderr)}")
             return None
         return {"n": n, "k": k, "group": g, "m": m,
                 "split_k": int(fields["split_k"]), "tiling": fields,
-                "dtype": args.dtype, "stem": stem, "ptxas": ptxas(base)}
+                "dtype": args.dtype, "stem": stem, "ptxas": report}
 
     with ThreadPoolExecutor(2) as pool:
         built = [c for c in pool.map(compile_case, cases) if c]
@@ -275,9 +308,14 @@ def main():
     b.add_argument("--m", default="1,4,8")
     b.add_argument("--variants", default="default;split_k=half;"
                    "split_k=double;tile_k=256;tile_k=512",
-                   help="';'-separated tilings: 'default' or 'name=value' "
-                   "overrides of the tiler's fields, 'preset=mma'")
+                   help="';'-separated tilings, each of space-separated "
+                   "items: 'default', 'name=value' overrides of the tiler's "
+                   "fields, 'preset=mma', or --w4a16-tile-matmul options "
+                   "such as 'tile-n=256' or 'decode-kernel=matrix'")
     b.add_argument("--dtype", default="f16")
+    b.add_argument("--chipset", default="sm_90",
+                   help="the kernels' chip; gfx11 kernels run emulated")
+    b.add_argument("--backend", default="mlir", choices=("mlir", "ukernel"))
     r = sub.add_parser("run")
     r.add_argument("artifacts")
     r.add_argument("--out", default=".")
