@@ -14,6 +14,7 @@
 #include "mlir/IR/Matchers.h"
 #include "w4a16/Conversion/W4A16ToGPU/W4A16ToGPU.h"
 #include "w4a16/Support/PackedFormat.h"
+#include "w4a16/Support/Repack.h"
 #include "w4a16/Target/WmmaLayout.h"
 #include <numeric>
 
@@ -68,26 +69,27 @@ std::string SplitKLowering::getKernelName() const {
 }
 
 LogicalResult SplitKLowering::checkSupported() {
-  // The kernels never read awq words: --w4a16-repack-awq (part of the GPU
-  // pipeline) moves every awq matmul to gptq.
-  if (scheme.getLayout() == WeightLayout::Awq)
-    return op.emitOpError("the GPU kernels read gptq or fragment weights, "
-                          "got awq (run --w4a16-repack-awq first)");
-  if (scheme.getLayout() != getWeightLayout())
-    return op.emitOpError()
-           << getKernelName() << " reads "
-           << stringifyWeightLayout(getWeightLayout()) << " weights, got "
-           << stringifyWeightLayout(scheme.getLayout())
-           << (getWeightLayout() == WeightLayout::Fragment
-                   ? " (run --w4a16-repack-weights)"
-                   : "");
+  if (failed(verifyTiledWeights(op)))
+    return failure();
+  if (scheme.getLayout() != getWeightLayout()) {
+    InFlightDiagnostic diag = op.emitOpError()
+                              << getKernelName() << " reads "
+                              << stringifyWeightLayout(getWeightLayout())
+                              << " weights, got "
+                              << stringifyWeightLayout(scheme.getLayout());
+    if (getWeightLayout() != WeightLayout::Fragment)
+      return diag;
+    if (!::w4a16::isFragmentLayoutShape(k, n))
+      return diag << "; K = " << k << " x N = " << n << " is not whole "
+                  << ::w4a16::kFragmentBlockK << " x "
+                  << ::w4a16::kFragmentBlockN
+                  << " blocks of that layout (decode reads any shape)";
+    return diag << " (run --w4a16-repack-weights)";
+  }
   if (scheme.getZeroPoint() == ZeroPointKind::Float && !supportsFloatZeros())
     return op.emitOpError() << getKernelName()
                             << " has no float zero points (only "
                                "decode_kernel = dot has)";
-  if (op.getGIdx())
-    return op.emitOpError("GPU lowering needs act-order weights permuted "
-                          "at load time; run --w4a16-permute-act-order first");
   return success();
 }
 

@@ -20,7 +20,7 @@ func.func @prefill(%x: tensor<128x4096xf16>, %w: tensor<512x4096xi32>, %s: tenso
 // -----
 
 func.func @awq(%x: tensor<1x4096xf16>, %w: tensor<4096x512xi32>, %s: tensor<32x4096xf16>, %z: tensor<32x512xi32>, %i: tensor<1x4096xf16>) -> tensor<1x4096xf16> {
-  // expected-error @+1 {{the GPU kernels read gptq or fragment weights, got awq (run --w4a16-repack-awq first)}}
+  // expected-error @+1 {{tiled matmuls read gptq words, got awq (run --w4a16-repack-awq first)}}
   %0 = w4a16.matmul #w4a16.scheme<layout = awq, group_size = 128, zero_point = packed> ins(%x, %w, %s : tensor<1x4096xf16>, tensor<4096x512xi32>, tensor<32x4096xf16>) zeros(%z : tensor<32x512xi32>) outs(%i : tensor<1x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 4096>]} -> tensor<1x4096xf16>
   return %0 : tensor<1x4096xf16>
 }
@@ -53,7 +53,7 @@ func.func @dispatch_gap(%x: tensor<?x4096xf16>, %w: tensor<512x4096xi32>, %s: te
 // -----
 
 func.func @act_order(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %z: tensor<32x4096xf16>, %g: tensor<4096xi32>, %i: tensor<1x4096xf16>) -> tensor<1x4096xf16> {
-  // expected-error @+1 {{GPU lowering needs act-order weights permuted at load time; run --w4a16-permute-act-order first}}
+  // expected-error @+1 {{tiled matmuls need act-order weights permuted at load time (run --w4a16-permute-act-order first)}}
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = float> ins(%x, %w, %s : tensor<1x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) zeros(%z : tensor<32x4096xf16>) g_idx(%g : tensor<4096xi32>) outs(%i : tensor<1x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 4096>]} -> tensor<1x4096xf16>
   return %0 : tensor<1x4096xf16>
 }

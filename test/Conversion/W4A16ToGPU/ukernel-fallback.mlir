@@ -15,7 +15,7 @@ func.func @odd_n(%x: tensor<1x1024xf16>, %w: tensor<128x202xi32>, %s: tensor<8x2
 
 func.func @awq(%x: tensor<1x4096xf16>, %w: tensor<4096x512xi32>, %s: tensor<32x4096xf16>, %z: tensor<32x512xi32>, %i: tensor<1x4096xf16>) -> tensor<1x4096xf16> {
   // expected-remark @+2 {{microkernel backend not used (awq weights must be repacked to gptq first (--w4a16-repack-awq)); using the MLIR lowering}}
-  // expected-error @+1 {{the GPU kernels read gptq or fragment weights, got awq (run --w4a16-repack-awq first)}}
+  // expected-error @+1 {{tiled matmuls read gptq words, got awq (run --w4a16-repack-awq first)}}
   %0 = w4a16.matmul #w4a16.scheme<layout = awq, group_size = 128, zero_point = packed> ins(%x, %w, %s : tensor<1x4096xf16>, tensor<4096x512xi32>, tensor<32x4096xf16>) zeros(%z : tensor<32x512xi32>) outs(%i : tensor<1x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 4096>]} -> tensor<1x4096xf16>
   return %0 : tensor<1x4096xf16>
 }
@@ -33,7 +33,7 @@ func.func @float_zeros(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: ten
 
 func.func @act_order(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %g: tensor<4096xi32>, %i: tensor<1x4096xf16>) -> tensor<1x4096xf16> {
   // expected-remark @+2 {{microkernel backend not used (act-order (g_idx) weights must be permuted at load time); using the MLIR lowering}}
-  // expected-error @+1 {{GPU lowering needs act-order weights permuted at load time; run --w4a16-permute-act-order first}}
+  // expected-error @+1 {{tiled matmuls need act-order weights permuted at load time (run --w4a16-permute-act-order first)}}
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<1x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) g_idx(%g : tensor<4096xi32>) outs(%i : tensor<1x4096xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 4096>]} -> tensor<1x4096xf16>
   return %0 : tensor<1x4096xf16>
 }
@@ -60,10 +60,11 @@ func.func @wmma_group16(%x: tensor<16x1024xf16>, %w: tensor<128x256xi32>, %s: te
 
 // -----
 
-// N = 200 is not a multiple of 16: no WMMA entry point fits.
+// N = 200 is not a multiple of 16: no WMMA entry point fits, and the MLIR
+// kernel cannot read these weights either (the tiler decodes such shapes).
 func.func @wmma_odd_n(%x: tensor<16x1024xf16>, %w: tensor<128x200xi32>, %s: tensor<8x200xf16>, %i: tensor<16x200xf16>) -> tensor<16x200xf16> {
   // expected-remark @+2 {{microkernel backend not used (N = 200 and tile_n = 128 must be multiples of 16 for the WMMA microkernel); using the MLIR lowering}}
-  // expected-error @+1 {{the small_batch kernel reads fragment weights, got gptq (run --w4a16-repack-weights)}}
+  // expected-error @+1 {{the small_batch kernel reads fragment weights, got gptq; K = 1024 x N = 200 is not whole 32 x 16 blocks of that layout (decode reads any shape)}}
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<16x1024xf16>, tensor<128x200xi32>, tensor<8x200xf16>) outs(%i : tensor<16x200xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = small_batch, chip = "gfx1100", m_min = 16, m_max = 16, tile_m = 16, tile_n = 128, tile_k = 32, split_k = 1, workgroup_size = 128, lds_bytes = 0>]} -> tensor<16x200xf16>
   return %0 : tensor<16x200xf16>
 }

@@ -410,15 +410,12 @@ struct MaterializeTilingPass
 
   /// Checks what the loops support: the GPU kernels' inputs.
   LogicalResult checkSupported(MatmulOp op, TilingAttr tiling, int64_t waves) {
+    if (failed(verifyTiledWeights(op)))
+      return failure();
     if (op.getScheme().getLayout() != WeightLayout::Gptq)
       return op.emitOpError()
              << "the tile loops read gptq weights, got "
-             << stringifyWeightLayout(op.getScheme().getLayout())
-             << " (run --w4a16-repack-awq first)";
-    if (op.getGIdx())
-      return op.emitOpError("the tile loops need act-order weights permuted "
-                            "at load time; run --w4a16-permute-act-order "
-                            "first");
+             << stringifyWeightLayout(op.getScheme().getLayout());
     if (op.getScheme().getZeroPoint() == ZeroPointKind::Float &&
         tiling.getStrategy() != TilingStrategy::Decode)
       return op.emitOpError() << "float zero points have no "

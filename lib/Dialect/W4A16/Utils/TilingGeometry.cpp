@@ -53,6 +53,16 @@ int64_t mlir::w4a16::getSegmentK(TilingAttr tiling, QuantSchemeAttr scheme,
   return rows * kValuesPerWord;
 }
 
+LogicalResult mlir::w4a16::verifyTiledWeights(MatmulOp op) {
+  if (op.getScheme().getLayout() == WeightLayout::Awq)
+    return op.emitOpError("tiled matmuls read gptq words, got awq (run "
+                          "--w4a16-repack-awq first)");
+  if (op.getGIdx())
+    return op.emitOpError("tiled matmuls need act-order weights permuted at "
+                          "load time (run --w4a16-permute-act-order first)");
+  return success();
+}
+
 LogicalResult mlir::w4a16::verifySplitKGeometry(MatmulOp op,
                                                 TilingAttr tiling) {
   int64_t k = op.getK();

@@ -86,6 +86,10 @@ int64_t getSegmentK(TilingAttr tiling, QuantSchemeAttr scheme, int64_t k,
 /// each whole groups or inside one group (a diagnostic on `op` otherwise);
 /// segments then never cross a slice or a group.
 LogicalResult verifySplitKGeometry(MatmulOp op, TilingAttr tiling);
+/// Checks what every lowering of a tiling (the GPU kernels, the tile loops)
+/// needs of the op's weights: gptq words (--w4a16-repack-awq moves awq ones)
+/// in contiguous groups (--w4a16-permute-act-order removes g_idx).
+LogicalResult verifyTiledWeights(MatmulOp op);
 
 /// Workgroup memory of one stage of the matrix kernels' operand pipeline
 /// (TargetInfo::operandCopyStages) for `waves` waves of 32 columns and a
