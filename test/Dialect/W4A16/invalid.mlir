@@ -69,6 +69,25 @@ func.func @dynamic_n(%x: tensor<4x96xf16>, %w: tensor<12x64xi32>, %s: tensor<1x6
 
 // -----
 
+// K = 0 was a division by zero in the verifier (an empty per-channel group).
+func.func @empty_k(%x: tensor<4x0xf16>, %w: tensor<0x64xi32>, %s: tensor<1x64xf16>, %i: tensor<4x64xf16>) -> tensor<4x64xf16> {
+  // expected-error @+1 {{'w4a16.matmul' op K = 0 x N = 64 weights must not be empty}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = -1, zero_point = symmetric>
+         ins(%x, %w, %s : tensor<4x0xf16>, tensor<0x64xi32>, tensor<1x64xf16>) outs(%i : tensor<4x64xf16>) -> tensor<4x64xf16>
+  return %0 : tensor<4x64xf16>
+}
+
+// -----
+
+func.func @empty_n(%x: tensor<4x96xf16>, %w: tensor<12x0xi32>, %s: tensor<3x0xf16>, %i: tensor<4x0xf16>) -> tensor<4x0xf16> {
+  // expected-error @+1 {{'w4a16.matmul' op K = 96 x N = 0 weights must not be empty}}
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric>
+         ins(%x, %w, %s : tensor<4x96xf16>, tensor<12x0xi32>, tensor<3x0xf16>) outs(%i : tensor<4x0xf16>) -> tensor<4x0xf16>
+  return %0 : tensor<4x0xf16>
+}
+
+// -----
+
 func.func @gptq_weight_shape(%x: tensor<4x96xf16>, %w: tensor<96x8xi32>, %s: tensor<3x64xf16>, %i: tensor<4x64xf16>) -> tensor<4x64xf16> {
   // expected-error @+1 {{'w4a16.matmul' op packed weights must have shape [12, 64] (K/8 x N for the gptq layout), got [96, 8]}}
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 32, zero_point = symmetric>

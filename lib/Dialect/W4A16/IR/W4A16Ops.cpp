@@ -105,6 +105,11 @@ static LogicalResult verifyQuantizedWeights(Operation *op,
     return op->emitOpError("requires a static reduction size K");
   if (ShapedType::isDynamic(n))
     return op->emitOpError("requires a static output size N");
+  // Empty weights quantize nothing (and K = 0 is an empty per-channel
+  // group).
+  if (k == 0 || n == 0)
+    return op->emitOpError() << "K = " << k << " x N = " << n
+                             << " weights must not be empty";
   constexpr int64_t kPack = ::w4a16::kValuesPerWord;
   if (k % kPack != 0)
     return op->emitOpError() << "K = " << k << " must be a multiple of 8";
@@ -210,6 +215,13 @@ LogicalResult MatmulOp::verify() {
   return verifyQuantizedWeights(*this, getScheme(), getK(), getN(),
                                 getQweight(), getScales(), getZeros(),
                                 getGIdx());
+}
+
+OpFoldResult MatmulOp::fold(FoldAdaptor) {
+  // No rows: nothing is added to the init.
+  if (llvm::is_contained(getInput().getType().getShape().drop_back(), 0))
+    return getInit();
+  return {};
 }
 
 //===----------------------------------------------------------------------===//
