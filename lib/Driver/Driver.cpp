@@ -102,6 +102,12 @@ void setPipelineOptions(GPUPipelineOptions &options,
 FailureOr<std::string> getBinaryObject(ModuleOp module,
                                        DiagnosticList &diagnostics) {
   SmallVector<gpu::BinaryOp> binaries(module.getOps<gpu::BinaryOp>());
+  if (binaries.empty()) {
+    recordError("nothing to compile: no matmul of the module needs a GPU "
+                "kernel (a matmul of no rows folds to its init)",
+                diagnostics);
+    return failure();
+  }
   if (binaries.size() != 1 || binaries.front().getObjects().size() != 1) {
     recordError("expected the GPU pipeline to produce exactly one "
                 "gpu.binary with one object, got " +

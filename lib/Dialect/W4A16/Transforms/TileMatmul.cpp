@@ -379,6 +379,13 @@ struct TileMatmulPass
       return success();
     }
 
+    // A matmul of no rows needs no kernel: it folds to its init.
+    SmallVector<OpFoldResult> folded;
+    if (succeeded(op->fold(folded)) && folded.size() == 1) {
+      op.getResult().replaceAllUsesWith(cast<Value>(folded.front()));
+      op.erase();
+      return success();
+    }
     FailureOr<MRange> mRange = getMRange(op, this->mRange);
     if (failed(mRange))
       return failure();

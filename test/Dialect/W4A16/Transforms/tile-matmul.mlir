@@ -283,3 +283,12 @@ func.func @off_fragment_k(%x: tensor<40x1000xf16>, %w: tensor<125x256xi32>, %s: 
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = -1, zero_point = symmetric> ins(%x, %w, %s : tensor<40x1000xf16>, tensor<125x256xi32>, tensor<1x256xf16>) outs(%i : tensor<40x256xf16>) -> tensor<40x256xf16>
   return %0 : tensor<40x256xf16>
 }
+
+// A matmul of no rows needs no kernel: the tiler folds it to its init.
+// GFX1100-LABEL: func.func @no_rows
+// GFX1100-NOT: w4a16.matmul
+// GFX1100: return %arg3
+func.func @no_rows(%x: tensor<0x1024xf16>, %w: tensor<128x256xi32>, %s: tensor<8x256xf16>, %i: tensor<0x256xf16>) -> tensor<0x256xf16> {
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<0x1024xf16>, tensor<128x256xi32>, tensor<8x256xf16>) outs(%i : tensor<0x256xf16>) -> tensor<0x256xf16>
+  return %0 : tensor<0x256xf16>
+}

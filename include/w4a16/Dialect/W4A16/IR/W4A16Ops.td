@@ -65,7 +65,8 @@ def W4A16_MatmulOp : W4A16_Op<"matmul", [
     `input` is `[B..., M, K]` in f16 or bf16; `init` and the result are
     `[B..., M, N]` in f16, bf16 or f32. K and N must be static; M and the
     batch dimensions may be dynamic. The weight operands are those of
-    `w4a16.dequant`.
+    `w4a16.dequant`. A matmul of no rows (a static zero M or batch
+    dimension) folds to its init.
 
     Example (Qwen3.6-27B MLP down projection, GPTQ, group size 32):
 
@@ -87,6 +88,7 @@ def W4A16_MatmulOp : W4A16_Op<"matmul", [
     MutableOperandRange getDpsInitsMutable() { return getInitMutable(); }
   }]);
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def W4A16_RepackOp : W4A16_Op<"repack", [Pure]> {
