@@ -108,8 +108,8 @@ static LogicalResult verifyQuantizedWeights(Operation *op,
   // Empty weights quantize nothing (and K = 0 is an empty per-channel
   // group).
   if (k == 0 || n == 0)
-    return op->emitOpError() << "K = " << k << " x N = " << n
-                             << " weights must not be empty";
+    return op->emitOpError()
+           << "K = " << k << " x N = " << n << " weights must not be empty";
   constexpr int64_t kPack = ::w4a16::kValuesPerWord;
   if (k % kPack != 0)
     return op->emitOpError() << "K = " << k << " must be a multiple of 8";
