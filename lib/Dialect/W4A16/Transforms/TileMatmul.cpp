@@ -357,6 +357,13 @@ struct TileMatmulPass
   }
 
   LogicalResult tileOp(MatmulOp op) {
+    // A matmul of no rows needs no kernel: it folds to its init.
+    SmallVector<OpFoldResult> folded;
+    if (succeeded(op->fold(folded)) && folded.size() == 1) {
+      op.getResult().replaceAllUsesWith(cast<Value>(folded.front()));
+      op.erase();
+      return success();
+    }
     auto target = lookupTarget(chipset);
     if (!target)
       return op.emitOpError() << llvm::toString(target.takeError());
@@ -379,13 +386,6 @@ struct TileMatmulPass
       return success();
     }
 
-    // A matmul of no rows needs no kernel: it folds to its init.
-    SmallVector<OpFoldResult> folded;
-    if (succeeded(op->fold(folded)) && folded.size() == 1) {
-      op.getResult().replaceAllUsesWith(cast<Value>(folded.front()));
-      op.erase();
-      return success();
-    }
     FailureOr<MRange> mRange = getMRange(op, this->mRange);
     if (failed(mRange))
       return failure();

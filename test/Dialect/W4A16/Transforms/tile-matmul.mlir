@@ -292,3 +292,12 @@ func.func @no_rows(%x: tensor<0x1024xf16>, %w: tensor<128x256xi32>, %s: tensor<8
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<0x1024xf16>, tensor<128x256xi32>, tensor<8x256xf16>) outs(%i : tensor<0x256xf16>) -> tensor<0x256xf16>
   return %0 : tensor<0x256xf16>
 }
+
+// Also with a tiling already on it.
+// GFX1100-LABEL: func.func @no_rows_tiled
+// GFX1100-NOT: w4a16.matmul
+// GFX1100: return %arg3
+func.func @no_rows_tiled(%x: tensor<0x1024xf16>, %w: tensor<128x256xi32>, %s: tensor<8x256xf16>, %i: tensor<0x256xf16>) -> tensor<0x256xf16> {
+  %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<0x1024xf16>, tensor<128x256xi32>, tensor<8x256xf16>) outs(%i : tensor<0x256xf16>) {w4a16.tilings = [#w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 128, tile_k = 64, split_k = 4, workgroup_size = 256, lds_bytes = 4096>]} -> tensor<0x256xf16>
+  return %0 : tensor<0x256xf16>
+}
