@@ -640,12 +640,6 @@ LogicalResult DecodeKernelLowering::checkSupported() {
   if (failed(SplitKLowering::checkSupported()) ||
       failed(verifySplitKGeometry(op, tiling)))
     return failure();
-  int64_t waveRows = waves * ::w4a16::kValuesPerWord;
-  if (tiling.getTileK() % waveRows != 0)
-    return op.emitOpError()
-           << "decode tile_k = " << tiling.getTileK()
-           << " must be whole packed rows per wave (a multiple of " << waveRows
-           << ")";
   if (segmentRows() % rowsPerIteration() != 0)
     return op.emitOpError()
            << "decode tile_k = " << tiling.getTileK() << " loads "

@@ -186,8 +186,9 @@ public:
   using SplitKLowering::SplitKLowering;
 
 protected:
-  /// The split-K geometry, whole packed rows per wave and iteration,
-  /// iterations that divide a segment, and lds_bytes (getDecodeLdsBytes).
+  /// The split-K geometry, iterations that divide a segment (the tiling's
+  /// verifier gives each wave whole packed rows), and lds_bytes
+  /// (getDecodeLdsBytes).
   LogicalResult checkSupported() override;
   SmallVector<Type> getWorkgroupBuffers(Builder &b) override {
     return {getWorkgroupSumType(b)};

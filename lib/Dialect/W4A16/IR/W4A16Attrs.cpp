@@ -70,15 +70,18 @@ LogicalResult TilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
         return emitError() << name << " = " << size
                            << " is not a multiple of the " << step
                            << " of the matrix instruction on " << chip;
-  } else if (tileK % ::w4a16::kValuesPerWord != 0) {
-    return emitError() << "tile_k = " << tileK
-                       << " is not a multiple of the 8 rows of a packed word";
   }
   if (workgroupSize <= 0 || workgroupSize % target->waveSize != 0 ||
       workgroupSize > 1024)
     return emitError() << "workgroup_size = " << workgroupSize
                        << " must be a multiple of the wave size "
                        << target->waveSize << " and at most 1024";
+  // Each wave of a decode workgroup walks whole packed rows.
+  int64_t waveRows = workgroupSize / target->waveSize * ::w4a16::kValuesPerWord;
+  if (strategy == TilingStrategy::Decode && tileK % waveRows != 0)
+    return emitError() << "decode tile_k = " << tileK
+                       << " must be whole packed rows per wave (a multiple of "
+                       << waveRows << ")";
   if (ldsBytes < 0 || ldsBytes > target->ldsBytesPerWorkgroup)
     return emitError() << "lds_bytes = " << ldsBytes << " exceeds the "
                        << target->ldsBytesPerWorkgroup

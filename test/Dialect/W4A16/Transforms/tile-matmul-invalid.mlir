@@ -43,7 +43,7 @@ func.func @f(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x409
 
 //--- tilek.mlir
 func.func @f(%x: tensor<1x4096xf16>, %w: tensor<512x4096xi32>, %s: tensor<32x4096xf16>, %i: tensor<1x4096xf16>) -> tensor<1x4096xf16> {
-  // expected-error @+1 {{tile_k = 12 is not a multiple of the 8 rows of a packed word}}
+  // expected-error @+1 {{decode tile_k = 12 must be whole packed rows per wave (a multiple of 64)}}
   %0 = w4a16.matmul #w4a16.scheme<layout = gptq, group_size = 128, zero_point = symmetric> ins(%x, %w, %s : tensor<1x4096xf16>, tensor<512x4096xi32>, tensor<32x4096xf16>) outs(%i : tensor<1x4096xf16>) -> tensor<1x4096xf16>
   return %0 : tensor<1x4096xf16>
 }
@@ -99,6 +99,12 @@ func.func private @chip() attributes {t = #w4a16.tiling<strategy = prefill, chip
 
 // expected-error @+1 {{tile sizes and split_k must be positive}}
 func.func private @zero() attributes {t = #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 1, m_max = 1, tile_m = 1, tile_n = 0, tile_k = 64, split_k = 1, workgroup_size = 256, lds_bytes = 0>}
+
+// -----
+
+// The tile loops of --w4a16-materialize-tiling divided by zero on this one.
+// expected-error @+1 {{decode tile_k = 8 must be whole packed rows per wave (a multiple of 64)}}
+func.func private @decode_wave_rows() attributes {t = #w4a16.tiling<strategy = decode, chip = "gfx1100", m_min = 3, m_max = 8, tile_m = 8, tile_n = 128, tile_k = 8, split_k = 2, workgroup_size = 256, lds_bytes = 32768>}
 
 // -----
 
