@@ -12,7 +12,7 @@
 namespace w4a16::uk {
 namespace {
 
-constexpr int kGemvColumnsPerLane = ::w4a16::kColumnsPerLoad;
+using ::w4a16::kColumnsPerLoad;
 
 /// Words per lane per loop iteration: enough loads in flight, while the
 /// uniform activations of one iteration (8 SGPRs per row and word) stay
@@ -44,9 +44,9 @@ W4A16_UK_DEVICE inline void gemv(W4A16_UK_PARAMS(T)) {
   forEachGroup(
       k_begin, k_end, group_size,
       [&](int64_t group, int64_t kStart, int64_t kStop) {
-        ColumnQuant quant[kGemvColumnsPerLane];
+        ColumnQuant quant[kColumnsPerLoad];
 #pragma unroll
-        for (int c = 0; c < kGemvColumnsPerLane; ++c)
+        for (int c = 0; c < kColumnsPerLoad; ++c)
           quant[c] = loadColumnQuant(scales, ld_scales, qzeros, ld_zeros,
                                      zero_kind, group, column + c);
 
@@ -64,7 +64,7 @@ W4A16_UK_DEVICE inline void gemv(W4A16_UK_PARAMS(T)) {
         for (int r = 0; r < kRows; ++r)
           sums[r] = laneGroupSum<kWaveSize>(sums[r], zero_kind);
 
-        float dot[kRows][kGemvColumnsPerLane] = {};
+        float dot[kRows][kColumnsPerLoad] = {};
         const uint32_t *packedRow = qweight + (kStart / kValuesPerWord) * ldq;
         int64_t k = kStart;
         // Accumulates the next kWords words of the lane's columns.
@@ -89,7 +89,7 @@ W4A16_UK_DEVICE inline void gemv(W4A16_UK_PARAMS(T)) {
               __builtin_memcpy(act[r], &x, sizeof(x));
             }
 #pragma unroll
-            for (int c = 0; c < kGemvColumnsPerLane; ++c) {
+            for (int c = 0; c < kColumnsPerLoad; ++c) {
               Pair w[4];
               Traits::dequantWord(words[c], w);
 #pragma unroll
@@ -115,8 +115,8 @@ W4A16_UK_DEVICE inline void gemv(W4A16_UK_PARAMS(T)) {
 #pragma unroll
         for (int r = 0; r < kRows; ++r)
 #pragma unroll
-          for (int c = 0; c < kGemvColumnsPerLane; ++c) {
-            float &out = acc[r * kGemvColumnsPerLane + c];
+          for (int c = 0; c < kColumnsPerLoad; ++c) {
+            float &out = acc[r * kColumnsPerLoad + c];
             out = __builtin_fmaf(
                 dot[r][c] - biasCorrection(sums[r], quant[c].zero, zero_kind),
                 quant[c].scale, out);

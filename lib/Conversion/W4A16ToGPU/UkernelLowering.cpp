@@ -61,8 +61,8 @@ StringRef getLayoutName(WeightLayout layout) {
   return layout == WeightLayout::Fragment ? "Fragment" : "Gptq";
 }
 
-/// Columns per lane of the gemv family: one 16-byte load of a packed row.
-constexpr int64_t kGemvColumnsPerLane = ::w4a16::kColumnsPerLoad;
+/// The gemv family's lane reads one 16-byte load of each packed row.
+using ::w4a16::kColumnsPerLoad;
 /// The WMMA family walks K in steps of one fragment-layout block.
 constexpr int64_t kWmmaStepK = ::w4a16::kFragmentBlockK;
 constexpr int64_t kWmmaTile = gfx11::kWmmaSize;
@@ -260,7 +260,7 @@ public:
     if (!getEntry())
       return "tile_m = " + std::to_string(tiling.getTileM()) +
              " exceeds the largest gemv microkernel";
-    if (n % kGemvColumnsPerLane != 0)
+    if (n % kColumnsPerLoad != 0)
       return "N = " + std::to_string(n) + " is not a multiple of 4";
     if (getGroupSize() % kValuesPerWord != 0)
       return "the group size must be a multiple of 8";
@@ -272,7 +272,7 @@ public:
   int64_t getLoopWeightsPerLane() override {
     int64_t rows = getEntry()->rows;
     return W4A16_UK_GEMV_WORDS_PER_ITERATION(rows) * kValuesPerWord *
-           kGemvColumnsPerLane;
+           kColumnsPerLoad;
   }
 
 protected:
@@ -285,7 +285,7 @@ protected:
   void buildMainKernelBody(ImplicitLocOpBuilder &b, gpu::GPUFuncOp func,
                            const MainKernelArgs &args) override {
     const GemvEntry &entry = *getEntry();
-    int64_t floats = entry.rows * kGemvColumnsPerLane;
+    int64_t floats = entry.rows * kColumnsPerLoad;
     Value acc = allocateAcc(b, floats);
     LLVM::LLVMFuncOp callee = declareEntry(b, entry.name);
 
@@ -293,12 +293,12 @@ protected:
     Value lane = position.lane, wave = position.wave, split = position.split,
           tileColumn = position.tileColumn;
     Value laneColumn =
-        arith::MulIOp::create(b, lane, cIndex(b, kGemvColumnsPerLane));
+        arith::MulIOp::create(b, lane, cIndex(b, kColumnsPerLoad));
     // The microkernel does not mask: lanes past N read the last 4 columns
     // and their sums are dropped by storeWorkgroupSum.
     Value column = arith::MinUIOp::create(
         b, arith::AddIOp::create(b, tileColumn, laneColumn),
-        cIndex(b, n - kGemvColumnsPerLane));
+        cIndex(b, n - kColumnsPerLoad));
     // The waves split the split's K rows in whole words.
     auto [kBegin, kEnd] = getKRange(b, split, waves, wave, kValuesPerWord);
     // This workgroup's rows start at tileRowBegin (any M: rows past M are
@@ -318,8 +318,8 @@ protected:
     SmallVector<Value> rows;
     for (int64_t mi = 0; mi < tiling.getTileM(); ++mi) {
       SmallVector<int64_t> columns;
-      for (int64_t c = 0; c < kGemvColumnsPerLane; ++c)
-        columns.push_back(mi * kGemvColumnsPerLane + c);
+      for (int64_t c = 0; c < kColumnsPerLoad; ++c)
+        columns.push_back(mi * kColumnsPerLoad + c);
       rows.push_back(vector::ShuffleOp::create(b, sums, sums, columns));
     }
     storeWorkgroupSum(b, func.getWorkgroupAttributions().front(), rows, wave,
