@@ -20,6 +20,7 @@ Usage:
   decode_probe.py run ARTIFACTS [--out DIR]
 """
 import argparse
+import functools
 import json
 import math
 import os
@@ -31,9 +32,11 @@ from concurrent.futures import ThreadPoolExecutor
 from build_mlir import HERE, ROOT, load, ptxas, write_index
 
 
+@functools.lru_cache(maxsize=None)
 def default_tiling(opt, ir, options="", chipset="sm_90"):
     """The tiled IR the tiler writes for `ir` on `chipset` (with the pass's
-    `options`), and its (single) tiling's fields."""
+    `options`), and its (single) tiling's fields; cached, so callers
+    copy the fields before changing them."""
     text = subprocess.run(
         [opt, f"--w4a16-tile-matmul=chipset={chipset} {options}"], input=ir,
         capture_output=True, text=True, check=True).stdout
