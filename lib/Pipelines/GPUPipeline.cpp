@@ -183,7 +183,7 @@ mlir::w4a16::buildGPULowering(OpPassManager &pm,
 void mlir::w4a16::addGPUSerialization(OpPassManager &pm,
                                       const TargetInfo &device,
                                       StringRef format, StringRef toolkit) {
-  GpuModuleToBinaryPassOptions binary;
+  W4A16GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget = format.str();
   switch (device.vendor) {
   case GpuVendor::AMD:
@@ -195,7 +195,7 @@ void mlir::w4a16::addGPUSerialization(OpPassManager &pm,
     binary.toolkitPath = toolkit.str();
     break;
   }
-  pm.addPass(createGpuModuleToBinaryPass(binary));
+  pm.addPass(createW4A16GpuModuleToBinaryPass(binary));
 }
 
 LogicalResult

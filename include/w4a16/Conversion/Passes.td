@@ -128,4 +128,30 @@ def W4A16Bf16MmaSyncToNVVMPass
   ];
 }
 
+def W4A16GpuModuleToBinaryPass
+    : Pass<"w4a16-gpu-module-to-binary", "::mlir::ModuleOp"> {
+  let summary = "Serialize gpu.module ops like gpu-module-to-binary, keeping the loads that skip L1 movable";
+  let description = [{
+    Upstream `--gpu-module-to-binary`, plus one step on the LLVM IR of each
+    module before it is linked and optimized: the decode kernel's
+    `ld.global.L1::no_allocate` inline PTX (`w4a16/Target/NoL1Load.h`) is
+    given the attributes of a load (it reads only its address operand,
+    returns and does not unwind). MLIR's inline asm carries no call
+    attributes, and LLVM counts an asm call without them as one that may
+    write memory: InstCombine then does not fold the decode kernel's group
+    loads, written one segment ahead, into the segment's start as it does
+    around plain loads (the folded form measured faster on the H100).
+    Upstream `--gpu-module-to-binary` gives correct, slower code for the
+    same modules.
+  }];
+  let options = [
+    Option<"toolkitPath", "toolkit", "std::string", [{""}],
+           "Toolkit path (a ROCm-like tree holding llvm/bin/ld.lld for AMD; "
+           "a CUDA toolkit for NVIDIA cubins).">,
+    Option<"compilationTarget", "format", "std::string", [{"fatbin"}],
+           "The target representation: offloading, assembly, binary or "
+           "fatbinary (as gpu-module-to-binary).">,
+  ];
+}
+
 #endif // W4A16_CONVERSION_PASSES_TD
