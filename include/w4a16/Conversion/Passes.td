@@ -133,12 +133,12 @@ def W4A16GpuModuleToBinaryPass
   let summary = "Serialize gpu.module ops like gpu-module-to-binary, keeping the loads that skip L1 movable";
   let description = [{
     Upstream `--gpu-module-to-binary`, plus one step on the LLVM IR of each
-    module before it is linked and optimized: the decode kernel's
+    module before it is linked and optimized: the decode kernels'
     `ld.global.L1::no_allocate` inline PTX (`w4a16/Target/NoL1Load.h`) is
     given the attributes of a load (it reads only its address operand,
     returns and does not unwind). MLIR's inline asm carries no call
     attributes, and LLVM counts an asm call without them as one that may
-    write memory: InstCombine then does not fold the decode kernel's group
+    write memory: InstCombine then does not fold the decode kernels' group
     loads, written one segment ahead, into the segment's start as it does
     around plain loads (the folded form measured faster on the H100).
     Upstream `--gpu-module-to-binary` gives correct, slower code for the

@@ -1,7 +1,7 @@
 //===- NoL1Load.h - 16-byte global loads that skip L1 (PTX) -----*- C++ -*-===//
 //
 // LLVM 22's NVPTX backend cannot ask a load not to allocate in L1, so the
-// decode kernel writes those loads as inline PTX. MLIR's llvm.inline_asm
+// decode kernels write those loads as inline PTX. MLIR's llvm.inline_asm
 // carries no call attributes, and LLVM's instruction-level queries count an
 // asm call without them as one that may write memory and not return: loads
 // around it then stay where the lowering wrote them (the decode's group

@@ -99,12 +99,13 @@ struct TargetInfo {
   /// (Little's law: ~3 TB/s x ~0.8 us over 132 SMs is ~18 KiB per SM): 8
   /// rows take the H100's large shapes 6-10% closer to the floor than 4.
   int64_t decodeRowsInFlight;
-  /// Whether the dot2 decode kernel reads the packed weights with loads that
-  /// do not allocate in L1 (PTX `ld.global.L1::no_allocate`, sm_70 and
-  /// later; w4a16/Target/NoL1Load.h): each weight byte is read once, so L1
-  /// keeps the scales, zeros and activations. H100 (2026-11-25,
-  /// bench/results/decode-probe-H100-2026-11-24.md, "Session 17"), M = 1,
-  /// 7 shapes: f16 0.93-0.99 of the time, bf16 0.95-1.03 (geo-mean 0.99).
+  /// Whether the decode kernels (dot2 and matrix) read the packed weights
+  /// with loads that do not allocate in L1 (PTX `ld.global.L1::no_allocate`,
+  /// sm_70 and later; w4a16/Target/NoL1Load.h): each weight byte is read
+  /// once, so L1 keeps the scales, zeros and activations. H100 (2026-11-25,
+  /// bench/results/decode-probe-H100-2026-11-24.md, "Session 17"), 7 shapes:
+  /// dot2 at M = 1 f16 0.93-0.99 of the time, bf16 0.95-1.03 (geo-mean
+  /// 0.99); the matrix decode at M = 2, 4, 8 0.87-0.99 (geo-mean 0.94).
   bool decodeWeightsSkipL1;
   /// At most this many slots in the operand pipeline of the small-batch and
   /// prefill kernels, where the packed weights, zero points, scales and A

@@ -24,8 +24,6 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "w4a16/Support/PackedFormat.h"
-#include "w4a16/Target/NoL1Load.h"
-#include <limits>
 
 using namespace mlir;
 using namespace mlir::w4a16;
@@ -66,17 +64,6 @@ private:
   Value getZeros(ImplicitLocOpBuilder &b, ValueRange loaded,
                  const ZeroPointLocation &location);
   Value dot2(ImplicitLocOpBuilder &b, Value x, Value w, Value acc);
-  /// The global pointer of the packed weights when their loads skip L1
-  /// (TargetInfo::decodeWeightsSkipL1; whole tiles, rows of an iteration
-  /// within an immediate offset), else null.
-  Value getNoL1WeightBase(ImplicitLocOpBuilder &b, Value qweight);
-  /// The address of the lane's words of packed row `row`, from that base.
-  Value getNoL1RowAddress(ImplicitLocOpBuilder &b, Value noL1Base, Value row,
-                          Value column);
-  /// The lane's 4 words of the packed row `rowOffset` rows past the one at
-  /// `rowAddress`, loaded without allocating in L1 (an immediate offset).
-  Value loadNoL1Words(ImplicitLocOpBuilder &b, Value rowAddress,
-                      int64_t rowOffset);
 };
 
 } // namespace
@@ -123,53 +110,6 @@ Value DecodeLowering::dot2(ImplicitLocOpBuilder &b, Value x, Value w,
       .getResult(0);
 }
 
-Value DecodeLowering::getNoL1WeightBase(ImplicitLocOpBuilder &b,
-                                        Value qweight) {
-  int64_t lastRowOffset = (rowsPerIteration() - 1) * n * sizeof(int32_t);
-  if (!target.decodeWeightsSkipL1 || n % tiling.getTileN() != 0 ||
-      lastRowOffset > std::numeric_limits<int32_t>::max() ||
-      !cast<MemRefType>(qweight.getType()).getLayout().isIdentity())
-    return {};
-  Value address = arith::IndexCastOp::create(
-      b, b.getI64Type(),
-      memref::ExtractAlignedPointerAsIndexOp::create(b, qweight));
-  Value generic = LLVM::IntToPtrOp::create(
-      b, LLVM::LLVMPointerType::get(b.getContext()), address);
-  return LLVM::AddrSpaceCastOp::create(
-      b, LLVM::LLVMPointerType::get(b.getContext(), /*addressSpace=*/1),
-      generic);
-}
-
-Value DecodeLowering::getNoL1RowAddress(ImplicitLocOpBuilder &b, Value noL1Base,
-                                        Value row, Value column) {
-  Value word = arith::AddIOp::create(
-      b, arith::MulIOp::create(b, row, cIndex(b, n)), column);
-  Value byteOffset = arith::IndexCastOp::create(
-      b, b.getI64Type(),
-      arith::MulIOp::create(b, word, cIndex(b, sizeof(int32_t))));
-  return LLVM::GEPOp::create(b, noL1Base.getType(), b.getI8Type(), noL1Base,
-                             ValueRange{byteOffset});
-}
-
-Value DecodeLowering::loadNoL1Words(ImplicitLocOpBuilder &b, Value rowAddress,
-                                    int64_t rowOffset) {
-  Type i32 = b.getI32Type();
-  auto resultType = LLVM::LLVMStructType::getLiteral(
-      b.getContext(), SmallVector<Type>(kColumnsPerLoad, i32));
-  Value loaded = LLVM::InlineAsmOp::create(
-                     b, resultType, ValueRange{rowAddress},
-                     getNoL1LoadAsm(rowOffset * n * sizeof(int32_t)),
-                     kNoL1LoadConstraints, /*has_side_effects=*/false,
-                     /*is_align_stack=*/false, LLVM::TailCallKind::None,
-                     LLVM::AsmDialectAttr(), /*operand_attrs=*/ArrayAttr())
-                     .getRes();
-  SmallVector<Value> words;
-  for (int64_t c = 0; c < kColumnsPerLoad; ++c)
-    words.push_back(LLVM::ExtractValueOp::create(b, loaded, c));
-  return vector::FromElementsOp::create(
-      b, VectorType::get({kColumnsPerLoad}, i32), words);
-}
-
 void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                                          gpu::GPUFuncOp func,
                                          const MainKernelArgs &args) {
@@ -188,7 +128,8 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   Value tileRowBegin = getTileRowBegin(b);
   Value lastRow = arith::SubIOp::create(b, m, cIndex(b, 1));
   ZeroPointLocation zeroLocation = locateZeroPoints(b, column, kColumnsPerLoad);
-  Value noL1Base = getNoL1WeightBase(b, qweight);
+  Value noL1Base = getNoL1WeightBase(
+      b, qweight, (rowsPerIteration() - 1) * n * sizeof(int32_t));
 
   Type f32 = b.getF32Type();
   auto accType = VectorType::get({kColumnsPerLoad}, f32);
@@ -231,12 +172,12 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
               // Every row's weights are in flight before the first is used.
               SmallVector<Value> rowWords;
               Value rowAddress =
-                  noL1Base ? getNoL1RowAddress(lb, noL1Base, firstRow, column)
+                  noL1Base ? getNoL1Address(lb, noL1Base, firstRow, column)
                            : Value();
               for (int64_t r = 0; r < rows; ++r)
                 rowWords.push_back(
                     rowAddress
-                        ? loadNoL1Words(lb, rowAddress, r)
+                        ? loadNoL1Words(lb, rowAddress, r * n * sizeof(int32_t))
                         : loadColumns(lb, wordsType, qweight,
                                       r == 0 ? firstRow
                                              : arith::AddIOp::create(

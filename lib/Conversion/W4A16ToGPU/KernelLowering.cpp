@@ -15,7 +15,9 @@
 #include "w4a16/Conversion/W4A16ToGPU/W4A16ToGPU.h"
 #include "w4a16/Support/PackedFormat.h"
 #include "w4a16/Support/Repack.h"
+#include "w4a16/Target/NoL1Load.h"
 #include "w4a16/Target/WmmaLayout.h"
+#include <limits>
 #include <numeric>
 
 using namespace mlir;
@@ -655,6 +657,53 @@ LogicalResult DecodeKernelLowering::checkSupported() {
            << tiling.getTileM() << " x " << tiling.getTileN()
            << " outputs take " << ldsBytes;
   return success();
+}
+
+Value DecodeKernelLowering::getNoL1WeightBase(ImplicitLocOpBuilder &b,
+                                              Value qweight,
+                                              int64_t maxByteOffset) {
+  if (!target.decodeWeightsSkipL1 || n % tiling.getTileN() != 0 ||
+      maxByteOffset > std::numeric_limits<int32_t>::max() ||
+      !cast<MemRefType>(qweight.getType()).getLayout().isIdentity())
+    return {};
+  Value address = arith::IndexCastOp::create(
+      b, b.getI64Type(),
+      memref::ExtractAlignedPointerAsIndexOp::create(b, qweight));
+  Value generic = LLVM::IntToPtrOp::create(
+      b, LLVM::LLVMPointerType::get(b.getContext()), address);
+  return LLVM::AddrSpaceCastOp::create(
+      b, LLVM::LLVMPointerType::get(b.getContext(), /*addressSpace=*/1),
+      generic);
+}
+
+Value DecodeKernelLowering::getNoL1Address(ImplicitLocOpBuilder &b, Value base,
+                                           Value row, Value column) {
+  Value word = arith::AddIOp::create(
+      b, arith::MulIOp::create(b, row, cIndex(b, n)), column);
+  Value byteOffset = arith::IndexCastOp::create(
+      b, b.getI64Type(),
+      arith::MulIOp::create(b, word, cIndex(b, sizeof(int32_t))));
+  return LLVM::GEPOp::create(b, base.getType(), b.getI8Type(), base,
+                             ValueRange{byteOffset});
+}
+
+Value DecodeKernelLowering::loadNoL1Words(ImplicitLocOpBuilder &b,
+                                          Value address, int64_t byteOffset) {
+  Type i32 = b.getI32Type();
+  auto resultType = LLVM::LLVMStructType::getLiteral(
+      b.getContext(), SmallVector<Type>(::w4a16::kColumnsPerLoad, i32));
+  Value loaded = LLVM::InlineAsmOp::create(
+                     b, resultType, ValueRange{address},
+                     getNoL1LoadAsm(byteOffset), kNoL1LoadConstraints,
+                     /*has_side_effects=*/false,
+                     /*is_align_stack=*/false, LLVM::TailCallKind::None,
+                     LLVM::AsmDialectAttr(), /*operand_attrs=*/ArrayAttr())
+                     .getRes();
+  SmallVector<Value> words;
+  for (int64_t c = 0; c < ::w4a16::kColumnsPerLoad; ++c)
+    words.push_back(LLVM::ExtractValueOp::create(b, loaded, c));
+  return vector::FromElementsOp::create(
+      b, VectorType::get({::w4a16::kColumnsPerLoad}, i32), words);
 }
 
 SmallVector<Value> DecodeKernelLowering::buildSegmentLoop(

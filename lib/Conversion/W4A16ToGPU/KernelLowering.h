@@ -203,6 +203,19 @@ protected:
   int64_t segmentRows() const {
     return getSegmentK(tiling, scheme, k, waves) / ::w4a16::kValuesPerWord;
   }
+  /// The global pointer of the packed weights where the decode kernels read
+  /// them past L1 (TargetInfo::decodeWeightsSkipL1, w4a16/Target/NoL1Load.h):
+  /// whole tiles, and every load of an iteration within `maxByteOffset` bytes
+  /// (an immediate) of the iteration's address; else null.
+  Value getNoL1WeightBase(ImplicitLocOpBuilder &b, Value qweight,
+                          int64_t maxByteOffset);
+  /// The address of packed row `row`'s words at `column`, from that base.
+  Value getNoL1Address(ImplicitLocOpBuilder &b, Value base, Value row,
+                       Value column);
+  /// The 4 words `byteOffset` bytes past `address`, loaded without
+  /// allocating in L1.
+  Value loadNoL1Words(ImplicitLocOpBuilder &b, Value address,
+                      int64_t byteOffset);
   /// The wave's loop over the segments of the workgroup's split (segment
   /// wave, wave + waves, ...), carrying `inits`; returns their final values.
   /// `loadGroup` loads what a segment reads of its group (scales, zero

@@ -115,22 +115,35 @@ void MmaSyncDecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
       createClampedRow(b, arith::AddIOp::create(b, tileRowBegin, group),
                        arith::SubIOp::create(b, args.m, cIndex(b, 1)));
 
-  // The lane's loads, block-major: block c, A rows g (half 0) and g + 8.
+  // The lane's loads, block-major: block c, A rows g (half 0) and g + 8, at
+  // these offsets from the lane's first column.
+  SmallVector<int64_t> columnOffsets;
+  for (int64_t c = 0; c < blocks(); ++c)
+    for (int64_t half = 0; half < 2; ++half)
+      columnOffsets.push_back(c * kBlockColumns +
+                              half * kRowHalf * kColumnsPerLoad);
   SmallVector<Value> laneColumns, columns;
   SmallVector<ZeroPointLocation> zeroLocations;
   Value groupColumn =
       arith::MulIOp::create(b, group, cIndex(b, kColumnsPerLoad));
-  for (int64_t c = 0; c < blocks(); ++c) {
-    for (int64_t half = 0; half < 2; ++half) {
-      Value laneColumn = arith::AddIOp::create(
-          b, groupColumn,
-          cIndex(b, c * kBlockColumns + half * kRowHalf * kColumnsPerLoad));
-      laneColumns.push_back(laneColumn);
-      columns.push_back(arith::AddIOp::create(b, tileColumn, laneColumn));
-      zeroLocations.push_back(
-          locateZeroPoints(b, columns.back(), kColumnsPerLoad));
-    }
+  for (int64_t columnOffset : columnOffsets) {
+    Value laneColumn =
+        arith::AddIOp::create(b, groupColumn, cIndex(b, columnOffset));
+    laneColumns.push_back(laneColumn);
+    columns.push_back(arith::AddIOp::create(b, tileColumn, laneColumn));
+    zeroLocations.push_back(
+        locateZeroPoints(b, columns.back(), kColumnsPerLoad));
   }
+  // Past L1 (where the target asks for it), every load of an iteration is an
+  // immediate offset from the address of its first chunk and column.
+  int64_t chunks = rowsPerIteration() / kChunkRows;
+  auto getNoL1ByteOffset = [&](int64_t chunk, int64_t columnOffset) {
+    return (chunk * kChunkRows * n + columnOffset) *
+           static_cast<int64_t>(sizeof(int32_t));
+  };
+  Value noL1Base = getNoL1WeightBase(
+      b, args.qweight, getNoL1ByteOffset(chunks - 1, columnOffsets.back()));
+  Value firstColumn = arith::AddIOp::create(b, tileColumn, groupColumn);
 
   Type f32 = b.getF32Type();
   auto accType = VectorType::get({2, 2}, f32);
@@ -180,7 +193,6 @@ void MmaSyncDecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                 /*inPlaceHigh=*/false, /*words=*/1));
         }
 
-        int64_t rows = rowsPerIteration();
         scf::ForOp rowLoop = buildRowLoop(
             sb, segmentBegin, zeroAccs,
             [&](ImplicitLocOpBuilder &lb, Value firstRow, ValueRange partials) {
@@ -188,15 +200,26 @@ void MmaSyncDecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
               // first MMA.
               SmallVector<SmallVector<Value>> words;
               SmallVector<Value> activations;
-              for (int64_t chunk = 0; chunk < rows / kChunkRows; ++chunk) {
+              Value noL1Address =
+                  noL1Base ? getNoL1Address(
+                                 lb, noL1Base,
+                                 arith::AddIOp::create(lb, firstRow, quad),
+                                 firstColumn)
+                           : Value();
+              for (int64_t chunk = 0; chunk < chunks; ++chunk) {
                 Value row = arith::AddIOp::create(
                     lb, firstRow,
                     arith::AddIOp::create(lb, quad,
                                           cIndex(lb, chunk * kChunkRows)));
                 SmallVector<Value> &chunkWords = words.emplace_back();
-                for (Value column : columns)
+                for (auto [column, columnOffset] :
+                     llvm::zip(columns, columnOffsets))
                   chunkWords.push_back(
-                      loadColumns(lb, wordsType, args.qweight, row, column));
+                      noL1Address ? loadNoL1Words(
+                                        lb, noL1Address,
+                                        getNoL1ByteOffset(chunk, columnOffset))
+                                  : loadColumns(lb, wordsType, args.qweight,
+                                                row, column));
                 activations.push_back(vector::LoadOp::create(
                     lb, rowType, args.x,
                     ValueRange{xRow, arith::MulIOp::create(

@@ -1,10 +1,11 @@
 // RUN: w4a16-opt %s --w4a16-tile-matmul=chipset=sm_90 --convert-w4a16-to-gpu | FileCheck %s --check-prefix=SM90
 // RUN: w4a16-opt %s --w4a16-tile-matmul=chipset=gfx1100 --convert-w4a16-to-gpu | FileCheck %s --check-prefix=GFX11
 
-// On NVIDIA the dot2 decode reads the packed weights with loads that do not
-// allocate in L1 (TargetInfo::decodeWeightsSkipL1), written as inline PTX
-// that LLVM 22 cannot otherwise emit; gfx11 keeps vector.load. Tiles cut by
-// N keep the masked loads (the inline PTX has no mask).
+// On NVIDIA the dot2 decode (and the matrix decode, mma-sync-decode.mlir)
+// reads the packed weights with loads that do not allocate in L1
+// (TargetInfo::decodeWeightsSkipL1), written as inline PTX that LLVM 22
+// cannot otherwise emit; gfx11 keeps vector.load. Tiles cut by N keep the
+// masked loads (the inline PTX has no mask).
 
 // SM90-LABEL: gpu.func @matmul_0_decode
 // SM90-NOT: vector.load %{{.*}} : memref<512x4096xi32>

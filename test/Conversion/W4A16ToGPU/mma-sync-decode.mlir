@@ -55,8 +55,17 @@
 // The chunk: one packed row per lane t, both loads and the activations.
 // CHECK: scf.for %[[FIRST:.*]] = {{.*}} step %c4
 // CHECK: %[[ROW:.*]] = arith.addi %[[FIRST]], %[[T]]
-// CHECK: %[[W0:.*]] = vector.load %arg1[%[[ROW]], %[[COL0]]] {alignment = 16 : i64} : memref<512x4096xi32>, vector<4xi32>
-// CHECK: %[[W1:.*]] = vector.load %arg1[%[[ROW]], %[[COL1]]] {alignment = 16 : i64} : memref<512x4096xi32>, vector<4xi32>
+// Both weight loads skip L1 (TargetInfo::decodeWeightsSkipL1): one address,
+// the A row g + 8 load 32 columns (128 bytes) past it.
+// CHECK: %[[WORD:.*]] = arith.muli %[[ROW]], %c4096
+// CHECK: %[[WORDCOL:.*]] = arith.addi %[[WORD]], %[[COL0]]
+// CHECK: %[[BYTES:.*]] = arith.muli %[[WORDCOL]], %c4
+// CHECK: %[[BYTES64:.*]] = arith.index_cast %[[BYTES]] : index to i64
+// CHECK: %[[ADDR:.*]] = llvm.getelementptr %{{.*}}[%[[BYTES64]]] : (!llvm.ptr<1>, i64) -> !llvm.ptr<1>, i8
+// CHECK: %[[W0:.*]] = llvm.inline_asm "ld.global.L1::no_allocate.v4.b32 {$0, $1, $2, $3}, [$4+0];", "=r,=r,=r,=r,l" %[[ADDR]]
+// CHECK-NEXT: %[[W00:.*]] = llvm.extractvalue %[[W0]][0]
+// CHECK: %[[W1:.*]] = llvm.inline_asm "ld.global.L1::no_allocate.v4.b32 {$0, $1, $2, $3}, [$4+128];", "=r,=r,=r,=r,l" %[[ADDR]]
+// CHECK-NEXT: %[[W10:.*]] = llvm.extractvalue %[[W1]][0]
 // CHECK: %[[K:.*]] = arith.muli %[[ROW]], %c8
 // CHECK: %[[X:.*]] = vector.load %arg0[%[[XROW]], %[[K]]] {alignment = 16 : i64} : memref<?x4096xf16>, vector<8xf16>
 // CHECK: %[[X04:.*]] = vector.shuffle %[[X]], %[[X]] [0, 4]
@@ -66,10 +75,10 @@
 // CHECK: %[[B1:.*]]:2 = vector.to_elements %[[X15]]
 // CHECK: %[[B:.*]] = vector.from_elements %[[B0]]#0, %[[B0]]#1, %[[B1]]#0, %[[B1]]#1 : vector<2x2xf16>
 // Column 4g (A row g) and 32 + 4g (A row g + 8): word 0 of each load.
-// CHECK: vector.extract %[[W0]][0]
+// CHECK: vector.broadcast %[[W00]]
 // CHECK: %[[P00:.*]] = vector.fma %{{.*}}, %{{.*}}, %{{.*}} : vector<2xf16>
 // CHECK: %[[P01:.*]] = vector.fma
-// CHECK: vector.extract %[[W1]][0]
+// CHECK: vector.broadcast %[[W10]]
 // CHECK: %[[P10:.*]] = vector.fma
 // CHECK: %[[P11:.*]] = vector.fma
 // A rows (g, pair 0), (g + 8, pair 0), (g, pair 1), (g + 8, pair 1).
