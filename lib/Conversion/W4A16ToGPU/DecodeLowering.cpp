@@ -129,7 +129,7 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   Value lastRow = arith::SubIOp::create(b, m, cIndex(b, 1));
   ZeroPointLocation zeroLocation = locateZeroPoints(b, column, kColumnsPerLoad);
   Value noL1Base = getNoL1WeightBase(
-      b, qweight, (rowsPerIteration() - 1) * n * sizeof(int32_t));
+      b, qweight, getPackedByteOffset(rowsPerIteration() - 1, 0));
 
   Type f32 = b.getF32Type();
   auto accType = VectorType::get({kColumnsPerLoad}, f32);
@@ -177,7 +177,8 @@ void DecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
               for (int64_t r = 0; r < rows; ++r)
                 rowWords.push_back(
                     rowAddress
-                        ? loadNoL1Words(lb, rowAddress, r * n * sizeof(int32_t))
+                        ? loadNoL1Words(lb, rowAddress,
+                                        getPackedByteOffset(r, 0))
                         : loadColumns(lb, wordsType, qweight,
                                       r == 0 ? firstRow
                                              : arith::AddIOp::create(

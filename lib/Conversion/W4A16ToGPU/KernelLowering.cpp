@@ -194,7 +194,7 @@ Value SplitKLowering::loadColumns(ImplicitLocOpBuilder &b, VectorType type,
   llvm::MaybeAlign alignment;
   if (n % elements == 0)
     alignment = llvm::Align(elements * type.getElementTypeBitWidth() / 8);
-  if (n % tiling.getTileN() == 0)
+  if (hasWholeTiles())
     return vector::LoadOp::create(b, type, memref, ValueRange{row, column},
                                   /*nontemporal=*/false, alignment);
   // Lane i of the vector is column + i: inside while i < N - column.
@@ -662,7 +662,7 @@ LogicalResult DecodeKernelLowering::checkSupported() {
 Value DecodeKernelLowering::getNoL1WeightBase(ImplicitLocOpBuilder &b,
                                               Value qweight,
                                               int64_t maxByteOffset) {
-  if (!target.decodeWeightsSkipL1 || n % tiling.getTileN() != 0 ||
+  if (!target.decodeWeightsSkipL1 || !hasWholeTiles() ||
       maxByteOffset > std::numeric_limits<int32_t>::max() ||
       !cast<MemRefType>(qweight.getType()).getLayout().isIdentity())
     return {};

@@ -147,6 +147,8 @@ protected:
   Value unpackZeroPoints(ImplicitLocOpBuilder &b, Value word,
                          const ZeroPointLocation &location);
 
+  /// Whether N is a whole number of tiles, so no load needs a column mask.
+  bool hasWholeTiles() const { return n % tiling.getTileN() == 0; }
   /// Loads `type` from memref[row, column...]; columns past N are masked off
   /// (read as zero) unless every tile is whole.
   Value loadColumns(ImplicitLocOpBuilder &b, VectorType type, Value memref,
@@ -209,6 +211,11 @@ protected:
   /// (an immediate) of the iteration's address; else null.
   Value getNoL1WeightBase(ImplicitLocOpBuilder &b, Value qweight,
                           int64_t maxByteOffset);
+  /// Bytes from a packed weight word to the one `rows` rows and `columns`
+  /// columns further (row-major packed rows of N words).
+  int64_t getPackedByteOffset(int64_t rows, int64_t columns) const {
+    return (rows * n + columns) * static_cast<int64_t>(sizeof(int32_t));
+  }
   /// The address of packed row `row`'s words at `column`, from that base.
   Value getNoL1Address(ImplicitLocOpBuilder &b, Value base, Value row,
                        Value column);

@@ -137,12 +137,9 @@ void MmaSyncDecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
   // Past L1 (where the target asks for it), every load of an iteration is an
   // immediate offset from the address of its first chunk and column.
   int64_t chunks = rowsPerIteration() / kChunkRows;
-  auto getNoL1ByteOffset = [&](int64_t chunk, int64_t columnOffset) {
-    return (chunk * kChunkRows * n + columnOffset) *
-           static_cast<int64_t>(sizeof(int32_t));
-  };
   Value noL1Base = getNoL1WeightBase(
-      b, args.qweight, getNoL1ByteOffset(chunks - 1, columnOffsets.back()));
+      b, args.qweight,
+      getPackedByteOffset((chunks - 1) * kChunkRows, columnOffsets.back()));
   Value firstColumn = arith::AddIOp::create(b, tileColumn, groupColumn);
 
   Type f32 = b.getF32Type();
@@ -215,11 +212,12 @@ void MmaSyncDecodeLowering::buildMainKernelBody(ImplicitLocOpBuilder &b,
                 for (auto [column, columnOffset] :
                      llvm::zip(columns, columnOffsets))
                   chunkWords.push_back(
-                      noL1Address ? loadNoL1Words(
-                                        lb, noL1Address,
-                                        getNoL1ByteOffset(chunk, columnOffset))
-                                  : loadColumns(lb, wordsType, args.qweight,
-                                                row, column));
+                      noL1Address
+                          ? loadNoL1Words(lb, noL1Address,
+                                          getPackedByteOffset(
+                                              chunk * kChunkRows, columnOffset))
+                          : loadColumns(lb, wordsType, args.qweight, row,
+                                        column));
                 activations.push_back(vector::LoadOp::create(
                     lb, rowType, args.x,
                     ValueRange{xRow, arith::MulIOp::create(
