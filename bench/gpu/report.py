@@ -83,8 +83,8 @@ def markdown(result):
                          for t, v in result["gemm_flops"].items()) + ".",
              "",
              f"Timed weights: GPTQ, zero points `{result['timed_zeros']}`. "
-             "Times in microseconds (median over CUDA-graph replays, weight "
-             "copies rotated beyond 4x L2). floor = (weights + scales + zeros "
+             f"Times in microseconds ({timing(result)} over CUDA-graph "
+             "replays, weight copies rotated beyond 4x L2). floor = (weights + scales + zeros "
              "+ A + C bytes) / copy bandwidth. %BW = floor / time. "
              "x tiny = tinygemm time / ours, against tinygemm's bf16 run (its "
              "only type on CUDA; the f16 tinygemm column adds the casts); "
@@ -138,6 +138,16 @@ def markdown(result):
                          " | ".join(cells) +
                          f" | {bw} | {tiny} | {blas} | {config} |")
     return "\n".join(lines) + "\n"
+
+
+def timing(result):
+    """How a case's time was taken: one median, or the lowest of several
+    passes' medians (runs before the passes have no `pass_us`)."""
+    passes = max((len(r.get("pass_us", [])) for r in result["records"]),
+                 default=0)
+    if passes <= 1:
+        return "median"
+    return f"the lowest of {passes} timing passes' medians"
 
 
 def summary(result):

@@ -582,7 +582,10 @@ def parse_args():
     p.add_argument("--mlir-artifacts", help="w4a16-compile output directory")
     p.add_argument("--quick", action="store_true",
                    help="3 shapes, M 1/8/32/512: a smoke run")
-    return p.parse_args()
+    args = p.parse_args()
+    if args.passes < 1:
+        p.error(f"--passes must be at least 1, got {args.passes}")
+    return args
 
 
 def device_info():
