@@ -10,6 +10,7 @@
 #ifndef W4A16_TARGET_TARGETINFO_H
 #define W4A16_TARGET_TARGETINFO_H
 
+#include "w4a16/Support/PackedFormat.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include <cstdint>
@@ -189,6 +190,10 @@ struct TargetInfo {
   bool decodesWithMatrixInstruction(int64_t mMin) const {
     return matrixDecodeMinRows > 0 && mMin >= matrixDecodeMinRows;
   }
+  /// tile_n of the dot decode kernels (MLIR and microkernel): each lane of
+  /// one wave reads one 16-byte load of every packed row, so the wave's
+  /// columns are the tile.
+  int64_t dotDecodeTileN() const { return waveSize * ::w4a16::kColumnsPerLoad; }
   /// Waves one SIMD can hold when each wave uses `vgprs` registers.
   int64_t wavesPerSimd(int64_t vgprs) const;
 };

@@ -86,15 +86,13 @@ LogicalResult TilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "lds_bytes = " << ldsBytes << " exceeds the "
                        << target->ldsBytesPerWorkgroup
                        << " bytes of LDS per workgroup on " << chip;
-  // The dot decode kernels (MLIR and microkernel) give each lane of one wave
-  // a 16-byte load of every packed row: the wave's columns are the tile.
-  int64_t dotDecodeTileN = target->waveSize * ::w4a16::kColumnsPerLoad;
   if (strategy == TilingStrategy::Decode && decodeKernel == DecodeKernel::Dot &&
-      tileN != dotDecodeTileN)
+      tileN != target->dotDecodeTileN())
     return emitError() << "the dot decode kernel reads "
                        << ::w4a16::kColumnsPerLoad
                        << " columns per lane of a wave: tile_n must be "
-                       << dotDecodeTileN << " on " << chip << ", got " << tileN;
+                       << target->dotDecodeTileN() << " on " << chip << ", got "
+                       << tileN;
   if (decodeKernel == DecodeKernel::Matrix) {
     if (strategy != TilingStrategy::Decode)
       return emitError() << "decode_kernel = matrix names a decode kernel, "

@@ -249,7 +249,7 @@ TileSizes chooseTiles(TilingStrategy strategy, MRange range,
     }
     // 32 lanes x 16-byte loads = 128 contiguous columns of one packed row;
     // the 8 waves of a workgroup take consecutive packed rows.
-    t.tileN = target.waveSize * ::w4a16::kColumnsPerLoad;
+    t.tileN = target.dotDecodeTileN();
     t.workgroupSize = 256;
     t.tileK = t.workgroupSize / target.waveSize * ::w4a16::kValuesPerWord;
     break;
